@@ -1,0 +1,92 @@
+"""Per-run state: global options, settings, the store, and the output sink."""
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Optional
+
+from hubcli.config import Settings, load_settings
+from hubcli.i18n import t
+from hubcli.store.db import Store, open_store
+from hubcli.text import strip_controls
+
+
+@dataclass
+class RunState:
+    db_option: Optional[str] = None
+    lang: str = "en"
+    _settings: Optional[Settings] = None
+    _stores: list = field(default_factory=list)
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.db_option)
+        return self._settings
+
+    def store(self, *, create: bool = True) -> Optional[Store]:
+        store = open_store(self.settings().paths.database, create=create)
+        if store is not None:
+            self._stores.append(store)
+        return store
+
+    def close(self) -> None:
+        while self._stores:
+            try:
+                self._stores.pop().close()
+            except Exception:  # noqa: BLE001 - closing must not hide the real outcome
+                pass
+
+
+STATE = RunState()
+
+
+def color_enabled(stream: object) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
+
+
+class Output:
+    """stdout carries data only; messages, hints and progress go to stderr."""
+
+    @staticmethod
+    def data(text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    @staticmethod
+    def _err(line: str) -> None:
+        sys.stderr.write(strip_controls(line) + "\n")
+        sys.stderr.flush()
+
+    def info(self, message: str) -> None:
+        self._err(message)
+
+    def warn(self, message: str) -> None:
+        self._err(t("warning_prefix", message=message))
+
+    def hint(self, message: str) -> None:
+        self._err(t("hint_prefix", message=message))
+
+    def error(self, message: str) -> None:
+        self._err(t("error_prefix", message=message))
+
+    @staticmethod
+    def stdout_is_terminal() -> bool:
+        return sys.stdout.isatty()
+
+    @staticmethod
+    def stderr_is_terminal() -> bool:
+        return sys.stderr.isatty()
+
+    @staticmethod
+    def console(*, stderr: bool = False):  # type: ignore[no-untyped-def]
+        """A Rich console: styled only on a terminal without NO_COLOR."""
+        from rich.console import Console
+
+        stream = sys.stderr if stderr else sys.stdout
+        styled = color_enabled(stream)
+        return Console(file=stream, force_terminal=styled, no_color=not styled, highlight=False,
+                       markup=False, emoji=False, soft_wrap=False,
+                       width=None if stream.isatty() else 100)
+
+
+OUT = Output()

@@ -1,0 +1,139 @@
+"""The ``hub`` entry point: global options, command registration, and the one place
+where errors become messages and exit codes."""
+
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from hubcli import __version__
+from hubcli.cli.context import OUT, STATE
+from hubcli.errors import ExitCode, HubError, UsageError
+from hubcli.i18n import LANGUAGES, detect_language, set_language, t
+
+
+def _take_global(argv: list[str], name: str) -> tuple[list[str], Optional[str]]:
+    """Remove ``--name VALUE`` / ``--name=VALUE`` from argv (anywhere before ``--``)."""
+    out: list[str] = []
+    value: Optional[str] = None
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            out.extend(argv[i:])
+            break
+        if arg == name:
+            if i + 1 >= len(argv):
+                raise UsageError("usage_error", message=f"{name}: missing value")
+            value = argv[i + 1]
+            i += 2
+            continue
+        if arg.startswith(name + "="):
+            value = arg.split("=", 1)[1]
+            i += 1
+            continue
+        out.append(arg)
+        i += 1
+    return out, value
+
+
+def _configured_language() -> Optional[str]:
+    try:
+        return STATE.settings().lang
+    except HubError:
+        return None  # reported when a command needs the settings
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="hub", help=t("app_help"), epilog=t("app_epilog"), no_args_is_help=True, add_completion=False,
+        pretty_exceptions_enable=False, pretty_exceptions_show_locals=False, rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    def version_callback(value: bool) -> None:
+        if value:
+            OUT.data(f"hub {__version__}\n")
+            raise typer.Exit()
+
+    @app.callback()
+    def main_callback(
+        version: Annotated[bool, typer.Option("--version", help=t("opt_version"), is_eager=True,
+                                              callback=version_callback)] = False,
+        lang: Annotated[Optional[str], typer.Option("--lang", help=t("opt_lang"), metavar="en|zh")] = None,
+        db: Annotated[Optional[str], typer.Option("--db", help=t("opt_db"), metavar="PATH")] = None,
+    ) -> None:
+        """Global options (also accepted after the command name)."""
+
+    from hubcli.cli import feeds, misc, papers, sync_cmd
+
+    sync_cmd.register(app)
+    papers.register(app)
+    feeds.register(app)
+    misc.register(app)
+    return app
+
+
+def _usage_message(exc: BaseException) -> str:
+    fmt = getattr(exc, "format_message", None)
+    return str(fmt() if callable(fmt) else exc)
+
+
+def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
+    """Run hub; returns the exit code (``run`` exits with it)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    STATE.__init__()  # type: ignore[misc]  # a fresh state per run (tests call main repeatedly)
+    set_language(detect_language())
+    debug = bool(os.environ.get("HUB_DEBUG"))
+    try:
+        args, lang = _take_global(args, "--lang")
+        args, STATE.db_option = _take_global(args, "--db")
+        if lang is not None and lang.strip().lower() not in LANGUAGES:
+            raise UsageError("bad_lang", value=lang)
+        STATE.lang = detect_language(lang, None if lang else _configured_language())
+        set_language(STATE.lang)
+        app = build_app()
+        command = typer.main.get_command(app)
+        result = command.main(args=args, prog_name=prog_name, standalone_mode=False)
+        return int(result) if isinstance(result, int) else 0
+    except HubError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        OUT.error(t(exc.key, **exc.params))
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        OUT.error(t("interrupted"))
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # the reader went away (hub papers | head): not an error
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the one edge where everything becomes a message
+        code = getattr(exc, "exit_code", None)
+        if type(exc).__name__ == "Exit" and isinstance(code, int):
+            return code
+        if type(exc).__name__ == "Abort":
+            OUT.error(t("interrupted"))
+            return int(ExitCode.INTERRUPTED)
+        if hasattr(exc, "format_message") and isinstance(code, int):  # click usage errors
+            OUT.error(_usage_message(exc))
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None and code == 2:
+                OUT.info(t("try_help", command=ctx.command_path))
+            return code
+        if debug:
+            raise
+        OUT.error(t("unexpected_error", error=f"{type(exc).__name__}: {exc}"))
+        return int(ExitCode.ERROR)
+    finally:
+        STATE.close()
+
+
+def run() -> None:
+    sys.exit(main())

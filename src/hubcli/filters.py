@@ -1,0 +1,145 @@
+"""The filters every listing command shares, validated into one value object."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from hubcli.errors import UsageError
+from hubcli.sources import arxiv
+
+_SPAN_RE = re.compile(r"^\s*(\d{1,5})\s*([dwmy])\s*$", re.IGNORECASE)
+SORTS = ("date", "relevance")
+
+
+@dataclass(frozen=True)
+class Filters:
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    search: str | None = None
+    topic: str | None = None
+    since: str | None = None
+    until: str | None = None
+    types: tuple[str, ...] = ()
+    unseen: bool = False
+
+    def selection_key(self) -> str:
+        """A canonical string naming this selection (shuffle remembers per selection)."""
+        data = asdict(self)
+        for key in ("authors", "categories", "sources", "types"):
+            data[key] = sorted(data[key])
+        return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+
+def _months_back(today: date, months: int) -> date:
+    month_index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(today.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+                          31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month])
+    return date(year, month + 1, day)
+
+
+def parse_when(value: str, today: date | None = None) -> str:
+    """``YYYY-MM-DD`` or a span back from today (``7d``, ``2w``, ``3m``, ``1y``) -> ISO date."""
+    today = today or date.today()
+    text = value.strip()
+    span = _SPAN_RE.match(text)
+    if span:
+        amount, unit = int(span.group(1)), span.group(2).lower()
+        try:
+            if unit == "d":
+                return (today - timedelta(days=amount)).isoformat()
+            if unit == "w":
+                return (today - timedelta(weeks=amount)).isoformat()
+            return _months_back(today, amount * (12 if unit == "y" else 1)).isoformat()
+        except (OverflowError, ValueError):
+            raise UsageError("bad_date", value=value) from None
+    try:
+        return date.fromisoformat(text).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else _bad(value)
+    except ValueError:
+        raise UsageError("bad_date", value=value) from None
+
+
+def _bad(value: str) -> str:
+    raise UsageError("bad_date", value=value)
+
+
+def make_filters(
+    *,
+    authors: list[str] | None = None,
+    categories: list[str] | None = None,
+    sources: list[str] | None = None,
+    search: str | None = None,
+    topic: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    types: list[str] | None = None,
+    unseen: bool = False,
+    today: date | None = None,
+) -> Filters:
+    """Validate raw option values (UsageError on anything wrong)."""
+    cats: list[str] = []
+    for raw in categories or []:
+        for cat in re.split(r"[,+\s]+", raw.strip()):
+            if not cat:
+                continue
+            if not arxiv.CATEGORY_RE.match(cat):
+                raise UsageError("bad_category", value=raw)
+            cats.append(arxiv.normalize_category(cat))
+    kinds: list[str] = []
+    for raw in types or []:
+        for kind in re.split(r"[,\s]+", raw.strip().lower()):
+            if not kind:
+                continue
+            if kind not in arxiv.ANNOUNCE_TYPES:
+                raise UsageError("bad_type", value=raw, choices=", ".join(arxiv.ANNOUNCE_TYPES))
+            kinds.append(kind)
+    since_iso = parse_when(since, today) if since else None
+    until_iso = parse_when(until, today) if until else None
+    if since_iso and until_iso and since_iso > until_iso:
+        raise UsageError("since_after_until", since=since_iso, until=until_iso)
+    clean_authors = tuple(a.strip() for a in authors or [] if a.strip())
+    return Filters(
+        authors=clean_authors,
+        categories=tuple(dict.fromkeys(cats)),
+        sources=tuple(s.strip() for s in sources or [] if s.strip()),
+        search=search.strip() if search and search.strip() else None,
+        topic=topic.strip() if topic and topic.strip() else None,
+        since=since_iso,
+        until=until_iso,
+        types=tuple(dict.fromkeys(kinds)),
+        unseen=unseen,
+    )
+
+
+_TOKEN_RE = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query from user text: words and "quoted phrases" ANDed, ``OR`` between
+    terms, ``word*`` for a prefix.  Any other syntax is taken literally, so no user text
+    can raise an FTS syntax error.  None when nothing searchable is left."""
+    parts: list[str] = []
+    for match in _TOKEN_RE.finditer(text):
+        phrase, word = match.group(1), match.group(2)
+        if word is not None and word == "OR":
+            if parts and parts[-1] != "OR":
+                parts.append("OR")
+            continue
+        raw = phrase if phrase is not None else word
+        prefix = word is not None and word.endswith("*") and len(word.strip("*")) > 0
+        cleaned = re.sub(r"[^\w]+", " ", raw or "").strip()
+        if not cleaned:
+            continue
+        term = '"' + cleaned.replace('"', '""') + '"'
+        parts.append(term + ("*" if prefix else ""))
+    while parts and parts[-1] == "OR":
+        parts.pop()
+    return " ".join(parts) or None

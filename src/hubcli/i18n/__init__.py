@@ -1,0 +1,64 @@
+"""English and Simplified Chinese message catalogues.
+
+``translate(key, lang, **params)`` formats one message; ``t(key, **params)`` uses the
+language chosen for this process with :func:`set_language`.  Every key exists in both
+languages (a test checks it), so a missing translation is a bug, not a fallback.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from hubcli.i18n.messages import MESSAGES
+
+LANGUAGES = ("en", "zh")
+_current = "en"
+
+
+def detect_language(explicit: str | None = None, configured: str | None = None) -> str:
+    """--lang, then HUB_LANG, then config ``lang``, then the locale (zh* -> zh)."""
+    for candidate in (explicit, os.environ.get("HUB_LANG"), configured):
+        if candidate:
+            return normalize_language(candidate)
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def normalize_language(value: str) -> str:
+    low = value.strip().lower().replace("_", "-")
+    if low.startswith("zh"):
+        return "zh"
+    if low.startswith("en"):
+        return "en"
+    return "en" if low not in LANGUAGES else low
+
+
+def set_language(lang: str) -> None:
+    global _current
+    _current = normalize_language(lang)
+
+
+def current_language() -> str:
+    return _current
+
+
+def translate(key: str, lang: str, **params: Any) -> str:
+    entry = MESSAGES.get(key)
+    if entry is None:
+        text = key
+    else:
+        text = entry.get(lang) or entry["en"]
+    if params:
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def t(key: str, **params: Any) -> str:
+    return translate(key, _current, **params)

@@ -1,0 +1,153 @@
+"""The message catalogue: every user-facing string in English and Simplified Chinese."""
+
+from __future__ import annotations
+
+from hubcli.i18n.help import HELP
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- generic --------------------------------------------------------------------
+    "error_prefix": {"en": "error: {message}", "zh": "错误：{message}"},
+    "warning_prefix": {"en": "warning: {message}", "zh": "警告：{message}"},
+    "hint_prefix": {"en": "hint: {message}", "zh": "提示：{message}"},
+    "interrupted": {"en": "interrupted", "zh": "已中断"},
+    "unexpected_error": {
+        "en": "unexpected error: {error} (set HUB_DEBUG=1 for a traceback)",
+        "zh": "意外错误：{error}（设置 HUB_DEBUG=1 可查看回溯）",
+    },
+    "usage_error": {"en": "{message}", "zh": "{message}"},
+    "try_help": {"en": "Try '{command} --help' for help.", "zh": "运行 '{command} --help' 查看帮助。"},
+    # --- config / store -------------------------------------------------------------
+    "config_unreadable": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
+    "config_invalid": {"en": "{path} is not valid TOML: {reason}", "zh": "{path} 不是有效的 TOML：{reason}"},
+    "config_bad_value": {"en": "{path}: bad value for '{key}': {value}", "zh": "{path}：'{key}' 的值无效：{value}"},
+    "store_open_failed": {"en": "cannot open the database {path}: {reason}", "zh": "无法打开数据库 {path}：{reason}"},
+    "store_write_failed": {"en": "cannot write the database {path}: {reason}", "zh": "无法写入数据库 {path}：{reason}"},
+    "store_busy": {
+        "en": "the database {path} is busy (another hub is writing); try again in a moment",
+        "zh": "数据库 {path} 正忙（另一个 hub 正在写入）；请稍后再试",
+    },
+    "store_too_new": {
+        "en": "the database {path} was written by a newer hub (schema {found} > {known}); upgrade hub",
+        "zh": "数据库 {path} 由更新版本的 hub 写入（结构版本 {found} > {known}）；请升级 hub",
+    },
+    "store_corrupt": {"en": "the database {path} is damaged: {reason}", "zh": "数据库 {path} 已损坏：{reason}"},
+    # --- options --------------------------------------------------------------------
+    "bad_date": {
+        "en": "bad date '{value}': use YYYY-MM-DD or a span like 7d, 2w, 3m, 1y",
+        "zh": "无效日期 '{value}'：请使用 YYYY-MM-DD 或 7d、2w、3m、1y 这样的时间跨度",
+    },
+    "bad_type": {"en": "unknown announce type '{value}': use one of {choices}", "zh": "未知的公告类型 '{value}'：可选 {choices}"},
+    "bad_format": {"en": "unknown format '{value}': use one of {choices}", "zh": "未知的格式 '{value}'：可选 {choices}"},
+    "bad_sort": {"en": "unknown sort '{value}': use one of {choices}", "zh": "未知的排序方式 '{value}'：可选 {choices}"},
+    "bad_lang": {"en": "unknown language '{value}': use en or zh", "zh": "未知语言 '{value}'：请使用 en 或 zh"},
+    "bad_positive": {"en": "{option} must be a whole number of at least {minimum}", "zh": "{option} 必须是不小于 {minimum} 的整数"},
+    "bad_category": {"en": "bad category '{value}' (e.g. cs.IR, hep-th)", "zh": "无效分类 '{value}'（例如 cs.IR、hep-th）"},
+    "since_after_until": {"en": "--since {since} is after --until {until}", "zh": "--since {since} 晚于 --until {until}"},
+    "unknown_topic": {"en": "unknown topic '{name}'; known topics: {known}", "zh": "未知主题 '{name}'；已有主题：{known}"},
+    "empty_search": {"en": "--search needs at least one word", "zh": "--search 至少需要一个词"},
+    # --- sources --------------------------------------------------------------------
+    "unknown_source": {
+        "en": "'{spec}' is not a source: use arxiv:CAT, biorxiv:SUBJECT, medrxiv:SUBJECT, a URL or a feed file",
+        "zh": "'{spec}' 不是有效来源：请使用 arxiv:分类、biorxiv:学科、medrxiv:学科、URL 或本地订阅文件",
+    },
+    "source_exists": {"en": "already subscribed: {label} ({spec})", "zh": "已订阅：{label}（{spec}）"},
+    "source_added": {"en": "subscribed: {label} ({spec})", "zh": "已订阅：{label}（{spec}）"},
+    "source_removed": {"en": "unsubscribed: {label} ({spec}); its papers stay in the cache", "zh": "已取消订阅：{label}（{spec}）；其论文仍保留在缓存中"},
+    "source_not_subscribed": {"en": "not subscribed: {spec}", "zh": "未订阅：{spec}"},
+    "no_sources": {"en": "no subscriptions; add one with 'hub feeds add arxiv:cs.AI'", "zh": "没有订阅；用 'hub feeds add arxiv:cs.AI' 添加一个"},
+    "feeds_heading": {"en": "Subscriptions", "zh": "订阅"},
+    "col_source": {"en": "source", "zh": "来源"},
+    "col_label": {"en": "label", "zh": "标签"},
+    "col_papers": {"en": "papers", "zh": "论文"},
+    "col_last_sync": {"en": "last sync", "zh": "上次同步"},
+    "col_status": {"en": "status", "zh": "状态"},
+    "never": {"en": "never", "zh": "从未"},
+    # --- fetch / parse --------------------------------------------------------------
+    "http_status": {"en": "HTTP {status} from {url}", "zh": "{url} 返回 HTTP {status}"},
+    "http_timeout": {"en": "timed out after {seconds:g} s ({url})", "zh": "{seconds:g} 秒后超时（{url}）"},
+    "http_connect": {"en": "cannot connect to {host}: {reason}", "zh": "无法连接 {host}：{reason}"},
+    "http_too_large": {"en": "response larger than {limit} bytes ({url})", "zh": "响应超过 {limit} 字节（{url}）"},
+    "http_redirects": {"en": "too many redirects ({url})", "zh": "重定向次数过多（{url}）"},
+    "http_failed": {"en": "request failed: {reason} ({url})", "zh": "请求失败：{reason}（{url}）"},
+    "file_unreadable": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
+    "feed_not_a_feed": {"en": "not an RSS or Atom feed: {reason}", "zh": "不是 RSS 或 Atom 订阅：{reason}"},
+    "feed_malformed": {"en": "malformed feed: {reason}", "zh": "订阅格式损坏：{reason}"},
+    "feed_error_document": {"en": "the server sent an error feed: {reason}", "zh": "服务器返回了错误订阅：{reason}"},
+    "arxiv_api_error": {"en": "arXiv API error: {reason}", "zh": "arXiv API 错误：{reason}"},
+    # --- sync -----------------------------------------------------------------------
+    "sync_progress": {"en": "Syncing", "zh": "同步中"},
+    "sync_line": {
+        "en": "{label}: {new} new, {updated} updated, {unchanged} unchanged",
+        "zh": "{label}：新增 {new}，更新 {updated}，未变 {unchanged}",
+    },
+    "sync_not_modified": {"en": "{label}: not modified since last sync", "zh": "{label}：自上次同步以来没有变化"},
+    "sync_empty": {
+        "en": "{label}: the feed is empty today (arXiv publishes nothing on weekends and holidays)",
+        "zh": "{label}：今天的订阅为空（arXiv 在周末和节假日不发布）",
+    },
+    "sync_failed": {"en": "{label}: failed: {reason}", "zh": "{label}：失败：{reason}"},
+    "sync_skipped": {"en": "{label}: {count} items could not be read and were skipped", "zh": "{label}：{count} 个条目无法读取，已跳过"},
+    "sync_total": {
+        "en": "{sources} sources: {new} new, {updated} updated, {failed} failed",
+        "zh": "{sources} 个来源：新增 {new}，更新 {updated}，失败 {failed}",
+    },
+    "sync_some_failed": {"en": "{count} of {total} sources failed", "zh": "{total} 个来源中有 {count} 个失败"},
+    "sync_locked": {
+        "en": "another 'hub sync' is running; waiting for it to finish…",
+        "zh": "另一个 'hub sync' 正在运行；等待其完成…",
+    },
+    # --- papers / render ------------------------------------------------------------
+    "chip_authors": {"en": "Authors: {value}", "zh": "作者: {value}"},
+    "chip_categories": {"en": "Categories: {value}", "zh": "分类: {value}"},
+    "chip_source": {"en": "Source: {value}", "zh": "来源: {value}"},
+    "chip_search": {"en": "Search: {value}", "zh": "搜索: {value}"},
+    "chip_topic": {"en": "Topic: {value}", "zh": "主题: {value}"},
+    "chip_since": {"en": "Since: {value}", "zh": "起始: {value}"},
+    "chip_until": {"en": "Until: {value}", "zh": "截止: {value}"},
+    "chip_type": {"en": "Type: {value}", "zh": "类型: {value}"},
+    "chip_unseen": {"en": "Unseen", "zh": "未读"},
+    "footer": {"en": "page {page} of {pages} · {total} papers", "zh": "第 {page} / {pages} 页 · 共 {total} 篇论文"},
+    "footer_shuffle": {"en": "{shown} of {total} papers · {left} not shown yet", "zh": "共 {total} 篇中的 {shown} 篇 · 还有 {left} 篇未展示"},
+    "footer_shuffle_seeded": {"en": "{shown} of {total} papers · seed {seed}", "zh": "共 {total} 篇中的 {shown} 篇 · 种子 {seed}"},
+    "shuffle_restart": {"en": "every paper in this selection has been shown; starting over", "zh": "此筛选中的论文已全部展示过；重新开始"},
+    "no_papers": {"en": "no papers match", "zh": "没有匹配的论文"},
+    "no_papers_cache_empty": {"en": "the cache is empty; run 'hub sync' first", "zh": "缓存为空；请先运行 'hub sync'"},
+    "page_past_end": {"en": "page {page} is past the end (there are {pages} pages)", "zh": "第 {page} 页超出范围（共 {pages} 页）"},
+    "did_you_mean": {"en": "no author matches '{name}'; did you mean: {suggestions}?", "zh": "没有作者匹配 '{name}'；您是不是要找：{suggestions}？"},
+    "no_author": {"en": "no author matches '{name}'", "zh": "没有作者匹配 '{name}'"},
+    "untitled": {"en": "(untitled)", "zh": "（无标题）"},
+    "no_abstract": {"en": "(no abstract)", "zh": "（无摘要）"},
+    "label_authors": {"en": "Authors", "zh": "作者"},
+    "label_categories": {"en": "Categories", "zh": "分类"},
+    "label_sources": {"en": "Sources", "zh": "来源"},
+    "label_links": {"en": "Links", "zh": "链接"},
+    "label_version": {"en": "Version", "zh": "版本"},
+    "label_doi": {"en": "DOI", "zh": "DOI"},
+    "label_journal": {"en": "Journal", "zh": "期刊"},
+    "label_published": {"en": "Published", "zh": "发布"},
+    "label_updated": {"en": "Updated", "zh": "更新"},
+    "label_type": {"en": "Announce type", "zh": "公告类型"},
+    "label_id": {"en": "ID", "zh": "编号"},
+    "and_more_authors": {"en": "and {count} more", "zh": "等 {count} 人"},
+    # --- paths / topics -------------------------------------------------------------
+    "paths_config": {"en": "config", "zh": "配置"},
+    "paths_database": {"en": "database", "zh": "数据库"},
+    "paths_data": {"en": "data", "zh": "数据"},
+    "paths_cache": {"en": "cache", "zh": "缓存"},
+    "topics_heading": {"en": "Topics", "zh": "主题"},
+    "col_topic": {"en": "topic", "zh": "主题"},
+    "col_query": {"en": "query", "zh": "查询"},
+    "col_categories": {"en": "categories", "zh": "分类"},
+    "col_origin": {"en": "from", "zh": "出处"},
+    "origin_builtin": {"en": "built-in", "zh": "内置"},
+    "origin_config": {"en": "config.toml", "zh": "config.toml"},
+}
+MESSAGES.update(HELP)
+MESSAGES.update({
+    "paper_not_found": {"en": "no paper '{ident}' in the cache", "zh": "缓存中没有论文 '{ident}'"},
+    "paper_no_link": {"en": "paper '{ident}' has no link", "zh": "论文 '{ident}' 没有链接"},
+    "opened": {"en": "opened {url}", "zh": "已打开 {url}"},
+})
+MESSAGES.update({
+    "backfill_label": {"en": "arXiv API backfill for {name}", "zh": "arXiv API 回填：{name}"},
+})

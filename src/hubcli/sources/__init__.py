@@ -1,0 +1,1 @@
+"""Where papers come from: source specs and labels, HTTP fetching, feed parsing."""

@@ -1,0 +1,174 @@
+"""HTTP fetching for feeds: conditional GET, timeouts, a size cap, a redirect cap,
+retries that honour ``Retry-After`` on 429/503, and an honest User-Agent.
+
+Local feed files are read with the same size cap.  Every failure becomes a FeedError
+whose message is one line naming the URL.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from hubcli import __version__
+from hubcli.errors import FeedError
+
+if TYPE_CHECKING:
+    import requests
+
+USER_AGENT = f"hub/{__version__} (hubcli research radar; feeds are fetched at most once per sync)"
+MAX_REDIRECTS = 5
+RETRY_STATUSES = frozenset({429, 503})
+MAX_RETRY_AFTER = 120.0
+_CHUNK = 64 * 1024
+
+
+@dataclass
+class FetchResult:
+    status: int  # 200, or 304 when not modified
+    content: bytes = b""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_bytes: int = 32 * 1024 * 1024
+    retries: int = 2
+    backoff: float = 1.0
+
+    @property
+    def deadline(self) -> float:
+        """Wall-clock bound for one response body (a server that drips bytes slowly)."""
+        return self.connect_timeout + 4 * self.read_timeout
+
+
+def _retry_after(value: str | None, attempt: int, backoff: float) -> float:
+    if value:
+        value = value.strip()
+        if value.isdigit():
+            return min(float(value), MAX_RETRY_AFTER)
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is not None:
+            return max(0.0, min(parsed.timestamp() - time.time(), MAX_RETRY_AFTER))
+    return backoff * (2**attempt)
+
+
+class Fetcher:
+    """Thread-safe: each thread gets its own requests.Session."""
+
+    def __init__(self, policy: FetchPolicy, *, sleep: object = time.sleep) -> None:
+        self.policy = policy
+        self._local = threading.local()
+        self._sleep = sleep
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            import requests
+
+            session = requests.Session()
+            session.max_redirects = MAX_REDIRECTS
+            session.headers["User-Agent"] = USER_AGENT
+            session.headers["Accept"] = (
+                "application/rss+xml, application/rdf+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
+            )
+            self._local.session = session
+        return session
+
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        if not url.lower().startswith(("http://", "https://")):
+            return self._read_file(url)
+        attempt = 0
+        while True:
+            result, retry_after = self._fetch_once(url, etag, last_modified)
+            if result is not None:
+                return result
+            if attempt >= self.policy.retries:
+                raise FeedError("http_status", status=retry_after[1], url=url)
+            self._sleep(_retry_after(retry_after[0], attempt, self.policy.backoff))  # type: ignore[operator]
+            attempt += 1
+
+    def _fetch_once(self, url: str, etag: str | None, last_modified: str | None
+                    ) -> tuple[FetchResult | None, tuple[str | None, int]]:
+        import requests
+
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        policy = self.policy
+        try:
+            response = self._session().get(
+                url, headers=headers, timeout=(policy.connect_timeout, policy.read_timeout), stream=True
+            )
+        except requests.TooManyRedirects:
+            raise FeedError("http_redirects", url=url) from None
+        except requests.Timeout:
+            raise FeedError("http_timeout", seconds=policy.read_timeout, url=url) from None
+        except requests.ConnectionError as exc:
+            raise FeedError("http_connect", host=urlsplit(url).netloc, reason=_short_reason(exc)) from None
+        except requests.RequestException as exc:
+            raise FeedError("http_failed", reason=_short_reason(exc), url=url) from None
+        with response:
+            if response.status_code == 304:
+                return FetchResult(304, url=response.url, etag=etag, last_modified=last_modified), (None, 304)
+            if response.status_code in RETRY_STATUSES:
+                return None, (response.headers.get("Retry-After"), response.status_code)
+            if response.status_code >= 400:
+                raise FeedError("http_status", status=response.status_code, url=url)
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > policy.max_bytes:
+                raise FeedError("http_too_large", limit=policy.max_bytes, url=url)
+            body = bytearray()
+            started = time.monotonic()
+            try:
+                for chunk in response.iter_content(_CHUNK):
+                    body += chunk
+                    if len(body) > policy.max_bytes:
+                        raise FeedError("http_too_large", limit=policy.max_bytes, url=url)
+                    if time.monotonic() - started > policy.deadline:
+                        raise FeedError("http_timeout", seconds=policy.deadline, url=url)
+            except requests.RequestException as exc:
+                if isinstance(exc, requests.Timeout | requests.exceptions.ConnectionError) and "timed out" in str(exc):
+                    raise FeedError("http_timeout", seconds=policy.read_timeout, url=url) from None
+                raise FeedError("http_failed", reason=_short_reason(exc), url=url) from None
+            return FetchResult(
+                200, bytes(body), response.headers.get("Content-Type"), response.headers.get("ETag"),
+                response.headers.get("Last-Modified"), response.url,
+            ), (None, 200)
+
+    def _read_file(self, path: str) -> FetchResult:
+        file = Path(path)
+        try:
+            size = file.stat().st_size
+            if size > self.policy.max_bytes:
+                raise FeedError("http_too_large", limit=self.policy.max_bytes, url=path)
+            with file.open("rb") as handle:
+                data = handle.read(self.policy.max_bytes + 1)
+        except OSError as exc:
+            raise FeedError("file_unreadable", path=path, reason=exc.strerror or str(exc)) from None
+        if len(data) > self.policy.max_bytes:
+            raise FeedError("http_too_large", limit=self.policy.max_bytes, url=path)
+        return FetchResult(200, data, None, None, None, path)
+
+
+def _short_reason(exc: BaseException) -> str:
+    """The innermost, shortest useful reason (requests nests urllib3 errors deeply)."""
+    text = str(exc)
+    for marker in ("Connection refused", "Name or service not known", "No route to host",
+                   "Temporary failure in name resolution", "Connection reset", "certificate verify failed",
+                   "Read timed out", "Remote end closed connection"):
+        if marker in text:
+            return marker
+    return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -1,0 +1,319 @@
+"""Feed bytes -> papers, faithful to each publisher's habits.
+
+feedparser reads every format (RSS 0.9x/1.0/2.0, Atom, the arXiv API's Atom); this module
+turns its entries into :class:`~hubcli.models.Paper` objects: arXiv ids and versions from
+guids, titles and descriptions, the announce-type prefix removed, comma-joined creators
+split, DOIs found in every form publishers write them.  RSS 1.0 journal feeds get one
+extra pass over the XML for what feedparser keeps only once (``dc:identifier``,
+``dc:title``).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import time
+from typing import Any
+from xml.etree import ElementTree
+
+from hubcli.authors import split_authors
+from hubcli.errors import FeedError
+from hubcli.models import Paper, ParsedFeed
+from hubcli.sources import arxiv
+from hubcli.text import clean_text
+
+DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)")
+_ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+_DC = "http://purl.org/dc/elements/1.1/"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RSS1 = "http://purl.org/rss/1.0/"
+_PRISM_DOI_TAGS = {
+    "{http://prismstandard.org/namespaces/basic/2.0/}doi",
+    "{http://prismstandard.org/namespaces/1.2/basic/}doi",
+    "{http://purl.org/rss/1.0/modules/prism/}doi",
+}
+# "Fluids, Vol. 9, Pages 120: Title" (MDPI) when dc:title is missing
+_JOURNAL_PREFIX_RE = re.compile(r"^[^:]{1,120}, Vol\. \d+, Pages? [\w\-–]+: ")
+_MAX_TITLE = 2000
+_MAX_ABSTRACT = 20000
+_MAX_AUTHORS = 5000
+
+
+def extract_doi(value: str | None) -> str | None:
+    if not value:
+        return None
+    match = DOI_RE.search(value.replace("doi: ", "doi:"))
+    if not match:
+        return None
+    return match.group(1).rstrip(".,;)]}")
+
+
+def date_of(raw: str | None, parsed: time.struct_time | None = None) -> str | None:
+    """``YYYY-MM-DD`` as the publisher wrote it (no shift to UTC), or None."""
+    if raw:
+        iso = _ISO_DATE_RE.match(raw)
+        if iso:
+            return "-".join(iso.groups())
+        try:
+            tup = email.utils.parsedate_tz(raw)
+        except (TypeError, ValueError, IndexError):
+            tup = None
+        if tup and 1000 <= tup[0] <= 9999 and 1 <= tup[1] <= 12 and 1 <= tup[2] <= 31:
+            return f"{tup[0]:04d}-{tup[1]:02d}-{tup[2]:02d}"
+    if parsed and 1000 <= parsed.tm_year <= 9999:
+        return time.strftime("%Y-%m-%d", parsed)
+    return None
+
+
+def _entry_date(entry: Any, *names: str) -> str | None:
+    for name in names:
+        # dict.get: FeedParserDict.get maps updated<->published with a DeprecationWarning
+        value = dict.get(entry, name)
+        if value:
+            found = date_of(value, dict.get(entry, f"{name}_parsed"))
+            if found:
+                return found
+    return None
+
+
+def _names(entry: Any) -> list[str]:
+    names: list[str] = []
+    for author in entry.get("authors") or []:
+        raw = author.get("name") if isinstance(author, dict) else None
+        if raw:
+            names.extend(split_authors(raw))
+        if len(names) >= _MAX_AUTHORS:
+            break
+    if not names and entry.get("author"):
+        names = split_authors(entry["author"])
+    return names[:_MAX_AUTHORS]
+
+
+def _tags(entry: Any) -> list[str]:
+    cats: list[str] = []
+    for tag in entry.get("tags") or []:
+        term = (tag.get("term") or "").strip()
+        if term and term not in cats:
+            cats.append(term)
+    return cats
+
+
+def _text(value: str | None, limit: int) -> str:
+    return clean_text(value)[:limit]
+
+
+def _summary(entry: Any) -> str:
+    summary = entry.get("summary")
+    if summary is None:
+        content = entry.get("content") or []
+        summary = content[0].get("value") if content else ""
+    return summary or ""
+
+
+def _arxiv_categories(entry: Any) -> tuple[list[str], str | None]:
+    cats = [arxiv.normalize_category(c) for c in _tags(entry) if arxiv.CATEGORY_RE.match(c)]
+    primary = entry.get("arxiv_primary_category")
+    primary_term = primary.get("term") if isinstance(primary, dict) else None
+    primary_cat = arxiv.normalize_category(primary_term) if primary_term else (cats[0] if cats else None)
+    if primary_cat and primary_cat not in cats:
+        cats.insert(0, primary_cat)
+    return cats, primary_cat
+
+
+def _arxiv_paper(entry: Any, arxiv_id: str, version: int | None, abstract: str, announce: str | None) -> Paper:
+    cats, primary = _arxiv_categories(entry)
+    doi = extract_doi(entry.get("arxiv_doi"))
+    journal_ref = entry.get("arxiv_journal_reference") or entry.get("arxiv_journal_ref")
+    published = _entry_date(entry, "published", "updated")
+    updated = _entry_date(entry, "updated", "published")
+    return Paper(
+        key=f"arxiv:{arxiv_id}",
+        arxiv_id=arxiv_id,
+        version=version,
+        title=_text(entry.get("title"), _MAX_TITLE),
+        abstract=_text(abstract, _MAX_ABSTRACT),
+        authors=_names(entry),
+        doi=doi,
+        published=published,
+        updated=updated,
+        announce_type=announce,
+        categories=cats,
+        primary_category=primary,
+        url=arxiv.abs_url(arxiv_id),
+        pdf_url=arxiv.pdf_url(arxiv_id, version),
+        journal=clean_text(journal_ref) or None,
+    )
+
+
+def _parse_arxiv_entry(entry: Any) -> Paper | None:
+    """A paper from any arXiv format, or None when the entry is not an arXiv paper."""
+    guid = entry.get("id") or ""
+    summary = _summary(entry)
+    if guid.lower().startswith("oai:arxiv.org:"):  # RSS/Atom since 2024
+        parsed = arxiv.parse_id(guid.split(":", 2)[2])
+        if not parsed:
+            return None
+        arxiv_id, version = parsed
+        announce = entry.get("arxiv_announce_type")
+        prefix = arxiv.DESCRIPTION_PREFIX_RE.match(summary)
+        if prefix:
+            announce = announce or prefix.group("type")
+            version = version or (int(prefix.group("version")) if prefix.group("version") else None)
+            summary = summary[prefix.end():]
+        announce = (announce or "").strip().lower() or None
+        return _arxiv_paper(entry, arxiv_id, version, summary, announce)
+    title = entry.get("title") or ""
+    old = arxiv.OLD_RDF_TITLE_RE.match(title)
+    if old:  # RSS 1.0 before 2024: id, version, category and status live in the title
+        paper = _arxiv_paper(entry, old.group("id"), int(old.group("version") or 0) or None, summary,
+                             arxiv.old_status_to_type(old.group("status")))
+        paper.title = _text(old.group("title"), _MAX_TITLE).removesuffix(".")
+        cat = arxiv.normalize_category(old.group("cat"))
+        if not paper.categories:
+            paper.categories = [cat]
+            paper.primary_category = cat
+        return paper
+    from_url = arxiv.id_from_url(guid) or arxiv.id_from_url(entry.get("link") or "")
+    if from_url and ("arxiv_primary_category" in entry or "/abs/" in guid):  # the arXiv API
+        arxiv_id, version = from_url
+        return _arxiv_paper(entry, arxiv_id, version, summary, None)
+    return None
+
+
+def _is_api_error(entry: Any) -> bool:
+    guid = entry.get("id") or ""
+    return "arxiv.org/api/errors" in guid or (
+        entry.get("title") == "Error" and any((a.get("name") == "arXiv api core") for a in entry.get("authors") or [])
+    )
+
+
+def _rss1_extras(content: bytes) -> dict[str, dict[str, list[str]]]:
+    """Per-item ``dc:identifier``, ``dc:title`` and ``prism:doi`` of an RSS 1.0 feed.
+
+    feedparser keeps one ``dc:identifier`` per item (Science sends two, the DOI first).
+    Keyed by the item's ``rdf:about`` and its ``link``.  Never raises.
+    """
+    extras: dict[str, dict[str, list[str]]] = {}
+    try:
+        for _event, elem in ElementTree.iterparse(_BytesReader(content), events=("end",)):
+            if elem.tag != f"{{{_RSS1}}}item":
+                continue
+            found: dict[str, list[str]] = {"identifier": [], "title": [], "doi": []}
+            for child in elem:
+                text = (child.text or "").strip()
+                if not text:
+                    continue
+                if child.tag == f"{{{_DC}}}identifier":
+                    found["identifier"].append(text)
+                elif child.tag == f"{{{_DC}}}title":
+                    found["title"].append(text)
+                elif child.tag in _PRISM_DOI_TAGS:
+                    found["doi"].append(text)
+            for key in (elem.get(f"{{{_RDF}}}about"), elem.findtext(f"{{{_RSS1}}}link")):
+                if key:
+                    extras[key.strip()] = found
+            elem.clear()
+    except (ElementTree.ParseError, ValueError):
+        pass
+    return extras
+
+
+class _BytesReader:
+    def __init__(self, data: bytes) -> None:
+        self._data = memoryview(data)
+        self._pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0:
+            size = len(self._data) - self._pos
+        chunk = self._data[self._pos : self._pos + size]
+        self._pos += len(chunk)
+        return bytes(chunk)
+
+
+def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | None) -> Paper | None:
+    link = (entry.get("link") or "").strip()
+    guid = (entry.get("id") or "").strip()
+    doi = None
+    for candidate in [*extras.get("doi", []), entry.get("prism_doi"), *extras.get("identifier", []),
+                      entry.get("dc_identifier"), guid, link]:
+        doi = extract_doi(candidate)
+        if doi:
+            break
+    title_raw = extras["title"][0] if extras.get("title") else entry.get("title")
+    title = _text(title_raw, _MAX_TITLE)
+    if not extras.get("title"):
+        title = _JOURNAL_PREFIX_RE.sub("", title)
+    if doi:
+        key = f"doi:{doi.lower()}"
+    elif link or guid:
+        key = f"url:{link or guid}"
+    else:
+        return None
+    if not title and not link:
+        return None
+    abstract = _text(_summary(entry), _MAX_ABSTRACT)
+    # Nature: "Nature, Published online: ...; doi:... <title>" is no abstract
+    if title and abstract.endswith(title) and ("doi:" in abstract or "Published online" in abstract):
+        abstract = ""
+    version = None
+    version_match = re.search(r"\d(v(\d+))(?:[?#]|$)", link)
+    if version_match:
+        version = int(version_match.group(2))
+    journal = entry.get("prism_publicationname") or entry.get("dc_source") or feed_title
+    published = _entry_date(entry, "published", "prism_publicationdate", "updated", "created")
+    return Paper(
+        key=key,
+        title=title,
+        abstract=abstract,
+        authors=_names(entry),
+        doi=doi,
+        version=version,
+        published=published,
+        updated=_entry_date(entry, "updated", "published") or published,
+        categories=[t for t in (clean_text(x) for x in _tags(entry)) if t][:20],
+        url=link or (guid if guid.startswith("http") else None),
+        journal=clean_text(journal) or None,
+    )
+
+
+def parse_feed(content: bytes, *, content_type: str | None = None, location: str = "") -> ParsedFeed:
+    """Parse one feed document.  Raises FeedError for documents that are no feed at all
+    and for arXiv's error documents; a feed with a recoverable error keeps its papers."""
+    import feedparser  # heavy; only sync and import need it
+
+    headers = {"content-type": content_type} if content_type else {}
+    doc = feedparser.parse(content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    feed_title = clean_text(doc.feed.get("title")) or None
+    entries = doc.get("entries") or []
+    if not doc.get("version") and not entries:
+        reason = doc.get("bozo_exception")
+        raise FeedError("feed_not_a_feed", reason=clean_text(str(reason)) if reason else "no RSS or Atom found")
+    if feed_title and feed_title.startswith("Feed error for query"):
+        raise FeedError("feed_error_document", reason=feed_title)
+    if doc.get("bozo") and not entries:
+        reason = clean_text(str(doc.get("bozo_exception") or "malformed XML"))
+        raise FeedError("feed_malformed", reason=reason)
+    api_errors = [e for e in entries if _is_api_error(e)]
+    if api_errors:
+        raise FeedError("arxiv_api_error", reason=clean_text(api_errors[0].get("summary")) or "error")
+    extras: dict[str, dict[str, list[str]]] = {}
+    if doc.get("version") == "rss10" and b"purl.org/dc/elements" in content[:200_000]:
+        extras = _rss1_extras(content)
+    papers: list[Paper] = []
+    skipped = 0
+    for entry in entries:
+        try:
+            paper = _parse_arxiv_entry(entry)
+            if paper is None:
+                item_extras = extras.get((entry.get("id") or "").strip()) or extras.get(
+                    (entry.get("link") or "").strip()) or {}
+                paper = _journal_paper(entry, item_extras, feed_title)
+        except (ValueError, TypeError, AttributeError, KeyError):
+            paper = None
+        if paper is None:
+            skipped += 1
+            continue
+        papers.append(paper)
+    return ParsedFeed(title=feed_title, papers=papers, is_empty_day=not entries and not doc.get("bozo"),
+                      skipped=skipped)

@@ -1,0 +1,89 @@
+"""Source specs: ``arxiv:cs.AI+cs.CL``, ``biorxiv:genomics``, URLs and feed files.
+
+A spec is canonicalised (``arxiv:cs.ai`` -> ``arxiv:cs.AI``, files -> absolute paths) so
+one subscription is one row, and gets the label the seed page shows (``arXiv (CS.AI)``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from hubcli.config import Settings
+from hubcli.errors import UsageError
+from hubcli.models import Source
+from hubcli.sources import arxiv
+
+_SUBJECT_RE = re.compile(r"^[a-z0-9][a-z0-9_\- ]*$", re.IGNORECASE)
+
+
+def _url_join(base: str, tail: str) -> str:
+    """``<base><tail>`` as SPEC.md says; a base without a final slash gets one."""
+    return (base if base.endswith(("/", "=")) else base + "/") + tail
+
+
+def arxiv_categories(text: str) -> list[str]:
+    cats = [c for c in text.replace(" ", "+").split("+") if c]
+    if not cats or not all(arxiv.CATEGORY_RE.match(c) for c in cats):
+        raise UsageError("unknown_source", spec=f"arxiv:{text}")
+    return [arxiv.normalize_category(c) for c in cats]
+
+
+def arxiv_label(cats: list[str]) -> str:
+    return f"arXiv ({'+'.join(c.upper() for c in cats)})"
+
+
+def _subject_label(server: str, subject: str) -> str:
+    return f"{server} ({subject.replace('_', ' ').title()})"
+
+
+def resolve(spec: str, settings: Settings, *, label: str | None = None) -> Source:
+    """The Source a spec names; UsageError for anything that is not one."""
+    raw = spec.strip()
+    low = raw.lower()
+    if low.startswith("arxiv:"):
+        cats = arxiv_categories(raw.split(":", 1)[1])
+        joined = "+".join(cats)
+        return Source(f"arxiv:{joined}", "arxiv", label or arxiv_label(cats), _url_join(settings.arxiv_rss_base, joined))
+    for server, base, name in (("biorxiv", settings.biorxiv_rss_base, "bioRxiv"),
+                               ("medrxiv", settings.medrxiv_rss_base, "medRxiv")):
+        if low.startswith(server + ":"):
+            subject = raw.split(":", 1)[1].strip().lower().replace(" ", "_")
+            if not subject or not _SUBJECT_RE.match(subject):
+                raise UsageError("unknown_source", spec=raw)
+            return Source(f"{server}:{subject}", server, label or _subject_label(name, subject),
+                          _url_join(base, subject))
+    if low.startswith(("http://", "https://")):
+        parts = urlsplit(raw)
+        if not parts.netloc:
+            raise UsageError("unknown_source", spec=raw)
+        return Source(raw, "url", label or parts.hostname or raw, raw)
+    if low.startswith("file://"):
+        raw = raw[len("file://"):]
+    path = Path(raw).expanduser()
+    if path.is_file():
+        resolved = str(path.resolve())
+        return Source(resolved, "file", label or path.name, resolved)
+    raise UsageError("unknown_source", spec=spec)
+
+
+def label_for_spec(spec: str) -> str:
+    """A label for a spec known only by name (sources seen before subscriptions existed)."""
+    if spec.startswith("arxiv:"):
+        return arxiv_label(spec.split(":", 1)[1].split("+"))
+    return spec
+
+
+_ARXIV_TITLE_RE = re.compile(r"^(?P<cats>[\w.\-]+(?:,\s*[\w.\-]+)*) updates on arXiv\.org$")
+
+
+def label_from_feed_title(title: str | None) -> str | None:
+    """A card label from a feed's own title: ``cs.AI updates on arXiv.org`` -> ``arXiv (CS.AI)``."""
+    if not title:
+        return None
+    match = _ARXIV_TITLE_RE.match(title.strip())
+    if match:
+        cats = [c.strip() for c in match.group("cats").split(",")]
+        return arxiv_label(cats) if len(cats) <= 4 else "arXiv"
+    return title.strip()[:80]

@@ -1,0 +1,108 @@
+"""Schema changes as an append-only list of small named steps.
+
+Each step runs once, in order, inside one transaction with the ``user_version`` bump, so
+a crash mid-migration leaves the previous schema intact.  Never edit a released step:
+append a new one.  Tests open a database made by the first schema and migrate it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # sqlite-utils costs ~75 ms to import: only migrations and bulk writes load it
+    import sqlite_utils
+
+Migration = Callable[["sqlite_utils.Database"], None]
+
+
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["state"].create({"key": str, "value": str}, pk="key")
+    db["sources"].create(
+        {
+            "id": int, "spec": str, "kind": str, "label": str, "label_custom": int, "url": str,
+            "subscribed": int, "added_at": str, "etag": str, "last_modified": str,
+            "last_sync_at": str, "last_status": str, "last_error": str, "feed_title": str,
+        },
+        pk="id",
+        not_null={"spec", "kind", "label", "url", "subscribed", "added_at", "label_custom"},
+        defaults={"subscribed": 1, "label_custom": 0},
+    )
+    db["sources"].create_index(["spec"], unique=True)
+    db["papers"].create(
+        {
+            "id": int, "key": str, "arxiv_id": str, "version": int, "doi": str, "title": str,
+            "abstract": str, "authors": str, "published": str, "updated": str,
+            "announce_type": str, "categories": str, "primary_category": str, "url": str,
+            "pdf_url": str, "journal": str, "first_seen": str, "changed_at": str,
+        },
+        pk="id",
+        not_null={"key", "title", "abstract", "authors", "categories", "first_seen", "changed_at"},
+        defaults={"abstract": "", "authors": "[]", "categories": ""},
+    )
+    db["papers"].create_index(["key"], unique=True)
+    db.execute("CREATE INDEX papers_published ON papers(published DESC, id DESC)")
+    db.execute("CREATE INDEX papers_doi ON papers(doi COLLATE NOCASE) WHERE doi IS NOT NULL")
+    db.execute("CREATE INDEX papers_changed ON papers(changed_at)")
+    db["authors"].create({"id": int, "name": str, "folded": str, "surname": str, "given_initial": str},
+                         pk="id", not_null={"name", "folded", "surname", "given_initial"})
+    db["authors"].create_index(["name"], unique=True)
+    db["authors"].create_index(["surname", "given_initial"])
+    db.execute(
+        "CREATE TABLE paper_authors (paper_id INTEGER NOT NULL, position INTEGER NOT NULL,"
+        " author_id INTEGER NOT NULL, published TEXT, PRIMARY KEY (paper_id, position)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX paper_authors_author ON paper_authors(author_id, published DESC, paper_id)")
+    db.execute(
+        "CREATE TABLE paper_categories (paper_id INTEGER NOT NULL, category TEXT NOT NULL,"
+        " published TEXT, PRIMARY KEY (paper_id, category)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX paper_categories_category ON paper_categories(category, published DESC, paper_id)")
+    db.execute(
+        "CREATE TABLE paper_sources (paper_id INTEGER NOT NULL, source_id INTEGER NOT NULL,"
+        " first_seen TEXT NOT NULL, PRIMARY KEY (paper_id, source_id)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX paper_sources_source ON paper_sources(source_id, paper_id)")
+    db.execute(
+        "CREATE TABLE shuffle_seen (selection TEXT NOT NULL, paper_id INTEGER NOT NULL,"
+        " PRIMARY KEY (selection, paper_id)) WITHOUT ROWID"
+    )
+    # full text over title, abstract and authors, kept in step by sqlite-utils' triggers
+    db["papers"].enable_fts(
+        ["title", "abstract", "authors"], fts_version="FTS5",
+        tokenize="unicode61 remove_diacritics 2", create_triggers=True,
+    )
+    # re-index only when indexed text changes, not on every bookkeeping update
+    db.execute("DROP TRIGGER papers_au")
+    db.execute(
+        "CREATE TRIGGER papers_au AFTER UPDATE OF title, abstract, authors ON papers BEGIN"
+        " INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)"
+        " VALUES ('delete', old.id, old.title, old.abstract, old.authors);"
+        " INSERT INTO papers_fts (rowid, title, abstract, authors)"
+        " VALUES (new.id, new.title, new.abstract, new.authors); END"
+    )
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("m001_initial", m001_initial),
+]
+LATEST = len(MIGRATIONS)
+
+
+def apply(conn: sqlite3.Connection, current: int) -> None:
+    """Apply every step after ``current``; each in its own transaction."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    for number, (_name, step) in enumerate(MIGRATIONS, start=1):
+        if number <= current:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(db)
+            conn.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
