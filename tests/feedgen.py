@@ -75,7 +75,8 @@ def arxiv_api(items: list[Item], *, total: int | None = None, published: str = "
             f"    <title>{escape(item.title)}</title>\n"
             f"    <summary>{escape(item.abstract)}</summary>\n"
             f"{authors}{doi}"
-            f'    <link href="https://arxiv.org/abs/{item.arxiv_id}v{item.version}" rel="alternate" type="text/html"/>\n'
+            f'    <link href="https://arxiv.org/abs/{item.arxiv_id}v{item.version}" rel="alternate"'
+            ' type="text/html"/>\n'
             f'    <link title="pdf" href="https://arxiv.org/pdf/{item.arxiv_id}v{item.version}" rel="related" '
             'type="application/pdf"/>\n'
             f'    <arxiv:primary_category term="{escape(item.categories[0])}"/>\n'

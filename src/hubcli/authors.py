@@ -22,11 +22,56 @@ _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _INITIALS_ONLY = re.compile(r"^(?:(?:[^\W\d_]{1,2}\.|[A-Z])(?:[\s\-]+|$)){1,4}$")
 
 
-def fold(text: str) -> str:
-    """Lower-case ASCII-ish form: no accents, punctuation as spaces, spaces collapsed."""
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+# TeX accents as arXiv writes them in dc:creator: J\"urgen, Sedl\'a\v{c}ek, Pawe{\l}, Bj\o rn
+_TEX_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
+                ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
+                "r": "\u030a", "d": "\u0323", "b": "\u0331"}
+_TEX_LETTERS = {"ss": "ß", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "o": "ø", "O": "Ø",
+                "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð", "DH": "Ð", "th": "þ", "TH": "Þ"}
+_TEX_BASE = r"(?:\{\s*(?P<b1>\\[ij]|[A-Za-z])\s*\}|(?P<b2>\\[ij](?![A-Za-z])|[A-Za-z]))"
+_TEX_SYMBOL_ACCENT_RE = re.compile(r"\\(?P<acc>['`^\"~=.])\s*" + _TEX_BASE)
+_TEX_LETTER_ACCENT_RE = re.compile(
+    r"\\(?P<acc>[uvHckrdb])(?:\s*\{\s*(?P<b1>\\[ij]|[A-Za-z])\s*\}|\s+(?P<b2>[A-Za-z]))"
+)
+_TEX_LETTER_RE = re.compile(r"\\(?P<name>ss|aa|AA|ae|AE|oe|OE|dh|DH|th|TH|o|O|l|L|i|j)(?![A-Za-z])(?: (?=[a-z]))?")
+_TEX_BRACES_RE = re.compile(r"\{([^{}\\]*)\}")
+
+
+def _tex_accent(match: re.Match[str]) -> str:
+    base = match.group("b1") or match.group("b2")
+    base = base[1:] if base.startswith("\\") else base  # \'\i -> í
+    return base + _TEX_ACCENTS[match.group("acc")]
+
+
+def tex_to_unicode(text: str) -> str:
+    """``J\\"urgen`` -> ``Jürgen``, ``Pawe{\\l}`` -> ``Paweł``: the TeX accents arXiv keeps in names."""
+    if "\\" not in text:
+        return text
+    text = _TEX_SYMBOL_ACCENT_RE.sub(_tex_accent, text)
+    text = _TEX_LETTER_ACCENT_RE.sub(_tex_accent, text)
+    text = _TEX_LETTER_RE.sub(lambda m: _TEX_LETTERS[m.group("name")], text)
+    for _ in range(3):  # {\'e} -> {é} -> é
+        text = _TEX_BRACES_RE.sub(r"\1", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _fold_once(text: str) -> str:
+    text = unicodedata.normalize("NFKD", tex_to_unicode(text).casefold().translate(_SPECIAL))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(_NON_ALNUM.sub(" ", text.casefold()).split())
+    return " ".join(_NON_ALNUM.sub(" ", text.casefold().translate(_SPECIAL)).split())
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish form: no accents, punctuation as spaces, spaces collapsed.
+
+    Idempotent: a decomposition can uncover what another step folds (``ǿ`` -> ``ø`` -> ``o``).
+    """
+    for _ in range(4):
+        folded = _fold_once(text)
+        if folded == text:
+            break
+        text = folded
+    return text
 
 
 @dataclass(frozen=True)
@@ -46,15 +91,31 @@ class NameKey:
 
     @property
     def given_initial(self) -> str:
-        return self.given[0][:1] if self.given else ""
+        """First letter of the first given name that is not a surname particle ("" if none)."""
+        return next((tok[:1] for tok in self.given if tok not in _PARTICLES), "")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _drop_parentheses(name: str) -> str:
+    """Remove parenthesised parts (affiliations); a stray parenthesis is only a character."""
+    if not _balanced(name):
+        return name.replace("(", " ").replace(")", " ")
     out, depth = [], 0
     for ch in name:
-        if ch in "([":
+        if ch == "(":
             depth += 1
-        elif ch in ")]":
+        elif ch == ")":
             depth = max(0, depth - 1)
         elif depth == 0:
             out.append(ch)
@@ -79,8 +140,19 @@ def name_key(name: str) -> NameKey:
     return NameKey(tuple(tokens[:-1]), tokens[-1])
 
 
+# surname particles: "Adrian Del Maestro" is found by "Del Maestro" and by "Adrian Maestro"
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "das", "le",
+                        "la", "ter", "ten", "bin", "al", "el", "zu"})
+
+
 def given_compatible(query: tuple[str, ...], candidate: tuple[str, ...]) -> bool:
     """Whether two given-name token lists can be the same person's (initials allowed)."""
+    query_particles = [tok for tok in query if tok in _PARTICLES]
+    if query_particles:
+        if not all(tok in candidate for tok in query_particles):
+            return False
+        query = tuple(tok for tok in query if tok not in _PARTICLES)
+        candidate = tuple(tok for tok in candidate if tok not in _PARTICLES)
     if not query:
         return True
     if not candidate:
@@ -100,11 +172,15 @@ def names_match(query: str, candidate: str) -> bool:
 
 
 def _split_top_level(text: str, sep: str = ",") -> list[str]:
-    parts, depth, current = [], 0, []
+    if not _balanced(text):  # a stray bracket must not swallow every later author
+        return [p.strip() for p in text.split(sep)]
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
-        if ch in "([":
+        if ch == "(":
             depth += 1
-        elif ch in ")]":
+        elif ch == ")":
             depth = max(0, depth - 1)
         if ch == sep and depth == 0:
             parts.append("".join(current))
@@ -122,7 +198,7 @@ def split_authors(raw: str) -> list[str]:
     may hold commas), ``A, B and C``, and bioRxiv/Science ``SURNAME, I., SURNAME2, I.``.
     Affiliations are dropped from the names.
     """
-    text = clean_text(raw)
+    text = clean_text(tex_to_unicode(raw))
     if not text:
         return []
     parts = [p for p in _split_top_level(text) if p]
@@ -132,10 +208,11 @@ def split_authors(raw: str) -> list[str]:
         parts = [f"{parts[i]}, {parts[i + 1]}" for i in range(0, len(parts), 2)]
     names: list[str] = []
     for part in parts:
-        # "A and B" inside the last part
-        pieces = re.split(r"\s+and\s+", part) if " and " in part else [part]
+        # "A and B" inside the last part; never inside an affiliation ("(School of Physics and Astronomy)")
+        bare = _drop_parentheses(part)
+        pieces = re.split(r"\s+and\s+", bare) if " and " in bare else [bare]
         for piece in pieces:
-            name = " ".join(_drop_parentheses(piece).split()).strip(" ;")
+            name = " ".join(piece.split()).strip(" ;")
             if name:
                 names.append(name)
     return names

@@ -22,7 +22,7 @@ class HubError(Exception):
 
     exit_code: ExitCode = ExitCode.ERROR
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(key)
         self.key = key
         self.params = params

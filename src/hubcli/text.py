@@ -11,10 +11,25 @@ import html
 import re
 from html.parser import HTMLParser
 
-# C0 and C1 controls except TAB/LF, DEL, and the bidi embedding/override/isolate marks
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls except TAB/LF, DEL, and the bidi marks/embeddings/overrides/isolates
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WS_RE = re.compile(r"\s+")
-_TAG_HINT_RE = re.compile(r"</?[A-Za-z][^<>]*>|&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# Only real HTML (and MathML, and any namespaced tag such as JATS ``<jats:p>``) counts as
+# markup: plain-text abstracts hold LaTeX like ``$T<T_{RW}$, ... $T>T_{RW}$``, which a
+# generic ``<[A-Za-z][^<>]*>`` would take for a tag and delete.
+_HTML_TAGS = (
+    "a|abbr|acronym|address|article|aside|b|bdi|bdo|big|blockquote|body|br|caption|center|cite|code|col|"
+    "colgroup|dd|del|dfn|div|dl|dt|em|figcaption|figure|font|footer|h[1-6]|head|header|hr|html|i|img|ins|"
+    "kbd|label|li|link|main|mark|meta|nav|ol|p|pre|q|s|samp|script|section|small|span|strike|strong|style|"
+    "sub|sup|table|tbody|td|tfoot|th|thead|title|tr|tt|u|ul|var|wbr|"
+    "math|mi|mn|mo|ms|mtext|mrow|msub|msup|msubsup|mfrac|msqrt|mroot|mover|munder|munderover|mspace|"
+    "mstyle|mtable|mtr|mtd|mfenced|semantics|annotation"
+)
+_TAG = rf"</?(?:[A-Za-z][\w.\-]*:[A-Za-z][\w.\-]*|(?i:{_HTML_TAGS}))(?=[\s/>])[^<>]*>|<!--[^<>]*-->"
+_TAG_RE = re.compile(_TAG, re.DOTALL)
+_ENTITY = r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
+_TAG_HINT_RE = re.compile(rf"{_TAG}|{_ENTITY}", re.DOTALL)
+_MAX_ROUNDS = 8
 _BLOCK_TAGS = frozenset({"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -47,32 +62,50 @@ def strip_controls(value: str) -> str:
 
 
 def html_to_text(value: str) -> str:
-    """Text content of an HTML fragment; plain text passes through unchanged."""
+    """Text content of an HTML fragment; plain text passes through unchanged.
+
+    A ``<`` that does not open a real tag is text (``$p<1$``) and is kept.
+    """
     if not _TAG_HINT_RE.search(value):
         return value
+    # escape every "<" that is not a tag, so the parser keeps it as text
+    pieces, last = [], 0
+    for match in _TAG_RE.finditer(value):
+        pieces.append(value[last : match.start()].replace("<", "&lt;"))
+        pieces.append(match.group(0))
+        last = match.end()
+    pieces.append(value[last:].replace("<", "&lt;"))
     parser = _TextExtractor()
     try:
-        parser.feed(value)
+        parser.feed("".join(pieces))
         parser.close()
     except Exception:  # noqa: BLE001 - malformed markup: fall back to unescaping
         return html.unescape(value)
-    text = "".join(parser.parts)
-    # a second round for double-escaped feeds (old arXiv RDF: "$2.6&lt;\eta$")
-    if "&" in text and re.search(r"&(lt|gt|amp|quot|#\d+);", text):
-        text = html.unescape(text)
-    return text
+    return "".join(parser.parts)
+
+
+def _clean_once(text: str) -> str:
+    text = strip_controls(text)
+    text = strip_controls(html_to_text(text))
+    return _WS_RE.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
 def clean_text(value: str | None) -> str:
     """One line of display text: HTML removed, entities decoded, whitespace collapsed.
 
-    LaTeX (``$\\ln\\ln T$``, ``\\&``) is left exactly as the publisher wrote it.
+    LaTeX (``$\\ln\\ln T$``, ``\\&``, ``$p<1$``) is left exactly as the publisher wrote it.
+    Escaped markup is decoded until nothing is left to decode, so double-escaped feeds (old
+    arXiv RDF: ``$2.6&amp;lt;\\eta$``) come out right and ``clean_text`` is idempotent.
     """
     if not value:
         return ""
-    text = html_to_text(value)
-    text = strip_controls(text.replace("\u00a0", " "))
-    return _WS_RE.sub(" ", text).strip()
+    text = value
+    for _ in range(_MAX_ROUNDS):
+        cleaned = _clean_once(text)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
 
 
 def truncate(value: str, limit: int) -> str:

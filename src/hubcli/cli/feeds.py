@@ -26,7 +26,7 @@ def writable_store() -> Store:
     return store
 
 
-def register(app: typer.Typer) -> None:
+def register(app: typer.Typer) -> typer.Typer:
     feeds = typer.Typer(help=t("cmd_feeds"), no_args_is_help=True)
     app.add_typer(feeds, name="feeds")
 
@@ -81,6 +81,16 @@ def register(app: typer.Typer) -> None:
         except Exception:  # noqa: BLE001 - a file that is gone can still be unsubscribed by name
             pass
         label = write.unsubscribe(store, spec)
+        path = spec.removeprefix("file://")
+        if label is None and "://" not in path:
+            # a feed file that is gone was subscribed by its absolute path
+            from pathlib import Path
+
+            absolute = str(Path(path).expanduser().resolve())
+            label = write.unsubscribe(store, absolute)
+            spec = absolute if label is not None else spec
         if label is None:
             raise NotFoundError("source_not_subscribed", spec=source)
         OUT.info(t("source_removed", label=label, spec=spec))
+
+    return feeds

@@ -66,11 +66,15 @@ def build_app() -> typer.Typer:
     ) -> None:
         """Global options (also accepted after the command name)."""
 
-    from hubcli.cli import feeds, misc, papers, sync_cmd
+    from hubcli.cli import brief, export, feeds, import_cmd, misc, papers, radar, sync_cmd
 
     sync_cmd.register(app)
     papers.register(app)
-    feeds.register(app)
+    brief.register(app)
+    radar.register(app)
+    export.register(app)
+    import_cmd.register(app)
+    export.register_feeds(feeds.register(app))
     misc.register(app)
     return app
 
@@ -78,6 +82,22 @@ def build_app() -> typer.Typer:
 def _usage_message(exc: BaseException) -> str:
     fmt = getattr(exc, "format_message", None)
     return str(fmt() if callable(fmt) else exc)
+
+
+def _run_translating_help(command: typer.main.TyperGroup, args: list[str], prog_name: str) -> int:  # type: ignore[name-defined]
+    """Click writes its help headings in English: capture the help and translate them."""
+    import contextlib
+    import io
+
+    from hubcli.i18n.click_zh import translate_help
+
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer):
+            result = command.main(args=args, prog_name=prog_name, standalone_mode=False)
+    finally:
+        OUT.data(translate_help(buffer.getvalue()))
+    return int(result) if isinstance(result, int) else 0
 
 
 def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
@@ -95,6 +115,11 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
         set_language(STATE.lang)
         app = build_app()
         command = typer.main.get_command(app)
+        if not args:  # a bare "hub" shows the help (exit 0), like "hub --help"
+            args = ["--help"]
+        wants_help = any(a in ("--help", "-h") for a in args)
+        if STATE.lang == "zh" and wants_help:
+            return _run_translating_help(command, args, prog_name)
         result = command.main(args=args, prog_name=prog_name, standalone_mode=False)
         return int(result) if isinstance(result, int) else 0
     except HubError as exc:
@@ -122,7 +147,12 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
             OUT.error(t("interrupted"))
             return int(ExitCode.INTERRUPTED)
         if hasattr(exc, "format_message") and isinstance(code, int):  # click usage errors
-            OUT.error(_usage_message(exc))
+            message = _usage_message(exc)
+            if STATE.lang == "zh":
+                from hubcli.i18n.click_zh import translate_error
+
+                message = translate_error(message)
+            OUT.error(message)
             ctx = getattr(exc, "ctx", None)
             if ctx is not None and code == 2:
                 OUT.info(t("try_help", command=ctx.command_path))

@@ -12,7 +12,8 @@ from hubcli.i18n import t
 def filter_options() -> SimpleNamespace:
     return SimpleNamespace(
         author=Annotated[Optional[list[str]], typer.Option("--author", "-a", help=t("opt_author"), metavar="NAME")],
-        category=Annotated[Optional[list[str]], typer.Option("--category", "-c", help=t("opt_category"), metavar="CAT")],
+        category=Annotated[Optional[list[str]], typer.Option("--category", "-c", help=t("opt_category"),
+                                                             metavar="CAT")],
         source=Annotated[Optional[list[str]], typer.Option("--source", help=t("opt_source"), metavar="SOURCE")],
         search=Annotated[Optional[str], typer.Option("--search", "-s", help=t("opt_search"), metavar="QUERY")],
         topic=Annotated[Optional[str], typer.Option("--topic", "-t", help=t("opt_topic"), metavar="NAME")],

@@ -1,5 +1,6 @@
 """``hub sync``."""
 
+from dataclasses import replace
 from typing import Annotated, Optional
 
 import typer
@@ -8,8 +9,9 @@ from hubcli.cli.context import OUT, STATE
 from hubcli.cli.feeds import writable_store
 from hubcli.errors import HubError
 from hubcli.i18n import t
-from hubcli.models import SourceResult
+from hubcli.models import Source, SourceResult
 from hubcli.sources import registry
+from hubcli.store.db import Store
 
 
 def describe(result: SourceResult) -> str:
@@ -23,6 +25,12 @@ def describe(result: SourceResult) -> str:
     if result.empty:
         return t("sync_empty", label=label)
     return t("sync_line", label=label, new=result.new, updated=result.updated, unchanged=result.unchanged)
+
+
+def _known(store: Store, source: Source) -> Source:
+    """The stored label for a source named on the command line, when hub knows it."""
+    row = store.conn.execute("SELECT label FROM sources WHERE spec = ?", (source.spec,)).fetchone()
+    return replace(source, label=row[0]) if row and row[0] else source
 
 
 def register(app: typer.Typer) -> None:
@@ -41,6 +49,8 @@ def register(app: typer.Typer) -> None:
         settings = STATE.settings()
         chosen = [registry.resolve(spec, settings) for spec in sources or []]
         store = writable_store()
+        # a named source that is already known keeps its label (``--label`` or the feed's title)
+        chosen = [_known(store, source) for source in chosen]
         targets = chosen or subscribed_sources(store)
         if not targets and not author:
             OUT.hint(t("no_sources"))

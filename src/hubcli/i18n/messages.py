@@ -151,3 +151,46 @@ MESSAGES.update({
 MESSAGES.update({
     "backfill_label": {"en": "arXiv API backfill for {name}", "zh": "arXiv API 回填：{name}"},
 })
+MESSAGES.update({
+    "follow_one_target": {"en": "name exactly one thing to follow: NAME, --topic NAME or --category CAT", "zh": "请只指定一个关注对象：姓名、--topic 主题 或 --category 分类"},
+    "followed": {"en": "following {what}", "zh": "已关注 {what}"},
+    "already_following": {"en": "already following {what}", "zh": "已在关注 {what}"},
+    "unfollowed": {"en": "no longer following {what}", "zh": "已取消关注 {what}"},
+    "not_following": {"en": "not following {what}", "zh": "未关注 {what}"},
+    "following_none": {"en": "you follow nothing yet; try 'hub follow \"Lichan Hong\"' or 'hub follow --topic recsys'", "zh": "尚未关注任何内容；试试 'hub follow \"Lichan Hong\"' 或 'hub follow --topic recsys'"},
+    "follow_backfill_hint": {"en": "'hub sync' will also fetch this author's earlier papers from the arXiv API", "zh": "'hub sync' 还会从 arXiv API 获取该作者的早期论文"},
+    "radar_footer": {"en": "{shown} of {total} new on your radar", "zh": "雷达上有 {total} 篇新论文，显示 {shown} 篇"},
+    "radar_nothing_new": {"en": "nothing new on your radar since last time", "zh": "自上次以来雷达上没有新论文"},
+    "radar_more": {"en": "{more} more not shown; they count as seen (use --limit to see more)", "zh": "还有 {more} 篇未显示，已记为已读（用 --limit 查看更多）"},
+    "cmd_follow": {"en": "Follow an author, a topic or a category.\n\nExample: hub follow \"Lichan Hong\"; hub follow --topic recsys", "zh": "关注作者、主题或分类。\n\n示例：hub follow \"Lichan Hong\"；hub follow --topic recsys"},
+    "cmd_unfollow": {"en": "Stop following an author, a topic or a category.\n\nExample: hub unfollow --category cs.IR", "zh": "取消关注作者、主题或分类。\n\n示例：hub unfollow --category cs.IR"},
+    "cmd_following": {"en": "List what you follow.\n\nExample: hub following --json", "zh": "列出关注的内容。\n\n示例：hub following --json"},
+    "cmd_radar": {"en": "What is new for what you follow since the last 'hub radar'.\n\nExample: hub radar", "zh": "自上次 'hub radar' 以来，关注内容的新论文。\n\n示例：hub radar"},
+    "arg_follow_name": {"en": "An author's name.", "zh": "作者姓名。"},
+    "opt_radar_limit": {"en": "Show at most this many papers.", "zh": "最多显示的论文数。"},
+    "opt_peek": {"en": "Show without marking anything as seen.", "zh": "仅查看，不标记为已读。"},
+})
+MESSAGES.update({
+    "cmd_export": {"en": "Write every paper matching the filters (no paging).\n\nExample: hub export --topic recsys --format bibtex > recsys.bib", "zh": "输出所有符合筛选条件的论文（不分页）。\n\n示例：hub export --topic recsys --format bibtex > recsys.bib"},
+    "opt_export_format": {"en": "json, jsonl, csv, bibtex or markdown.", "zh": "json、jsonl、csv、bibtex 或 markdown。"},
+    "exported": {"en": "{count} papers written", "zh": "已输出 {count} 篇论文"},
+    "cmd_feeds_export": {"en": "Write the subscriptions as OPML.\n\nExample: hub feeds export > radar.opml", "zh": "以 OPML 格式导出订阅。\n\n示例：hub feeds export > radar.opml"},
+    "cmd_feeds_import": {"en": "Subscribe to every feed in an OPML file.\n\nExample: hub feeds import radar.opml", "zh": "订阅 OPML 文件中的所有订阅源。\n\n示例：hub feeds import radar.opml"},
+    "cmd_feeds_catalog": {"en": "List well-known journal and preprint feeds that 'hub feeds add NAME' accepts.\n\nExample: hub feeds add nature", "zh": "列出 'hub feeds add 名称' 可用的知名期刊与预印本订阅。\n\n示例：hub feeds add nature"},
+    "arg_opml": {"en": "An OPML file ('-' for standard input).", "zh": "OPML 文件（'-' 表示标准输入）。"},
+    "opml_imported": {"en": "{added} new subscriptions from {total} feeds", "zh": "从 {total} 个订阅源中新增 {added} 个订阅"},
+    "opml_invalid": {"en": "not an OPML file: {reason}", "zh": "不是 OPML 文件：{reason}"},
+})
+MESSAGES.update({
+    "import_unknown_format": {"en": "not a file hub can import: expected arXiv metadata JSON lines, an OAI-PMH ListRecords response or an RSS/Atom feed", "zh": "无法导入该文件：需要 arXiv 元数据 JSON lines、OAI-PMH ListRecords 响应或 RSS/Atom 订阅"},
+    "import_malformed": {"en": "the file is not well-formed XML: {reason}", "zh": "文件不是格式良好的 XML：{reason}"},
+    "import_dtd": {"en": "the file declares a DTD or entities, which hub does not read", "zh": "文件声明了 DTD 或实体，hub 不予读取"},
+    "import_too_large": {"en": "the feed file is larger than {limit} bytes", "zh": "订阅文件超过 {limit} 字节"},
+    "import_done": {"en": "{source}: {new} new, {updated} updated, {unchanged} unchanged ({records} records, {seconds:.1f} s)", "zh": "{source}：新增 {new}，更新 {updated}，未变 {unchanged}（{records} 条记录，{seconds:.1f} 秒）"},
+    "import_progress": {"en": "Importing", "zh": "导入中"},
+    "cmd_import": {"en": "Load an arXiv metadata snapshot (Kaggle JSON lines), an OAI-PMH ListRecords response or an RSS/Atom file.\n\nExample: hub import arxiv-metadata-oai-snapshot.json", "zh": "导入 arXiv 元数据快照（Kaggle JSON lines）、OAI-PMH ListRecords 响应或 RSS/Atom 文件。\n\n示例：hub import arxiv-metadata-oai-snapshot.json"},
+    "arg_import_file": {"en": "The file to import.", "zh": "要导入的文件。"},
+})
+from hubcli.i18n.brief import BRIEF_MESSAGES  # noqa: E402
+
+MESSAGES.update(BRIEF_MESSAGES)

@@ -29,6 +29,11 @@ def source_label(paper: Paper) -> str:
     """The card's source: the arXiv listing it came from (``arXiv (CS.AI)``), else the
     paper's primary category, else the journal feed's label."""
     if paper.arxiv_id:
+        # a cross-listed paper shows its own (primary) listing, whichever feed was synced first
+        if paper.primary_category:
+            own = f"arXiv ({paper.primary_category.upper()})"
+            if own in paper.sources:
+                return own
         for label in paper.sources:
             if label.startswith("arXiv (") and len(label) <= 40:
                 return label

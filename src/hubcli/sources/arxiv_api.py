@@ -6,9 +6,10 @@ every thread of the process.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
 from hubcli.models import Paper
@@ -31,12 +32,19 @@ class Pacer:
         self._lock = threading.Lock()
         self._last: float | None = None
 
-    def wait(self) -> None:
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold the API for one request.  The interval runs from the end of the previous
+        request, so the server never sees two requests closer than ``interval``."""
         with self._lock:
-            now = self._clock()
-            if self._last is not None and now - self._last < self.interval:
-                self._sleep(self.interval - (now - self._last))
-            self._last = self._clock()
+            if self._last is not None:
+                remaining = self.interval - (self._clock() - self._last)
+                if remaining > 0:
+                    self._sleep(remaining)
+            try:
+                yield
+            finally:
+                self._last = self._clock()
 
 
 PACER = Pacer()
@@ -60,8 +68,8 @@ def backfill_author(fetcher: Fetcher, api_url: str, name: str, *, cap: int = DEF
     start = 0
     while start < cap:
         size = min(PAGE_SIZE, cap - start)
-        pacer.wait()
-        fetched = fetcher.fetch(author_url(api_url, name, start, size))
+        with pacer.slot():
+            fetched = fetcher.fetch(author_url(api_url, name, start, size))
         page = parse_feed(fetched.content, content_type=fetched.content_type).papers
         papers.extend(page)
         if len(page) < size:

@@ -7,6 +7,7 @@ whose message is one line naming the URL.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import threading
 import time
@@ -57,10 +58,15 @@ def _retry_after(value: str | None, attempt: int, backoff: float) -> float:
         value = value.strip()
         if value.isdigit():
             return min(float(value), MAX_RETRY_AFTER)
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        try:  # an HTTP-date; anything unreadable falls back to the backoff below
+            parsed = email.utils.parsedate_to_datetime(value) if value else None
+        except (TypeError, ValueError, IndexError, OverflowError):
+            parsed = None
         if parsed is not None:
-            return max(0.0, min(parsed.timestamp() - time.time(), MAX_RETRY_AFTER))
-    return backoff * (2**attempt)
+            if parsed.tzinfo is None:  # "-0000": UTC, not local time
+                parsed = parsed.replace(tzinfo=datetime.UTC)
+            return float(max(0.0, min(parsed.timestamp() - time.time(), MAX_RETRY_AFTER)))
+    return float(backoff * (2**attempt))
 
 
 class Fetcher:
@@ -80,7 +86,8 @@ class Fetcher:
             session.max_redirects = MAX_REDIRECTS
             session.headers["User-Agent"] = USER_AGENT
             session.headers["Accept"] = (
-                "application/rss+xml, application/rdf+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
+                "application/rss+xml, application/rdf+xml, application/atom+xml, application/xml;q=0.9,"
+                " text/xml;q=0.8, */*;q=0.1"
             )
             self._local.session = session
         return session

@@ -34,6 +34,8 @@ _PRISM_DOI_TAGS = {
 }
 # "Fluids, Vol. 9, Pages 120: Title" (MDPI) when dc:title is missing
 _JOURNAL_PREFIX_RE = re.compile(r"^[^:]{1,120}, Vol\. \d+, Pages? [\w\-–]+: ")
+# Nature Portfolio: "Nature Physics, Published online: 18 July 2024; doi:10.1038/..." before the teaser
+_PUBLISHED_ONLINE_RE = re.compile(r"^[^;]{0,160}?\bPublished online:\s*[^;]{1,60};\s*doi:\s*\S+\s*")
 _MAX_TITLE = 2000
 _MAX_ABSTRACT = 20000
 _MAX_AUTHORS = 5000
@@ -253,8 +255,11 @@ def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | N
     if not title and not link:
         return None
     abstract = _text(_summary(entry), _MAX_ABSTRACT)
-    # Nature: "Nature, Published online: ...; doi:... <title>" is no abstract
-    if title and abstract.endswith(title) and ("doi:" in abstract or "Published online" in abstract):
+    # Nature: "Nature, Published online: 18 July 2024; doi:10.1038/... <teaser or the title again>"
+    boilerplate = _PUBLISHED_ONLINE_RE.match(abstract)
+    if boilerplate:
+        abstract = abstract[boilerplate.end():].strip()
+    if title and abstract == title:
         abstract = ""
     version = None
     version_match = re.search(r"\d(v(\d+))(?:[?#]|$)", link)
@@ -300,6 +305,7 @@ def parse_feed(content: bytes, *, content_type: str | None = None, location: str
     extras: dict[str, dict[str, list[str]]] = {}
     if doc.get("version") == "rss10" and b"purl.org/dc/elements" in content[:200_000]:
         extras = _rss1_extras(content)
+    feed_date = _entry_date(doc.feed, "published", "updated")
     papers: list[Paper] = []
     skipped = 0
     for entry in entries:
@@ -314,6 +320,9 @@ def parse_feed(content: bytes, *, content_type: str | None = None, location: str
         if paper is None:
             skipped += 1
             continue
+        if not paper.published and feed_date:  # old arXiv RDF dates only the channel (dc:date)
+            paper.published = feed_date
+            paper.updated = paper.updated or feed_date
         papers.append(paper)
     return ParsedFeed(title=feed_title, papers=papers, is_empty_day=not entries and not doc.get("bozo"),
                       skipped=skipped)

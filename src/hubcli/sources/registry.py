@@ -42,10 +42,16 @@ def resolve(spec: str, settings: Settings, *, label: str | None = None) -> Sourc
     """The Source a spec names; UsageError for anything that is not one."""
     raw = spec.strip()
     low = raw.lower()
+    from hubcli.sources.catalog import lookup
+
+    entry = lookup(raw)
+    if entry is not None:
+        return resolve(entry.spec, settings, label=label or entry.label)
     if low.startswith("arxiv:"):
         cats = arxiv_categories(raw.split(":", 1)[1])
         joined = "+".join(cats)
-        return Source(f"arxiv:{joined}", "arxiv", label or arxiv_label(cats), _url_join(settings.arxiv_rss_base, joined))
+        url = _url_join(settings.arxiv_rss_base, joined)
+        return Source(f"arxiv:{joined}", "arxiv", label or arxiv_label(cats), url)
     for server, base, name in (("biorxiv", settings.biorxiv_rss_base, "bioRxiv"),
                                ("medrxiv", settings.medrxiv_rss_base, "medRxiv")):
         if low.startswith(server + ":"):

@@ -16,7 +16,8 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC with microseconds: fixed width, so strings compare in time order."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Store:

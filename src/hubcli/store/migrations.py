@@ -18,8 +18,8 @@ Migration = Callable[["sqlite_utils.Database"], None]
 
 
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["state"].create({"key": str, "value": str}, pk="key")
-    db["sources"].create(
+    db.table("state").create({"key": str, "value": str}, pk="key")
+    db.table("sources").create(
         {
             "id": int, "spec": str, "kind": str, "label": str, "label_custom": int, "url": str,
             "subscribed": int, "added_at": str, "etag": str, "last_modified": str,
@@ -29,8 +29,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"spec", "kind", "label", "url", "subscribed", "added_at", "label_custom"},
         defaults={"subscribed": 1, "label_custom": 0},
     )
-    db["sources"].create_index(["spec"], unique=True)
-    db["papers"].create(
+    db.table("sources").create_index(["spec"], unique=True)
+    db.table("papers").create(
         {
             "id": int, "key": str, "arxiv_id": str, "version": int, "doi": str, "title": str,
             "abstract": str, "authors": str, "published": str, "updated": str,
@@ -41,14 +41,14 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         not_null={"key", "title", "abstract", "authors", "categories", "first_seen", "changed_at"},
         defaults={"abstract": "", "authors": "[]", "categories": ""},
     )
-    db["papers"].create_index(["key"], unique=True)
+    db.table("papers").create_index(["key"], unique=True)
     db.execute("CREATE INDEX papers_published ON papers(published DESC, id DESC)")
     db.execute("CREATE INDEX papers_doi ON papers(doi COLLATE NOCASE) WHERE doi IS NOT NULL")
     db.execute("CREATE INDEX papers_changed ON papers(changed_at)")
-    db["authors"].create({"id": int, "name": str, "folded": str, "surname": str, "given_initial": str},
+    db.table("authors").create({"id": int, "name": str, "folded": str, "surname": str, "given_initial": str},
                          pk="id", not_null={"name", "folded", "surname", "given_initial"})
-    db["authors"].create_index(["name"], unique=True)
-    db["authors"].create_index(["surname", "given_initial"])
+    db.table("authors").create_index(["name"], unique=True)
+    db.table("authors").create_index(["surname", "given_initial"])
     db.execute(
         "CREATE TABLE paper_authors (paper_id INTEGER NOT NULL, position INTEGER NOT NULL,"
         " author_id INTEGER NOT NULL, published TEXT, PRIMARY KEY (paper_id, position)) WITHOUT ROWID"
@@ -69,7 +69,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         " PRIMARY KEY (selection, paper_id)) WITHOUT ROWID"
     )
     # full text over title, abstract and authors, kept in step by sqlite-utils' triggers
-    db["papers"].enable_fts(
+    db.table("papers").enable_fts(
         ["title", "abstract", "authors"], fts_version="FTS5",
         tokenize="unicode61 remove_diacritics 2", create_triggers=True,
     )
@@ -84,8 +84,26 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def m002_brief_cache(db: sqlite_utils.Database) -> None:
+    """``hub brief``: model answers keyed by model, prompt and parameters (see hubcli.brief.cache)."""
+    db.execute(
+        "CREATE TABLE brief_cache (key TEXT PRIMARY KEY, model TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " text TEXT NOT NULL, usage TEXT)"
+    )
+
+
+def m003_follows(db: sqlite_utils.Database) -> None:
+    """Followed authors, topics and categories (``hub follow``)."""
+    db.execute(
+        "CREATE TABLE follows (kind TEXT NOT NULL, value TEXT NOT NULL COLLATE NOCASE, added_at TEXT NOT NULL,"
+        " PRIMARY KEY (kind, value))"
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
+    ("m002_brief_cache", m002_brief_cache),
+    ("m003_follows", m003_follows),
 ]
 LATEST = len(MIGRATIONS)
 

@@ -51,7 +51,7 @@ def find_author_ids(conn: sqlite3.Connection, name: str) -> list[int]:
     key = name_key(name)
     if not key.surname:
         return []
-    if key.given:
+    if key.given_initial:
         rows = conn.execute(
             "SELECT id, name FROM authors WHERE surname = ? AND given_initial = ?", (key.surname, key.given_initial)
         ).fetchall()
@@ -274,24 +274,21 @@ def sample(store: Store, sel: Selection, selection_key: str, *, n: int, seed: in
     density = total / max_id
     remember = seed is None
 
+    def unseen_clause(exclude_seen: bool) -> tuple[str, tuple[object, ...]]:
+        if not exclude_seen:
+            return "", ()
+        return " AND p.id NOT IN (SELECT paper_id FROM shuffle_seen WHERE selection = ?)", (selection_key,)
+
     def draw(k: int, exclude_seen: bool, chosen: set[int]) -> list[int]:
         if k <= 0:
             return []
         if total <= _LIST_ALL_LIMIT or density < 0.01:
-            extra, params = "", ()
-            if exclude_seen:
-                extra = " AND p.id NOT IN (SELECT paper_id FROM shuffle_seen WHERE selection = ?)"
-                params = (selection_key,)
-            pool = [i for i in _matching(conn, sel, extra, params) if i not in chosen]
+            pool = [i for i in _matching(conn, sel, *unseen_clause(exclude_seen)) if i not in chosen]
             pool.sort()
             return rng.sample(pool, min(k, len(pool)))
         picked = _probe(conn, sel, rng, k, density, selection_key if exclude_seen else None, chosen)
         if len(picked) < k:  # unlucky probes: fall back to listing
-            extra, params = "", ()
-            if exclude_seen:
-                extra = " AND p.id NOT IN (SELECT paper_id FROM shuffle_seen WHERE selection = ?)"
-                params = (selection_key,)
-            pool = sorted(set(_matching(conn, sel, extra, params)) - chosen - set(picked))
+            pool = sorted(set(_matching(conn, sel, *unseen_clause(exclude_seen))) - chosen - set(picked))
             picked += rng.sample(pool, min(k - len(picked), len(pool)))
         return picked
 

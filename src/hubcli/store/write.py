@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from hubcli.authors import name_key
 from hubcli.models import Paper, Source
@@ -86,7 +87,8 @@ def source_id(conn: sqlite3.Connection, source: Source) -> int:
 
 
 def record_fetch(store: Store, spec: str, *, status: str, error: str | None = None, etag: str | None = None,
-                 last_modified: str | None = None, feed_title: str | None = None, keep_validators: bool = False) -> None:
+                 last_modified: str | None = None, feed_title: str | None = None,
+                 keep_validators: bool = False) -> None:
     with store.transaction() as conn:
         _record_fetch(conn, spec, status=status, error=error, etag=etag, last_modified=last_modified,
                       feed_title=feed_title, keep_validators=keep_validators)
@@ -220,7 +222,7 @@ class PaperWriter:
                 changes["abstract"] = paper.abstract
             if authors_json == "[]" and paper.authors:
                 changes["authors"] = json.dumps(paper.authors, ensure_ascii=False)
-            if not announce and paper.announce_type:
+            if paper.announce_type and (not announce or _own_listing(announce, paper.announce_type)):
                 changes["announce_type"] = paper.announce_type
         if paper.doi and not doi:
             changes["doi"] = paper.doi
@@ -244,8 +246,10 @@ class PaperWriter:
         changes = {k: v for k, v in changes.items() if row_value(row, k) != v}
         if not changes:
             return False
-        # an earlier date alone (the API knows v1's date) is bookkeeping, not an update
-        substantive = set(changes) != {"published"}
+        # an earlier date alone (the API knows v1's date), or the same version's own listing
+        # after a cross-list ("cross" -> "new"), is bookkeeping, not an update
+        bookkeeping = {"published"} | ({"announce_type"} if same_or_unknown and announce else set())
+        substantive = not set(changes) <= bookkeeping
         if substantive:
             changes["changed_at"] = self.now
         assignments = ", ".join(f"{column} = ?" for column in changes)
@@ -259,6 +263,13 @@ class PaperWriter:
         return substantive
 
 
+def _own_listing(stored: str, incoming: str) -> bool:
+    """Whether ``incoming`` is the paper's own listing of a version first seen as a cross-list
+    (``cross`` -> ``new``, ``replace-cross`` -> ``replace``), so the stored type does not
+    depend on which feed a sync happened to store first."""
+    return stored.endswith("cross") and not incoming.endswith("cross")
+
+
 _ROW_COLUMNS = ("id", "version", "title", "abstract", "authors", "published", "updated", "announce_type",
                 "categories", "primary_category", "doi", "journal", "url", "pdf_url", "arxiv_id")
 
@@ -267,7 +278,8 @@ def row_value(row: tuple, column: str) -> object:  # type: ignore[type-arg]
     return row[_ROW_COLUMNS.index(column)] if column in _ROW_COLUMNS else None
 
 
-def store_papers(store: Store, source: Source | None, papers: list[Paper], *, fetch_state: dict | None = None) -> UpsertCounts:  # type: ignore[type-arg]
+def store_papers(store: Store, source: Source | None, papers: list[Paper], *,
+                 fetch_state: dict[str, Any] | None = None) -> UpsertCounts:
     """All of one source's papers (and its new feed state) in one transaction."""
     counts = UpsertCounts()
     with store.transaction() as conn:

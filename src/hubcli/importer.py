@@ -1,0 +1,212 @@
+"""``hub import FILE``: the Kaggle arXiv metadata snapshot (JSON lines), an OAI-PMH
+``ListRecords`` response in arXiv format, or an RSS/Atom file — recognised by content.
+
+Records stream: JSON lines one at a time, OAI-PMH with ``iterparse`` (elements cleared as
+they are read), so memory does not grow with the file.  Papers are written in batches,
+each batch one transaction, under the same identity rules as sync; re-importing a file
+changes nothing, and an interrupted import can simply be run again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from xml.etree import ElementTree
+
+from hubcli.authors import tex_to_unicode
+from hubcli.errors import UsageError
+from hubcli.models import Paper
+from hubcli.sources import arxiv
+from hubcli.sources.parse import date_of, extract_doi
+from hubcli.text import clean_text
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+ARXIV_NS = "http://arxiv.org/OAI/arXiv/"
+BATCH = 5000
+
+@dataclass
+class ImportProgress:
+    bytes_read: int = 0
+    total_bytes: int = 0
+    records: int = 0
+
+
+def detect_format(head: bytes) -> str:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{"):
+        return "kaggle"
+    if b"<OAI-PMH" in head or b"openarchives.org/OAI/2.0" in head:
+        return "oai"
+    low = head.lower()
+    if b"<rss" in low or b"<feed" in low or b"<rdf:rdf" in low:
+        return "feed"
+    raise UsageError("import_unknown_format")
+
+
+def kaggle_paper(record: dict[str, Any]) -> Paper | None:
+    raw_id = str(record.get("id") or "").strip()
+    parsed = arxiv.parse_id(raw_id)
+    if not parsed:
+        return None
+    arxiv_id = parsed[0]
+    versions = record.get("versions") or []
+    numbers = []
+    dates = []
+    for v in versions:
+        if isinstance(v, dict):
+            match = re.match(r"v(\d+)", str(v.get("version", "")))
+            if match:
+                numbers.append(int(match.group(1)))
+            dates.append(date_of(str(v.get("created") or "")))
+    version = max(numbers) if numbers else None
+    published = dates[0] if dates and dates[0] else date_of(record.get("update_date"))
+    updated = dates[-1] if dates and dates[-1] else published
+    authors: list[str] = []
+    for parts in record.get("authors_parsed") or []:
+        if not isinstance(parts, list) or not parts:
+            continue
+        keyname = str(parts[0] or "")
+        forenames = str(parts[1] or "") if len(parts) > 1 else ""
+        suffix = str(parts[2] or "") if len(parts) > 2 else ""
+        name = clean_text(tex_to_unicode(" ".join(p for p in (forenames, keyname, suffix) if p)))
+        if name:
+            authors.append(name)
+    if not authors and record.get("authors"):
+        from hubcli.authors import split_authors
+
+        authors = split_authors(tex_to_unicode(str(record["authors"])))
+    cats = [arxiv.normalize_category(c) for c in str(record.get("categories") or "").split() if c]
+    doi = extract_doi(str(record.get("doi") or "")) if record.get("doi") else None
+    return Paper(
+        key=f"arxiv:{arxiv_id}", arxiv_id=arxiv_id, version=version,
+        title=clean_text(str(record.get("title") or ""))[:2000],
+        abstract=clean_text(str(record.get("abstract") or ""))[:20000],
+        authors=authors[:5000], doi=doi, published=published, updated=updated,
+        categories=cats, primary_category=cats[0] if cats else None,
+        url=arxiv.abs_url(arxiv_id), pdf_url=arxiv.pdf_url(arxiv_id, version),
+        journal=clean_text(str(record.get("journal-ref") or "")) or None,
+    )
+
+
+def iter_kaggle(handle: IO[bytes], progress: ImportProgress) -> Iterator[Paper]:
+    for line in handle:
+        progress.bytes_read += len(line)
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            progress.records += 1
+            continue
+        progress.records += 1
+        if isinstance(record, dict):
+            paper = kaggle_paper(record)
+            if paper is not None:
+                yield paper
+
+
+def _oai_text(elem: ElementTree.Element, tag: str) -> str:
+    found = elem.find(f"{{{ARXIV_NS}}}{tag}")
+    return (found.text or "").strip() if found is not None and found.text else ""
+
+
+def oai_paper(meta: ElementTree.Element) -> Paper | None:
+    parsed = arxiv.parse_id(_oai_text(meta, "id"))
+    if not parsed:
+        return None
+    arxiv_id = parsed[0]
+    authors = []
+    for author in meta.iter(f"{{{ARXIV_NS}}}author"):
+        parts = [_oai_text(author, "forenames"), _oai_text(author, "keyname"), _oai_text(author, "suffix")]
+        name = clean_text(tex_to_unicode(" ".join(p for p in parts if p)))
+        if name:
+            authors.append(name)
+    cats = [arxiv.normalize_category(c) for c in _oai_text(meta, "categories").split()]
+    created = date_of(_oai_text(meta, "created"))
+    updated = date_of(_oai_text(meta, "updated")) or created
+    doi_text = _oai_text(meta, "doi")
+    return Paper(
+        key=f"arxiv:{arxiv_id}", arxiv_id=arxiv_id, version=None,
+        title=clean_text(_oai_text(meta, "title"))[:2000], abstract=clean_text(_oai_text(meta, "abstract"))[:20000],
+        authors=authors[:5000], doi=extract_doi(doi_text) if doi_text else None, published=created,
+        updated=updated, categories=cats, primary_category=cats[0] if cats else None,
+        url=arxiv.abs_url(arxiv_id), pdf_url=arxiv.pdf_url(arxiv_id),
+        journal=clean_text(_oai_text(meta, "journal-ref")) or None,
+    )
+
+
+class _CountingReader:
+    def __init__(self, handle: IO[bytes], progress: ImportProgress) -> None:
+        self.handle = handle
+        self.progress = progress
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.progress.bytes_read += len(chunk)
+        if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
+            raise UsageError("import_dtd")
+        return chunk
+
+
+def iter_oai(handle: IO[bytes], progress: ImportProgress) -> Iterator[Paper]:
+    reader = _CountingReader(handle, progress)
+    try:
+        for _event, elem in ElementTree.iterparse(reader, events=("end",)):
+            if elem.tag == f"{{{OAI_NS}}}record":
+                meta = elem.find(f".//{{{ARXIV_NS}}}arXiv")
+                progress.records += 1
+                if meta is not None:
+                    paper = oai_paper(meta)
+                    if paper is not None:
+                        yield paper
+                elem.clear()
+    except ElementTree.ParseError as exc:
+        raise UsageError("import_malformed", reason=str(exc)) from None
+
+
+def iter_feed(path: Path, progress: ImportProgress, max_bytes: int) -> Iterator[Paper]:
+    from hubcli.sources.parse import parse_feed
+
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise UsageError("import_too_large", limit=max_bytes)
+    data = path.read_bytes()
+    progress.bytes_read = len(data)
+    parsed = parse_feed(data)
+    progress.records = len(parsed.papers)
+    yield from parsed.papers
+
+
+def iter_papers(path: Path, progress: ImportProgress, *, max_bytes: int) -> tuple[str, Iterator[Paper], IO[bytes]]:
+    """(format, papers, open handle to close).  UsageError for an unknown format."""
+    try:
+        handle = path.open("rb")
+        progress.total_bytes = path.stat().st_size
+    except OSError as exc:
+        raise UsageError("file_unreadable", path=str(path), reason=exc.strerror or str(exc)) from None
+    fmt = detect_format(handle.read(4096))
+    handle.seek(0)
+    if fmt == "kaggle":
+        return fmt, iter_kaggle(handle, progress), handle
+    if fmt == "oai":
+        return fmt, iter_oai(handle, progress), handle
+    return fmt, iter_feed(path, progress, max_bytes), handle
+
+
+def batched(papers: Iterator[Paper], size: int = BATCH) -> Iterator[list[Paper]]:
+    batch: list[Paper] = []
+    for paper in papers:
+        batch.append(paper)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+ProgressHook = Callable[[ImportProgress], None]

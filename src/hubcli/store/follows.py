@@ -1,0 +1,95 @@
+"""Follows (authors, topics, categories) and the radar: what matches them and is new."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hubcli.config import Settings
+from hubcli.filters import Filters
+from hubcli.store.db import Store, now_iso
+from hubcli.store.query import Selection, build_selection
+
+KINDS = ("author", "topic", "category")
+
+
+@dataclass(frozen=True)
+class Follow:
+    kind: str
+    value: str
+    added_at: str
+
+
+def add_follow(store: Store, kind: str, value: str) -> bool:
+    with store.transaction() as conn:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO follows(kind, value, added_at) VALUES (?, ?, ?)", (kind, value, now_iso())
+        )
+        return cur.rowcount > 0
+
+
+def remove_follow(store: Store, kind: str, value: str) -> bool:
+    with store.transaction() as conn:
+        cur = conn.execute("DELETE FROM follows WHERE kind = ? AND value = ? COLLATE NOCASE", (kind, value))
+        return cur.rowcount > 0
+
+
+def list_follows(store: Store) -> list[Follow]:
+    rows = store.conn.execute("SELECT kind, value, added_at FROM follows ORDER BY kind, added_at, value").fetchall()
+    return [Follow(*row) for row in rows]
+
+
+def follow_filters(follow: Follow) -> Filters:
+    if follow.kind == "author":
+        return Filters(authors=(follow.value,))
+    if follow.kind == "topic":
+        return Filters(topic=follow.value)
+    return Filters(categories=(follow.value,))
+
+
+@dataclass
+class Radar:
+    selection: Selection
+    parts: list[tuple[Follow, Selection]]
+    seen_at: str
+
+
+def radar_selection(store: Store, settings: Settings, *, only_new: bool = True) -> Radar:
+    parts = []
+    for follow in list_follows(store):
+        sel = build_selection(store, follow_filters(follow), settings)
+        if not sel.impossible:
+            parts.append((follow, sel))
+    seen_at = store.get_state("radar_seen_at") or ""
+    combined = Selection()
+    if not parts:
+        combined.impossible = True
+    else:
+        combined.where.append("(" + " OR ".join(f"({s.sql()})" for _f, s in parts) + ")")
+        for _f, s in parts:
+            combined.params.extend(s.params)
+    if only_new:
+        combined.where.append("p.changed_at > ?")
+        combined.params.append(seen_at)
+    return Radar(combined, parts, seen_at)
+
+
+def reasons_for(store: Store, radar: Radar, paper_ids: list[int]) -> dict[int, list[Follow]]:
+    """Which follows put each paper on the radar."""
+    found: dict[int, list[Follow]] = {}
+    if not paper_ids:
+        return found
+    marks = ",".join("?" * len(paper_ids))
+    for follow, sel in radar.parts:
+        rows = store.conn.execute(
+            f"SELECT p.id FROM papers p WHERE p.id IN ({marks}) AND {sel.sql()}", [*paper_ids, *sel.params]
+        )
+        for (pid,) in rows:
+            found.setdefault(int(pid), []).append(follow)
+    return found
+
+
+def mark_radar_seen(store: Store, up_to: str | None = None) -> None:
+    """Everything changed up to now (or ``up_to``) counts as seen by the next radar."""
+    with store.transaction() as conn:
+        mark = up_to or conn.execute("SELECT max(changed_at) FROM papers").fetchone()[0] or ""
+        store.set_state("radar_seen_at", mark)
