@@ -34,6 +34,11 @@ def hub_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # any accidental network use goes nowhere
     monkeypatch.setenv("HUB_ARXIV_RSS_BASE", "http://127.0.0.1:9/rss/")
     monkeypatch.setenv("HUB_ARXIV_API_URL", "http://127.0.0.1:9/api/query")
+    # the arXiv API pace is process-wide; tests that measure it set their own interval
+    from hubcli.sources import arxiv_api
+
+    monkeypatch.setattr(arxiv_api.PACER, "interval", 0.0)
+    monkeypatch.setattr(arxiv_api.PACER, "_last", None)
     return home
 
 

@@ -146,3 +146,23 @@ def test_show_and_open(hub, arxiv_mirror, tmp_path: Path, monkeypatch) -> None: 
     opened = hub("open", "2606.00021")
     assert opened.exit_code == 0
     assert record.read_text().strip() == "https://arxiv.org/abs/2606.00021"
+
+
+def test_followed_authors_are_backfilled_by_a_full_sync_once_a_day(hub, arxiv_mirror, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from hubcli.sources import arxiv_api
+
+    monkeypatch.setattr(arxiv_api.PACER, "interval", 0.0)
+    arxiv_mirror.routes["/api/query"] = arxiv_api_page([Item("2001.00042", "Earlier work", ["Lichan Hong"])])
+    for cat in ("cs.AI", "cs.CL", "cs.IR", "cs.LG"):
+        arxiv_mirror.serve(f"/rss/{cat}", arxiv_rss(cat, []))
+    hub("follow", "Lichan Hong")
+    first = hub("sync")
+    assert first.exit_code == 0, first.stderr
+    assert len(arxiv_mirror.hits("/api/query")) == 1
+    assert "arXiv API backfill for Lichan Hong: 1 new" in first.stderr
+    radar = json.loads(hub("radar", "--format", "json").stdout)
+    assert [p["id"] for p in radar] == ["arxiv:2001.00042"]  # the followed author's earlier work
+    hub("sync")
+    assert len(arxiv_mirror.hits("/api/query")) == 1  # not again within the day
+    hub("sync", "arxiv:cs.IR")
+    assert len(arxiv_mirror.hits("/api/query")) == 1  # a partial sync never backfills

@@ -82,10 +82,20 @@ def register(app: typer.Typer) -> None:
                     OUT.info(describe(result))
                 if result.skipped and not quiet:
                     OUT.info(t("sync_skipped", label=result.source.label, count=result.skipped))
-            if author:
-                from hubcli.cli.follow import backfill_authors
+            names = list(author or [])
+            if not chosen:  # a full sync also backfills followed authors (at most daily)
+                from hubcli.backfill import due_followed_authors
 
-                backfill_authors(store, settings, list(author), quiet=quiet, report=report)
+                names += [n for n in due_followed_authors(store) if n not in names]
+            if names:
+                from hubcli.backfill import backfill_authors
+
+                def show(result: SourceResult) -> None:
+                    if result.failed or not quiet:
+                        OUT.info(describe(result))
+
+                report.results += backfill_authors(store, settings, names, on_result=show,
+                                                   label=lambda n: t("backfill_label", name=n))
             if not quiet and len(report.results) > 1:
                 OUT.info(t("sync_total", sources=len(report.results), new=report.new, updated=report.updated,
                            failed=len(report.failed)))
