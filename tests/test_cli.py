@@ -19,25 +19,12 @@ from pathlib import Path
 import pytest
 
 import hubcli
-from conftest import FeedServer, Result, run_hub
+from conftest import FeedServer, Result
 from feedgen import Item, arxiv_rss, journal_rss1
 
 Hub = Callable[..., Result]
 
 
-# The loopback server's handler threads print socketserver's "Exception occurred during
-# processing of request" blocks (a client that hangs up early) to the process's stderr,
-# which the in-process runner captures.  That noise is the test server's, not hub's.
-_SERVER_NOISE = re.compile(r"-{40}\nException occurred during processing of request from .*?\n-{40}\n", re.S)
-
-
-@pytest.fixture
-def hub() -> Hub:
-    def run(*args: str, env: dict[str, str] | None = None) -> Result:
-        result = run_hub(*args, env=env)
-        return Result(result.exit_code, result.stdout, _SERVER_NOISE.sub("", result.stderr))
-
-    return run
 DEFAULT_CATS = ("cs.AI", "cs.CL", "cs.IR", "cs.LG")
 ANSI_RE = re.compile(r"\x1b|\x9b")
 # C0 (except TAB/LF), DEL, C1, bidi embeddings/overrides/isolates

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 
 import pytest
 
-from conftest import FeedServer, Result, run_hub
+from conftest import FeedServer, Result
 from feedgen import Item, arxiv_rss
 
 Hub = Callable[..., Result]
 DEFAULT_CATS = ("cs.AI", "cs.CL", "cs.IR", "cs.LG")
 
 
-# The loopback server's handler threads print socketserver's "Exception occurred during
-# processing of request" blocks (a client that hangs up early) to the process's stderr,
-# which the in-process runner captures.  That noise is the test server's, not hub's.
-_SERVER_NOISE = re.compile(r"-{40}\nException occurred during processing of request from .*?\n-{40}\n", re.S)
-
-
-@pytest.fixture
-def hub() -> Hub:
-    def run(*args: str, env: dict[str, str] | None = None) -> Result:
-        result = run_hub(*args, env=env)
-        return Result(result.exit_code, result.stdout, _SERVER_NOISE.sub("", result.stderr))
-
-    return run
 
 
 def make_items() -> dict[str, list[Item]]:

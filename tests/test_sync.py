@@ -7,7 +7,6 @@ dir and the arXiv mirror pointed at the loopback ``feed_server``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -15,26 +14,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import hubcli
-from conftest import FeedServer, Request, Response, Result, run_hub
+from conftest import FeedServer, Request, Response, Result
 from feedgen import Item, arxiv_api, arxiv_rss, journal_rss1
 
 DEFAULT_CATS = ("cs.AI", "cs.CL", "cs.IR", "cs.LG")
 Hub = Callable[..., Result]
 
 
-# The loopback server's handler threads print socketserver's "Exception occurred during
-# processing of request" blocks (a client that hangs up early) to the process's stderr,
-# which the in-process runner captures.  That noise is the test server's, not hub's.
-_SERVER_NOISE = re.compile(r"-{40}\nException occurred during processing of request from .*?\n-{40}\n", re.S)
-
-
-@pytest.fixture
-def hub() -> Hub:
-    def run(*args: str, env: dict[str, str] | None = None) -> Result:
-        result = run_hub(*args, env=env)
-        return Result(result.exit_code, result.stdout, _SERVER_NOISE.sub("", result.stderr))
-
-    return run
 
 
 def serve_defaults(server: FeedServer, items: dict[str, list[Item]] | None = None, **kwargs: object) -> None:
