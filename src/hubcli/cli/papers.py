@@ -95,7 +95,8 @@ def register(app: typer.Typer) -> None:
         if sel.unmatched_authors:
             report_unmatched(store, sel.unmatched_authors)
         result = list_page(store, sel, page=page, per_page=per, sort=sort)
-        footer = t("footer", page=page, pages=result.pages, total=result.total)
+        footer = t("footer_one" if result.total == 1 else "footer", page=page, pages=result.pages,
+                   total=result.total)
         emit(result.papers, fmt, filters=filters, footer=footer, start=(page - 1) * per + 1)
         if result.total == 0:
             OUT.hint(t("no_papers") if store.paper_count() else t("no_papers_cache_empty"))

@@ -194,3 +194,4 @@ MESSAGES.update({
 from hubcli.i18n.brief import BRIEF_MESSAGES  # noqa: E402
 
 MESSAGES.update(BRIEF_MESSAGES)
+MESSAGES["footer_one"] = {"en": "page {page} of {pages} · 1 paper", "zh": "第 {page} / {pages} 页 · 共 1 篇论文"}
