@@ -1,19 +1,25 @@
-"""hub import: Kaggle snapshot and OAI-PMH from the real corpus, idempotence, interruption."""
+"""hub import: Kaggle snapshot and OAI-PMH from the real corpus, idempotence, interruption,
+the bulk load (indexes and full text built at the end), streaming memory."""
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from conftest import corpus_file
+
+INDEXED = ("papers_published", "papers_doi", "papers_changed", "paper_authors_author", "paper_categories_category",
+           "paper_sources_source", "idx_authors_surname_given_initial")
 
 
 def _count(hub) -> int:  # type: ignore[no-untyped-def]
@@ -31,6 +37,8 @@ def test_kaggle_snapshot_import_and_reimport(hub) -> None:  # type: ignore[no-un
     assert paper["authors"][0] == "C. Balázs"
     assert paper["version"] == 2 and paper["published"] == "2007-04-02" and paper["updated"] == "2007-07-24"
     assert paper["doi"] == "10.1103/PhysRevD.76.013009"
+    assert paper["journal"] == "Phys.Rev.D76:013009,2007" and paper["categories"] == ["hep-ph"]
+    assert paper["pdf_url"] == "https://arxiv.org/pdf/0704.0001v2" and paper["sources"] == ["arXiv"]
     evans = json.loads(hub("show", "0704.0009", "--format", "json").stdout)[0]
     assert "Neal J. Evans II" in evans["authors"] and "Nicholas Chapman" in evans["authors"]
     assert json.loads(hub("papers", "--author", "C. Balazs", "--format", "json").stdout)[0]["id"] == "arxiv:0704.0001"
@@ -106,7 +114,11 @@ def test_interrupted_import_can_be_rerun(tmp_path: Path, hub_home: Path) -> None
     assert fts == 40_000
 
 
-@pytest.mark.parametrize("args", [["papers"], ["papers", "--format", "json"], ["shuffle"], ["show", "x"]])
+@pytest.mark.parametrize("args", [
+    ["papers"], ["papers", "--format", "json"], ["shuffle"], ["show", "x"], ["show", "doi:10.1/x"],
+    ["papers", "--author", "Ada Lovelace", "--category", "cs.AI", "--since", "2020-01-01"],
+    ["papers", "--search", "agents", "--sort", "relevance"], ["export", "--format", "json"],
+])
 def test_read_commands_import_no_heavy_module(args: list[str], hub_home: Path) -> None:
     code = (
         "import sys, io, contextlib\nfrom hubcli.cli.main import main\n"
@@ -120,3 +132,272 @@ def test_read_commands_import_no_heavy_module(args: list[str], hub_home: Path) -
                    capture_output=True)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- what a database holds, for comparing two imports ----------------------------------
+
+def _dump(db: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    """Every stored fact except the wall-clock bookkeeping (first_seen, changed_at)."""
+    queries = {
+        "papers": "SELECT id, key, arxiv_id, version, doi, title, abstract, authors, published, updated,"
+                  " announce_type, categories, primary_category, url, pdf_url, journal FROM papers ORDER BY id",
+        "authors": "SELECT * FROM authors ORDER BY id",
+        "paper_authors": "SELECT * FROM paper_authors ORDER BY paper_id, position",
+        "paper_categories": "SELECT * FROM paper_categories ORDER BY paper_id, category",
+        "paper_sources": "SELECT paper_id, source_id FROM paper_sources ORDER BY paper_id, source_id",
+        "fts": "SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'graphs OR study OR paper' ORDER BY rowid",
+    }
+    with sqlite3.connect(db) as conn:
+        return {name: conn.execute(sql).fetchall() for name, sql in queries.items()}
+
+
+def _healthy(db: Path) -> None:
+    """Integrity, the full-text index in step with the papers, every index back, no load pending."""
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.execute("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)")
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert set(INDEXED) <= names
+        assert conn.execute("SELECT count(*) FROM state WHERE key IN ('fts_from', 'bulk_indexes')").fetchone()[0] == 0
+        papers = conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM papers_fts_docsize").fetchone()[0] == papers
+
+
+def test_kaggle_reimport_changes_nothing(hub, hub_home: Path) -> None:  # type: ignore[no-untyped-def]
+    path = corpus_file("arxiv-kaggle-metadata-oai-snapshot-head.jsonl")
+    assert hub("import", str(path)).exit_code == 0
+    before = _dump(hub_home / "hub.db")
+    assert hub("import", str(path)).exit_code == 0
+    assert _dump(hub_home / "hub.db") == before
+    _healthy(hub_home / "hub.db")
+
+
+def test_oai_reimport_changes_nothing_and_merges_with_kaggle(hub, hub_home: Path) -> None:  # type: ignore[no-untyped-def]
+    files = [corpus_file(n) for n in ("arxiv-oai-pmh-listrecords-arXiv-format-hep-th-2017.xml",
+                                      "arxiv-oai-pmh-listrecords-arXiv-format-hep-ex-2017.xml")]
+    for path in files:
+        assert "3 new" in hub("import", str(path)).stderr
+    before = _dump(hub_home / "hub.db")
+    for path in files:
+        assert "0 new, 0 updated, 3 unchanged" in hub("import", str(path)).stderr
+    assert _dump(hub_home / "hub.db") == before
+    # the same identity as sync: a paper from two sources is one row remembering both
+    kaggle = corpus_file("arxiv-kaggle-metadata-oai-snapshot-head.jsonl")
+    assert hub("import", str(kaggle)).exit_code == 0
+    assert _count(hub) == 206
+    _healthy(hub_home / "hub.db")
+
+
+# --- a richer synthetic snapshot: shared authors, TeX names, repeats, newer versions ---------
+
+_SURNAMES = ["M\\\"uller", "Smith", "Wang", "Garc\\'ia", "Nguyen", "Dvo\\v{r}\\'ak", "Lee", "O'Brien", "Zhang"]
+
+
+def _rich_snapshot(path: Path, n: int, seed: int = 3) -> None:
+    rng = random.Random(seed)
+    people = [[rng.choice(_SURNAMES), rng.choice(["A.", "Bo", "J\\\"urgen", "Li", "Maria", "Q. R."]), ""]
+              for _ in range(max(20, n // 4))]
+    with path.open("w") as out:
+        for i in range(n):
+            authors = rng.sample(people, rng.randint(1, 6))
+            if rng.random() < 0.05:
+                authors.append(authors[0])  # a name listed twice
+            versions = [{"version": f"v{v + 1}", "created": f"Mon, {v + 1} Jun 2020 10:00:00 GMT"}
+                        for v in range(rng.randint(1, 3))]
+            record = {
+                "id": f"2006.{i:05d}", "title": f"Paper {i} on graphs\n  and more", "abstract": "  We study. " * 8,
+                "categories": " ".join(rng.sample(["cs.LG", "stat.ML", "hep-th", "math.CO"], rng.randint(1, 3))),
+                "authors": "", "authors_parsed": authors, "versions": versions, "update_date": "2020-06-09",
+                "doi": f"10.1000/x{i}" if i % 3 == 0 else None, "journal-ref": "J. Phys. 1 (2020)" if i % 4 else None,
+            }
+            out.write(json.dumps(record) + "\n")
+            if rng.random() < 0.02:  # the same paper again later in the file, one version newer
+                record = {**record, "title": f"Paper {i} on graphs, revised",
+                          "versions": [*versions, {"version": f"v{len(versions) + 1}",
+                                                   "created": "Fri, 9 Oct 2020 10:00:00 GMT"}]}
+                out.write(json.dumps(record) + "\n")
+
+
+def _import_in_process(hub_home: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch, *, bulk: bool,
+                       cache: int = 250_000) -> str:
+    from hubcli.cli.main import main
+    from hubcli.store import bulk as bulk_module
+
+    monkeypatch.setenv("HUB_HOME", str(hub_home))
+    monkeypatch.setattr(bulk_module, "BULK_MIN_PAPERS", 10 if bulk else 10**12)
+    monkeypatch.setattr(bulk_module, "AUTHOR_CACHE_LIMIT", cache)
+    from contextlib import redirect_stderr
+    from io import StringIO
+
+    err = StringIO()
+    with redirect_stderr(err):
+        assert main(["import", str(snapshot)]) == 0
+    return err.getvalue()
+
+
+def test_bulk_load_stores_exactly_what_incremental_import_stores(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    snapshot = tmp_path / "rich.jsonl"
+    _rich_snapshot(snapshot, 3000)
+    incremental = _import_in_process(tmp_path / "a", snapshot, monkeypatch, bulk=False)
+    bulk = _import_in_process(tmp_path / "b", snapshot, monkeypatch, bulk=True, cache=7)  # tiny author cache
+    assert incremental.split("(")[0] == bulk.split("(")[0]  # same new/updated/unchanged counts
+    assert "updated" in bulk and " 0 updated" not in bulk  # the repeated records were merged
+    assert _dump(tmp_path / "a" / "hub.db") == _dump(tmp_path / "b" / "hub.db")
+    _healthy(tmp_path / "a" / "hub.db")
+    _healthy(tmp_path / "b" / "hub.db")
+    # and re-importing into the bulk-loaded cache changes nothing
+    again = _import_in_process(tmp_path / "b", snapshot, monkeypatch, bulk=False)
+    assert " 0 new, 0 updated" in again
+    assert _dump(tmp_path / "a" / "hub.db") == _dump(tmp_path / "b" / "hub.db")
+
+
+def test_sync_during_a_bulk_load_keeps_the_full_text_index_right(tmp_path: Path, hub_home: Path) -> None:
+    """Writers that are not the import (sync, here PaperWriter directly) work while a load is
+    pending: new papers wait for the catch-up, updates of indexed papers re-index them."""
+    from hubcli.models import Paper, Source
+    from hubcli.store.bulk import BulkWriter
+    from hubcli.store.db import open_store
+    from hubcli.store.write import store_papers
+
+    store = open_store(hub_home / "hub.db")
+    assert store is not None
+    source = Source("import:kaggle", "import", "arXiv", "x")
+    first = [Paper(key=f"arxiv:2001.{i:05d}", title=f"old title {i}", abstract="alpha", authors=["A B"],
+                   version=1, published="2020-01-01") for i in range(20)]
+    BulkWriter(store, source).write(first)  # indexed the ordinary way
+    writer = BulkWriter(store, source, expected=10**9)  # a bulk load: indexes dropped, fts_from set
+    assert writer.bulk_load
+    writer.write([Paper(key=f"arxiv:2002.{i:05d}", title="bulk beta", authors=["C D"], published="2020-02-01")
+                  for i in range(30)])
+    feed = Source("arxiv:cs.LG", "arxiv", "arXiv (CS.LG)", "http://x")
+    store_papers(store, feed, [
+        Paper(key="arxiv:2001.00003", title="gamma renamed", abstract="alpha", authors=["A B"], version=2,
+              published="2020-01-01"),
+        Paper(key="arxiv:2002.00004", title="delta renamed", authors=["C D"], version=2, published="2020-02-01"),
+        Paper(key="arxiv:2003.00001", title="epsilon from sync", authors=["E F"], published="2020-03-01"),
+    ])
+    writer.finish()
+    store.close()
+    _healthy(hub_home / "hub.db")
+    with sqlite3.connect(hub_home / "hub.db") as conn:
+        def hits(term: str) -> int:
+            return conn.execute("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", (term,)).fetchone()[0]
+
+        assert (hits("gamma"), hits("delta"), hits("epsilon"), hits("beta"), hits("old")) == (1, 1, 1, 29, 19)
+
+
+def _kill_after_first_batch(args: list[str], env: dict[str, str], db: Path, sig: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if db.exists():
+            try:
+                with sqlite3.connect(db) as conn:
+                    if conn.execute("SELECT count(*) FROM papers").fetchone()[0] > 0:
+                        break
+            except sqlite3.Error:
+                pass
+        time.sleep(0.02)
+    proc.send_signal(sig)
+    proc.wait(timeout=120)
+    return proc
+
+
+_BULK_IMPORT = (
+    "import sys\nimport hubcli.store.bulk as b\nb.BULK_MIN_PAPERS = 1000\n"
+    "import hubcli.importer as i\ni.BATCH = 2000\nfrom hubcli.cli.main import main\n"
+    "sys.exit(main(['import', sys.argv[1]]))\n"
+)
+
+
+def test_bulk_load_killed_then_rerun(tmp_path: Path, hub_home: Path) -> None:
+    snapshot = tmp_path / "snap.jsonl"
+    _synthetic_snapshot(snapshot, 30_000)
+    env = {**os.environ, "HUB_HOME": str(hub_home)}
+    db = hub_home / "hub.db"
+    _kill_after_first_batch([sys.executable, "-c", _BULK_IMPORT, str(snapshot)], env, db, signal.SIGKILL)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        partial = conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+        pending = dict(conn.execute("SELECT key, value FROM state WHERE key IN ('fts_from', 'bulk_indexes')"))
+    assert 0 < partial < 30_000 and pending["fts_from"] == "1"  # the load is recorded, not finished
+    # the cache is usable meanwhile (without its secondary indexes, and search finds nothing yet)
+    listed = subprocess.run([sys.executable, "-m", "hubcli", "papers", "--author", "A. Author", "--format", "json"],
+                            env=env, capture_output=True, text=True, check=True)
+    assert len(json.loads(listed.stdout)) == 10
+    rerun = subprocess.run([sys.executable, "-c", _BULK_IMPORT, str(snapshot)], env=env, capture_output=True,
+                           text=True, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{30_000 - partial} new, 0 updated, {partial} unchanged" in rerun.stderr
+    _healthy(db)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'graphs'").fetchone()[0] == 30_000
+
+
+def test_bulk_load_ctrl_c_still_builds_the_indexes(tmp_path: Path, hub_home: Path) -> None:
+    snapshot = tmp_path / "snap.jsonl"
+    _synthetic_snapshot(snapshot, 30_000)
+    env = {**os.environ, "HUB_HOME": str(hub_home)}
+    proc = _kill_after_first_batch([sys.executable, "-c", _BULK_IMPORT, str(snapshot)], env, hub_home / "hub.db",
+                                   signal.SIGINT)
+    assert proc.returncode == 130
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert "new, 0 updated" in stderr and stderr.strip().splitlines()[-1].lower().startswith("error")
+    _healthy(hub_home / "hub.db")  # what was loaded is indexed and searchable
+
+
+def _write_oai(path: Path, n: int) -> None:
+    record = (
+        "<record><header><identifier>oai:arXiv.org:{id}</identifier></header><metadata>"
+        '<arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>{id}</id><created>2017-01-02</created>'
+        "<authors><author><keyname>Hoehn</keyname><forenames>Philipp</forenames></author></authors>"
+        "<title>Title {id}</title><categories>hep-th</categories><abstract>" + "words " * 150 +
+        "</abstract></arXiv></metadata></record>\n"
+    )
+    with path.open("w") as out:
+        out.write('<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>\n')
+        for i in range(n):
+            out.write(record.format(id=f"1701.{i:05d}"))
+        out.write("</ListRecords></OAI-PMH>\n")
+
+
+@pytest.mark.parametrize("fmt", ["kaggle", "oai"])
+def test_reading_a_file_streams(fmt: str, tmp_path: Path) -> None:
+    """Python memory while reading stays flat whatever the file's length."""
+    from hubcli.importer import ImportProgress, iter_papers
+
+    def peak(n: int) -> int:
+        path = tmp_path / f"{fmt}-{n}"
+        (_synthetic_snapshot if fmt == "kaggle" else _write_oai)(path, n)
+        tracemalloc.start()
+        _fmt, papers, handle = iter_papers(path, ImportProgress(), max_bytes=1 << 30)
+        with handle:
+            for _ in papers:
+                pass
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top
+
+    small, large = peak(2_000), peak(20_000)
+    assert large < small * 1.5 + 256 * 1024, (small, large)
+
+
+def test_importing_streams(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole import (reading, batching, writing) holds about one batch in memory."""
+    import hubcli.importer as importer
+
+    monkeypatch.setattr(importer, "BATCH", 1000)
+
+    def peak(n: int) -> int:
+        snapshot = tmp_path / f"snap-{n}.jsonl"
+        _synthetic_snapshot(snapshot, n)
+        tracemalloc.start()
+        _import_in_process(tmp_path / f"home-{n}", snapshot, monkeypatch, bulk=False, cache=20)
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top
+
+    peak(100)  # first: the one-time cost of importing modules and creating the schema
+    small, large = peak(2_000), peak(12_000)
+    assert large < small * 1.5, (small, large)

@@ -8,6 +8,7 @@ folder; without it hub uses the platformdirs folders for the app name ``hub``.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 DEFAULT_RETRIES = 2
+DEFAULT_TOTAL_TIMEOUT = 600.0  # the whole of one sync, whatever the servers do
 
 _SOURCE_KEYS = {
     "arxiv_rss_base": ("HUB_ARXIV_RSS_BASE", DEFAULT_ARXIV_RSS_BASE),
@@ -80,6 +82,7 @@ class Settings:
     read_timeout: float = DEFAULT_READ_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
     retries: int = DEFAULT_RETRIES
+    total_timeout: float = DEFAULT_TOTAL_TIMEOUT
     arxiv_rss_base: str = DEFAULT_ARXIV_RSS_BASE
     arxiv_api_url: str = DEFAULT_ARXIV_API_URL
     biorxiv_rss_base: str = DEFAULT_BIORXIV_RSS_BASE
@@ -99,15 +102,58 @@ def read_config_file(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ConfigError("config_invalid", path=str(path), reason="not UTF-8") from exc
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError("config_invalid", path=f"{path}:{line}", reason="not UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config_invalid", path=str(path), reason=str(exc)) from exc
 
 
-def _number(data: dict[str, Any], key: str, default: float, path: Path, *, minimum: float) -> Any:
+def _located(path: Path, key: str) -> str:
+    """``path:LINE`` where a dotted key is set in config.toml (best effort; else the path).
+
+    ``sync.max_bytes`` is found as ``max_bytes = ...`` under ``[sync]`` or as a dotted
+    ``sync.max_bytes = ...``; ``topics.mine`` also as the header ``[topics.mine]``.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return str(path)
+    parts = key.split(".")
+
+    def dotted(names: list[str]) -> str:
+        return r"\s*\.\s*".join(r"[\"']?" + re.escape(name) + r"[\"']?" for name in names)
+
+    header = re.compile(r"^\s*\[\s*" + dotted(parts) + r"\s*\]")
+    for number, text in enumerate(lines, start=1):
+        if header.match(text):
+            return f"{path}:{number}"
+    for depth in range(len(parts) - 1, -1, -1):
+        table, rest = parts[:depth], parts[depth:]
+        first = 0
+        if table:
+            table_header = re.compile(r"^\s*\[\s*" + dotted(table) + r"\s*\]")
+            found = next((i for i, text in enumerate(lines) if table_header.match(text)), None)
+            if found is None:
+                continue
+            first = found + 1
+        assignment = re.compile(r"^\s*" + dotted(rest) + r"\s*=")
+        for index in range(first, len(lines)):
+            if lines[index].lstrip().startswith("["):  # the next table: the key is not here
+                break
+            if assignment.match(lines[index]):
+                return f"{path}:{index + 1}"
+    return str(path)
+
+
+def _bad(path: Path, key: str, value: object) -> ConfigError:
+    return ConfigError("config_bad_value", path=_located(path, key), key=key, value=repr(value))
+
+
+def _number(data: dict[str, Any], key: str, default: float, path: Path, *, minimum: float,
+            table: str = "") -> Any:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-        raise ConfigError("config_bad_value", path=str(path), key=key, value=repr(value))
+        raise _bad(path, f"{table}.{key}" if table else key, value)
     return value
 
 
@@ -118,34 +164,38 @@ def load_settings(db_option: str | None = None) -> Settings:
     settings = Settings(paths=paths)
     lang = data.get("lang")
     if lang is not None and not isinstance(lang, str):
-        raise ConfigError("config_bad_value", path=str(cfg), key="lang", value=repr(lang))
+        raise _bad(cfg, "lang", lang)
     settings.lang = lang
     settings.per_page = int(_number(data, "per_page", DEFAULT_PER_PAGE, cfg, minimum=1))
     sync = data.get("sync", {})
     if not isinstance(sync, dict):
-        raise ConfigError("config_bad_value", path=str(cfg), key="sync", value=repr(sync))
-    settings.jobs = int(_number(sync, "jobs", DEFAULT_JOBS, cfg, minimum=1))
-    settings.connect_timeout = float(_number(sync, "connect_timeout", DEFAULT_CONNECT_TIMEOUT, cfg, minimum=0.1))
-    settings.read_timeout = float(_number(sync, "read_timeout", DEFAULT_READ_TIMEOUT, cfg, minimum=0.1))
-    settings.max_bytes = int(_number(sync, "max_bytes", DEFAULT_MAX_BYTES, cfg, minimum=1024))
-    settings.retries = int(_number(sync, "retries", DEFAULT_RETRIES, cfg, minimum=0))
+        raise _bad(cfg, "sync", sync)
+    def sync_number(key: str, default: float, minimum: float) -> Any:
+        return _number(sync, key, default, cfg, minimum=minimum, table="sync")
+
+    settings.jobs = int(sync_number("jobs", DEFAULT_JOBS, 1))
+    settings.connect_timeout = float(sync_number("connect_timeout", DEFAULT_CONNECT_TIMEOUT, 0.1))
+    settings.read_timeout = float(sync_number("read_timeout", DEFAULT_READ_TIMEOUT, 0.1))
+    settings.max_bytes = int(sync_number("max_bytes", DEFAULT_MAX_BYTES, 1024))
+    settings.retries = int(sync_number("retries", DEFAULT_RETRIES, 0))
+    settings.total_timeout = float(sync_number("total_timeout", DEFAULT_TOTAL_TIMEOUT, 1))
     sources = data.get("sources", {})
     if not isinstance(sources, dict):
-        raise ConfigError("config_bad_value", path=str(cfg), key="sources", value=repr(sources))
+        raise _bad(cfg, "sources", sources)
     for key, (env, default) in _SOURCE_KEYS.items():
         value = os.environ.get(env) or sources.get(key) or default
         if not isinstance(value, str):
-            raise ConfigError("config_bad_value", path=str(cfg), key=f"sources.{key}", value=repr(value))
+            raise _bad(cfg, f"sources.{key}", value)
         setattr(settings, key, value)
     topics = data.get("topics", {})
     if not isinstance(topics, dict):
-        raise ConfigError("config_bad_value", path=str(cfg), key="topics", value=repr(topics))
+        raise _bad(cfg, "topics", topics)
     for name, body in topics.items():
         if not isinstance(body, dict) or not isinstance(body.get("query", ""), str):
-            raise ConfigError("config_bad_value", path=str(cfg), key=f"topics.{name}", value=repr(body))
+            raise _bad(cfg, f"topics.{name}", body)
         cats = body.get("categories", [])
         if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
-            raise ConfigError("config_bad_value", path=str(cfg), key=f"topics.{name}.categories", value=repr(cats))
+            raise _bad(cfg, f"topics.{name}.categories", cats)
         settings.topics[name] = TopicConfig(
             name=name,
             query=body.get("query", ""),
@@ -154,6 +204,6 @@ def load_settings(db_option: str | None = None) -> Settings:
         )
     llm = data.get("llm", {})
     if not isinstance(llm, dict):
-        raise ConfigError("config_bad_value", path=str(cfg), key="llm", value=repr(llm))
+        raise _bad(cfg, "llm", llm)
     settings.llm = llm
     return settings

@@ -22,7 +22,7 @@ from hubcli.errors import UsageError
 from hubcli.models import Paper
 from hubcli.sources import arxiv
 from hubcli.sources.parse import date_of, extract_doi
-from hubcli.text import clean_text
+from hubcli.text import clean_fast as clean
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 ARXIV_NS = "http://arxiv.org/OAI/arXiv/"
@@ -47,24 +47,43 @@ def detect_format(head: bytes) -> str:
     raise UsageError("import_unknown_format")
 
 
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+_RFC_DATE_RE = re.compile(r"\s*(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) ")
+_VERSION_RE = re.compile(r"v(\d+)")
+
+
+def _date(raw: str) -> str | None:
+    """:func:`date_of` for one string; arXiv's RFC 2822 dates without the email parser."""
+    match = _RFC_DATE_RE.match(raw)
+    if match:
+        month = _MONTHS.get(match.group(2))
+        day = int(match.group(1))
+        if month and 1 <= day <= 31:
+            return f"{match.group(3)}-{month:02d}-{day:02d}"
+    return date_of(raw)
+
+
+def _version_number(value: object) -> int | None:
+    text = str(value)
+    if text[1:].isdecimal() and text.startswith("v") and text.isascii():
+        return int(text[1:])
+    match = _VERSION_RE.match(text)
+    return int(match.group(1)) if match else None
+
+
 def kaggle_paper(record: dict[str, Any]) -> Paper | None:
     raw_id = str(record.get("id") or "").strip()
     parsed = arxiv.parse_id(raw_id)
     if not parsed:
         return None
     arxiv_id = parsed[0]
-    versions = record.get("versions") or []
-    numbers = []
-    dates = []
-    for v in versions:
-        if isinstance(v, dict):
-            match = re.match(r"v(\d+)", str(v.get("version", "")))
-            if match:
-                numbers.append(int(match.group(1)))
-            dates.append(date_of(str(v.get("created") or "")))
+    versions = [v for v in record.get("versions") or [] if isinstance(v, dict)]
+    numbers = [n for n in (_version_number(v.get("version", "")) for v in versions) if n is not None]
     version = max(numbers) if numbers else None
-    published = dates[0] if dates and dates[0] else date_of(record.get("update_date"))
-    updated = dates[-1] if dates and dates[-1] else published
+    first = _date(str(versions[0].get("created") or "")) if versions else None
+    last = _date(str(versions[-1].get("created") or "")) if versions else None
+    published = first or date_of(record.get("update_date"))
+    updated = last or published
     authors: list[str] = []
     for parts in record.get("authors_parsed") or []:
         if not isinstance(parts, list) or not parts:
@@ -72,7 +91,7 @@ def kaggle_paper(record: dict[str, Any]) -> Paper | None:
         keyname = str(parts[0] or "")
         forenames = str(parts[1] or "") if len(parts) > 1 else ""
         suffix = str(parts[2] or "") if len(parts) > 2 else ""
-        name = clean_text(tex_to_unicode(" ".join(p for p in (forenames, keyname, suffix) if p)))
+        name = clean(tex_to_unicode(" ".join(p for p in (forenames, keyname, suffix) if p)))
         if name:
             authors.append(name)
     if not authors and record.get("authors"):
@@ -83,12 +102,12 @@ def kaggle_paper(record: dict[str, Any]) -> Paper | None:
     doi = extract_doi(str(record.get("doi") or "")) if record.get("doi") else None
     return Paper(
         key=f"arxiv:{arxiv_id}", arxiv_id=arxiv_id, version=version,
-        title=clean_text(str(record.get("title") or ""))[:2000],
-        abstract=clean_text(str(record.get("abstract") or ""))[:20000],
+        title=clean(str(record.get("title") or ""))[:2000],
+        abstract=clean(str(record.get("abstract") or ""))[:20000],
         authors=authors[:5000], doi=doi, published=published, updated=updated,
         categories=cats, primary_category=cats[0] if cats else None,
         url=arxiv.abs_url(arxiv_id), pdf_url=arxiv.pdf_url(arxiv_id, version),
-        journal=clean_text(str(record.get("journal-ref") or "")) or None,
+        journal=clean(str(record.get("journal-ref") or "")) or None,
     )
 
 
@@ -123,7 +142,7 @@ def oai_paper(meta: ElementTree.Element) -> Paper | None:
     authors = []
     for author in meta.iter(f"{{{ARXIV_NS}}}author"):
         parts = [_oai_text(author, "forenames"), _oai_text(author, "keyname"), _oai_text(author, "suffix")]
-        name = clean_text(tex_to_unicode(" ".join(p for p in parts if p)))
+        name = clean(tex_to_unicode(" ".join(p for p in parts if p)))
         if name:
             authors.append(name)
     cats = [arxiv.normalize_category(c) for c in _oai_text(meta, "categories").split()]
@@ -132,11 +151,11 @@ def oai_paper(meta: ElementTree.Element) -> Paper | None:
     doi_text = _oai_text(meta, "doi")
     return Paper(
         key=f"arxiv:{arxiv_id}", arxiv_id=arxiv_id, version=None,
-        title=clean_text(_oai_text(meta, "title"))[:2000], abstract=clean_text(_oai_text(meta, "abstract"))[:20000],
+        title=clean(_oai_text(meta, "title"))[:2000], abstract=clean(_oai_text(meta, "abstract"))[:20000],
         authors=authors[:5000], doi=extract_doi(doi_text) if doi_text else None, published=created,
         updated=updated, categories=cats, primary_category=cats[0] if cats else None,
         url=arxiv.abs_url(arxiv_id), pdf_url=arxiv.pdf_url(arxiv_id),
-        journal=clean_text(_oai_text(meta, "journal-ref")) or None,
+        journal=clean(_oai_text(meta, "journal-ref")) or None,
     )
 
 
@@ -155,16 +174,25 @@ class _CountingReader:
 
 def iter_oai(handle: IO[bytes], progress: ImportProgress) -> Iterator[Paper]:
     reader = _CountingReader(handle, progress)
+    record_tag = f"{{{OAI_NS}}}record"
+    parents: list[ElementTree.Element] = []
     try:
-        for _event, elem in ElementTree.iterparse(reader, events=("end",)):
-            if elem.tag == f"{{{OAI_NS}}}record":
+        for event, elem in ElementTree.iterparse(reader, events=("start", "end")):
+            if event == "start":
+                parents.append(elem)
+                continue
+            parents.pop()
+            if elem.tag == record_tag:
                 meta = elem.find(f".//{{{ARXIV_NS}}}arXiv")
                 progress.records += 1
                 if meta is not None:
                     paper = oai_paper(meta)
                     if paper is not None:
                         yield paper
+                # drop the record from its parent too: memory stays flat however long the file
                 elem.clear()
+                if parents:
+                    parents[-1].remove(elem)
     except ElementTree.ParseError as exc:
         raise UsageError("import_malformed", reason=str(exc)) from None
 
@@ -198,7 +226,15 @@ def iter_papers(path: Path, progress: ImportProgress, *, max_bytes: int) -> tupl
     return fmt, iter_feed(path, progress, max_bytes), handle
 
 
-def batched(papers: Iterator[Paper], size: int = BATCH) -> Iterator[list[Paper]]:
+def estimate_records(fmt: str, size: int) -> int:
+    """Roughly how many papers a file holds (Kaggle lines ~1.5-2 KB, OAI records ~3 KB):
+    large imports are bulk loads (see :mod:`hubcli.store.bulk`)."""
+    per_record = {"kaggle": 2000, "oai": 3000}.get(fmt)
+    return size // per_record if per_record else 0
+
+
+def batched(papers: Iterator[Paper], size: int | None = None) -> Iterator[list[Paper]]:
+    size = size or BATCH
     batch: list[Paper] = []
     for paper in papers:
         batch.append(paper)

@@ -72,6 +72,7 @@ class ParsedFeed:
     papers: list[Paper]
     is_empty_day: bool = False  # a well-formed feed with no items (weekends, holidays)
     skipped: int = 0  # items that could not become papers
+    partial: str | None = None  # why a malformed feed gave only the items before the error
 
 
 @dataclass
@@ -84,6 +85,7 @@ class SourceResult:
     empty: bool = False
     error: Exception | None = None  # a HubError (translated by the CLI) or another error
     skipped: int = 0
+    partial: str | None = None  # the feed was malformed: only the items before the error were read
     seconds: float = 0.0
 
     @property

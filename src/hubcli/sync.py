@@ -1,21 +1,30 @@
 """fetch -> parse -> store for many sources at once; returns a report.
 
-Fetching and parsing run in a thread pool; every source's papers and its new feed state
+Fetching and parsing run on worker threads; every source's papers and its new feed state
 are written in one transaction from the calling thread, so one failing source never
 touches what the others gave, and an interrupted sync keeps every source already stored.
+
+The workers are daemon threads and the calling thread waits for them with a deadline
+(``[sync] total_timeout``): a server that stalls in a way no socket timeout sees (a name
+look-up that hangs, headers dripped a byte at a time) can hold neither Ctrl-C nor the
+whole sync past that bound.  Parsing takes one lock, so only one feed's parse tree is in
+memory at a time, whatever ``--jobs`` is.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
+from typing import Any, TypeVar
 
 from hubcli.config import Settings
-from hubcli.errors import FeedError, HubError
+from hubcli.errors import FeedError, HubError, StoreError
 from hubcli.models import ParsedFeed, Source, SourceResult, SyncReport
 from hubcli.sources import registry
 from hubcli.sources.fetch import Fetcher, FetchPolicy, FetchResult
@@ -24,6 +33,9 @@ from hubcli.store import write
 from hubcli.store.db import Store
 
 ProgressCallback = Callable[[SourceResult], None]
+T = TypeVar("T")
+# feedparser holds a whole document's tree (about 20 times its size): one parse at a time
+_PARSE_LOCK = threading.Lock()
 
 
 def policy_from(settings: Settings) -> FetchPolicy:
@@ -47,7 +59,48 @@ def _fetch_and_parse(fetcher: Fetcher, source: Source, etag: str | None, last_mo
     fetched = fetcher.fetch(source.url, etag=etag, last_modified=last_modified)
     if fetched.status == 304:
         return fetched, None
-    return fetched, parse_feed(fetched.content, content_type=fetched.content_type, location=source.url)
+    with _PARSE_LOCK:
+        return fetched, parse_feed(fetched.content, content_type=fetched.content_type, location=source.url)
+
+
+class _Workers:
+    """A minimal pool of daemon threads returning :class:`Future` objects.
+
+    ``ThreadPoolExecutor`` joins its threads when the interpreter exits, so Ctrl-C during
+    a stalled fetch would wait for the server; daemon threads are simply dropped.  They
+    only fetch and parse: every write happens in the calling thread.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._work, name=f"hub-sync-{i}", daemon=True)
+                         for i in range(jobs)]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        self._queue.put((future, fn))
+        return future
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            future, fn = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = fn()
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+    def shutdown(self, futures: Iterator[Future[Any]] | list[Future[Any]]) -> None:
+        """Cancel what has not started; running fetches finish (or die with the process)."""
+        for future in futures:
+            future.cancel()
+        for _ in self._threads:
+            self._queue.put(None)
 
 
 @contextlib.contextmanager
@@ -58,8 +111,12 @@ def sync_lock(lock_path: Path, on_wait: Callable[[], None] | None = None) -> Ite
     except ImportError:  # not on POSIX: SQLite's own locking still keeps data safe
         yield
         return
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+")  # noqa: SIM115 - closed below
+    except OSError as exc:  # a read-only HUB_HOME: one clear line, not a traceback
+        raise StoreError("store_write_failed", path=str(lock_path), reason=exc.strerror or str(exc)) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -80,14 +137,26 @@ def run_sync(store: Store, settings: Settings, sources: list[Source], *, jobs: i
         return report
     validators = {s.spec: _validators(store, s.spec) for s in sources}
     started: dict[Future[tuple[FetchResult, ParsedFeed | None]], tuple[Source, float]] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(sources))), thread_name_prefix="hub-sync")
+    pool = _Workers(max(1, min(jobs, len(sources))))
+    deadline = time.monotonic() + settings.total_timeout
     try:
         for source in sources:
             etag, modified = validators[source.spec]
-            started[pool.submit(_fetch_and_parse, fetcher, source, etag, modified)] = (source, time.monotonic())
+            task = _bind(fetcher, source, etag, modified)
+            started[pool.submit(task)] = (source, time.monotonic())
         pending = set(started)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            left = deadline - time.monotonic()
+            done, pending = wait(pending, timeout=max(0.0, left), return_when=FIRST_COMPLETED)
+            if not done and left <= 0:  # the whole sync is over its bound: the rest fail
+                for future in sorted(pending, key=lambda f: started[f][1]):
+                    source, t0 = started[future]
+                    result = _timed_out(store, source, settings.total_timeout)
+                    result.seconds = time.monotonic() - t0
+                    report.results.append(result)
+                    if on_result:
+                        on_result(result)
+                break
             for future in done:
                 source, t0 = started[future]
                 result = _store_one(store, source, future)
@@ -96,10 +165,21 @@ def run_sync(store: Store, settings: Settings, sources: list[Source], *, jobs: i
                 if on_result:
                     on_result(result)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(list(started))
     order = {s.spec: i for i, s in enumerate(sources)}
     report.results.sort(key=lambda r: order.get(r.source.spec, 0))
     return report
+
+
+def _bind(fetcher: Fetcher, source: Source, etag: str | None, modified: str | None
+          ) -> Callable[[], tuple[FetchResult, ParsedFeed | None]]:
+    return lambda: _fetch_and_parse(fetcher, source, etag, modified)
+
+
+def _timed_out(store: Store, source: Source, seconds: float) -> SourceResult:
+    result = SourceResult(source, error=FeedError("http_timeout", seconds=seconds, url=source.url))
+    write.record_fetch(store, source.spec, status="failed", error=str(result.error), keep_validators=True)
+    return result
 
 
 def _store_one(store: Store, source: Source, future: Future[tuple[FetchResult, ParsedFeed | None]]) -> SourceResult:
@@ -126,4 +206,5 @@ def _store_one(store: Store, source: Source, future: Future[tuple[FetchResult, P
     result.new, result.updated, result.unchanged = counts.new, counts.updated, counts.unchanged
     result.empty = parsed.is_empty_day
     result.skipped = parsed.skipped
+    result.partial = parsed.partial
     return result

@@ -108,5 +108,18 @@ def clean_text(value: str | None) -> str:
     return text
 
 
+def clean_fast(value: str) -> str:
+    """:func:`clean_text` for bulk work: the same result, several times faster on the
+    common case (no markup, no entities, no controls, only spaces and newlines)."""
+    if "<" in value or "&" in value:
+        return clean_text(value)
+    text = value.strip().replace("\n", " ")
+    if "  " not in text and text.isprintable():  # no controls, no other whitespace, no runs
+        return text
+    if _CONTROL_RE.search(value):
+        return clean_text(value)
+    return " ".join(value.split())
+
+
 def truncate(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: max(0, limit - 1)].rstrip() + "…"

@@ -1,5 +1,6 @@
 """``hub import FILE``."""
 
+import contextlib
 import time
 from pathlib import Path
 from typing import Annotated
@@ -13,9 +14,9 @@ from hubcli.i18n import t
 def register(app: typer.Typer) -> None:
     @app.command("import", help=t("cmd_import"))
     def import_command(file: Annotated[Path, typer.Argument(help=t("arg_import_file"), metavar="FILE")]) -> None:
-        from hubcli.importer import ImportProgress, batched, iter_papers
+        from hubcli.importer import ImportProgress, batched, estimate_records, iter_papers
         from hubcli.models import Source
-        from hubcli.store.bulk import import_batch
+        from hubcli.store.bulk import BulkWriter
         from hubcli.store.write import UpsertCounts
 
         settings = STATE.settings()
@@ -26,6 +27,7 @@ def register(app: typer.Typer) -> None:
         source = Source(f"import:{fmt}", "import", {"kaggle": "arXiv", "oai": "arXiv"}.get(fmt, file.name),
                         str(file))
         totals = UpsertCounts()
+        writer = BulkWriter(store, source, expected=estimate_records(fmt, progress.total_bytes))
         started = time.monotonic()
         bar = None
         if OUT.stderr_is_terminal():
@@ -43,17 +45,33 @@ def register(app: typer.Typer) -> None:
                            console=OUT.console(stderr=True), transient=True)
             bar.start()
             task = bar.add_task(t("import_progress"), total=progress.total_bytes or None, records=0)
+        interrupted = False
         try:
-            with handle:
-                for batch in batched(papers):
-                    counts = import_batch(store, source, batch)
-                    totals.new += counts.new
-                    totals.updated += counts.updated
-                    totals.unchanged += counts.unchanged
-                    if bar is not None:
-                        bar.update(task, completed=progress.bytes_read, records=progress.records)
+            try:
+                with handle:
+                    for batch in batched(papers):
+                        counts = writer.write(batch)
+                        totals.new += counts.new
+                        totals.updated += counts.updated
+                        totals.unchanged += counts.unchanged
+                        if bar is not None:
+                            bar.update(task, completed=progress.bytes_read, records=progress.records)
+            except KeyboardInterrupt:  # keep what is stored; a bulk load still gets its indexes
+                if not writer.bulk_load:
+                    raise
+                interrupted = True
+            except BaseException:
+                if writer.bulk_load:  # a bad record late in the file: index what was loaded
+                    with contextlib.suppress(Exception):
+                        writer.finish()
+                raise
+            if bar is not None and writer.bulk_load:
+                bar.update(task, description=t("import_indexing"))
+            writer.finish()
         finally:
             if bar is not None:
                 bar.stop()
         OUT.info(t("import_done", source=file.name, new=totals.new, updated=totals.updated,
                    unchanged=totals.unchanged, records=progress.records, seconds=time.monotonic() - started))
+        if interrupted:
+            raise KeyboardInterrupt

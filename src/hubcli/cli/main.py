@@ -2,6 +2,7 @@
 where errors become messages and exit codes."""
 
 import os
+import sqlite3
 import sys
 from typing import Annotated, Optional
 
@@ -121,17 +122,26 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
         if STATE.lang == "zh" and wants_help:
             return _run_translating_help(command, args, prog_name)
         result = command.main(args=args, prog_name=prog_name, standalone_mode=False)
-        return int(result) if isinstance(result, int) else 0
+        code = int(result) if isinstance(result, int) else 0
+        if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into a silent Exit(130)
+            OUT.error(t("interrupted"))
+        return code
     except HubError as exc:
         if debug:
-            import traceback
-
-            traceback.print_exc()
+            _print_traceback()
         OUT.error(t(exc.key, **exc.params))
         return int(exc.exit_code)
     except KeyboardInterrupt:
         OUT.error(t("interrupted"))
         return int(ExitCode.INTERRUPTED)
+    except sqlite3.Error as exc:  # any database error that escaped the store's own mapping
+        if debug:
+            _print_traceback()
+        from hubcli.store.db import store_error
+
+        error = store_error(exc, _database_path())
+        OUT.error(t(error.key, **error.params))
+        return int(error.exit_code)
     except BrokenPipeError:
         # the reader went away (hub papers | head): not an error
         try:
@@ -158,12 +168,36 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
                 OUT.info(t("try_help", command=ctx.command_path))
             return code
         if debug:
-            raise
+            _print_traceback()
+            return int(ExitCode.ERROR)
         OUT.error(t("unexpected_error", error=f"{type(exc).__name__}: {exc}"))
         return int(ExitCode.ERROR)
     finally:
         STATE.close()
 
 
+def _print_traceback() -> None:
+    """HUB_DEBUG=1: the traceback on stderr, without secrets.  The chained exceptions can
+    quote what a provider answered, and providers echo API keys ("Incorrect API key
+    provided: sk-...")."""
+    import traceback
+
+    from hubcli.brief.llm import redact
+
+    sys.stderr.write(redact(traceback.format_exc()))
+    sys.stderr.flush()
+
+
+def _database_path() -> str:
+    try:
+        return str(STATE.settings().paths.database)
+    except HubError:
+        return "?"
+
+
 def run() -> None:
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:  # a second Ctrl-C while hub was already cleaning up
+        code = int(ExitCode.INTERRUPTED)
+    sys.exit(code)

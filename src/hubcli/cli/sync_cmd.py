@@ -82,6 +82,9 @@ def register(app: typer.Typer) -> None:
                     OUT.info(describe(result))
                 if result.skipped and not quiet:
                     OUT.info(t("sync_skipped", label=result.source.label, count=result.skipped))
+                if result.partial:
+                    OUT.warn(t("sync_partial", label=result.source.label, reason=result.partial,
+                               count=result.new + result.updated + result.unchanged))
             names = list(author or [])
             if not chosen:  # a full sync also backfills followed authors (at most daily)
                 from hubcli.backfill import due_followed_authors

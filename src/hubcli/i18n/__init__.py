@@ -46,7 +46,7 @@ def current_language() -> str:
     return _current
 
 
-def translate(key: str, lang: str, **params: Any) -> str:
+def translate(key: str, lang: str, /, **params: Any) -> str:
     entry = MESSAGES.get(key)
     if entry is None:
         text = key
@@ -60,5 +60,5 @@ def translate(key: str, lang: str, **params: Any) -> str:
     return text
 
 
-def t(key: str, **params: Any) -> str:
+def t(key: str, /, **params: Any) -> str:
     return translate(key, _current, **params)

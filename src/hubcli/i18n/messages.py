@@ -188,6 +188,7 @@ MESSAGES.update({
     "import_too_large": {"en": "the feed file is larger than {limit} bytes", "zh": "订阅文件超过 {limit} 字节"},
     "import_done": {"en": "{source}: {new} new, {updated} updated, {unchanged} unchanged ({records} records, {seconds:.1f} s)", "zh": "{source}：新增 {new}，更新 {updated}，未变 {unchanged}（{records} 条记录，{seconds:.1f} 秒）"},
     "import_progress": {"en": "Importing", "zh": "导入中"},
+    "import_indexing": {"en": "Indexing", "zh": "建立索引"},
     "cmd_import": {"en": "Load an arXiv metadata snapshot (Kaggle JSON lines), an OAI-PMH ListRecords response or an RSS/Atom file.\n\nExample: hub import arxiv-metadata-oai-snapshot.json", "zh": "导入 arXiv 元数据快照（Kaggle JSON lines）、OAI-PMH ListRecords 响应或 RSS/Atom 文件。\n\n示例：hub import arxiv-metadata-oai-snapshot.json"},
     "arg_import_file": {"en": "The file to import.", "zh": "要导入的文件。"},
 })
@@ -195,3 +196,7 @@ from hubcli.i18n.brief import BRIEF_MESSAGES  # noqa: E402
 
 MESSAGES.update(BRIEF_MESSAGES)
 MESSAGES["footer_one"] = {"en": "page {page} of {pages} · 1 paper", "zh": "第 {page} / {pages} 页 · 共 1 篇论文"}
+MESSAGES.update({
+    "feed_dtd": {"en": "the feed declares XML entities (a DTD), which hub does not read", "zh": "订阅声明了 XML 实体（DTD），hub 不予读取"},
+    "sync_partial": {"en": "{label}: the feed is not well-formed XML ({reason}); {count} items could be read from it", "zh": "{label}：订阅不是格式良好的 XML（{reason}）；从中读出了 {count} 个条目"},
+})

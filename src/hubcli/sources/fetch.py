@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 from hubcli import __version__
 from hubcli.errors import FeedError
+from hubcli.text import strip_controls
 
 if TYPE_CHECKING:
     import requests
@@ -115,6 +117,7 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         policy = self.policy
+        started = time.monotonic()  # the deadline covers connecting, headers and body
         try:
             response = self._session().get(
                 url, headers=headers, timeout=(policy.connect_timeout, policy.read_timeout), stream=True
@@ -124,7 +127,10 @@ class Fetcher:
         except requests.Timeout:
             raise FeedError("http_timeout", seconds=policy.read_timeout, url=url) from None
         except requests.ConnectionError as exc:
-            raise FeedError("http_connect", host=urlsplit(url).netloc, reason=_short_reason(exc)) from None
+            reason = _short_reason(exc)
+            if reason in _ANSWER_REASONS:  # connected, but what came back was no HTTP answer
+                raise FeedError("http_failed", reason=reason, url=url) from None
+            raise FeedError("http_connect", host=urlsplit(url).netloc, reason=reason) from None
         except requests.RequestException as exc:
             raise FeedError("http_failed", reason=_short_reason(exc), url=url) from None
         with response:
@@ -137,19 +143,7 @@ class Fetcher:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > policy.max_bytes:
                 raise FeedError("http_too_large", limit=policy.max_bytes, url=url)
-            body = bytearray()
-            started = time.monotonic()
-            try:
-                for chunk in response.iter_content(_CHUNK):
-                    body += chunk
-                    if len(body) > policy.max_bytes:
-                        raise FeedError("http_too_large", limit=policy.max_bytes, url=url)
-                    if time.monotonic() - started > policy.deadline:
-                        raise FeedError("http_timeout", seconds=policy.deadline, url=url)
-            except requests.RequestException as exc:
-                if isinstance(exc, requests.Timeout | requests.exceptions.ConnectionError) and "timed out" in str(exc):
-                    raise FeedError("http_timeout", seconds=policy.read_timeout, url=url) from None
-                raise FeedError("http_failed", reason=_short_reason(exc), url=url) from None
+            body = _read_body(response, policy, started, url)
             return FetchResult(
                 200, bytes(body), response.headers.get("Content-Type"), response.headers.get("ETag"),
                 response.headers.get("Last-Modified"), response.url,
@@ -158,7 +152,10 @@ class Fetcher:
     def _read_file(self, path: str) -> FetchResult:
         file = Path(path)
         try:
-            size = file.stat().st_size
+            info = file.stat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO would block forever, a device never end
+                raise FeedError("file_unreadable", path=path, reason="not a regular file")
+            size = info.st_size
             if size > self.policy.max_bytes:
                 raise FeedError("http_too_large", limit=self.policy.max_bytes, url=path)
             with file.open("rb") as handle:
@@ -170,12 +167,52 @@ class Fetcher:
         return FetchResult(200, data, None, None, None, path)
 
 
+def _read_body(response: requests.Response, policy: FetchPolicy, started: float, url: str) -> bytes:
+    """The body, stopped as soon as it passes the size cap or the wall-clock deadline.
+
+    ``read1`` returns after each network read (``iter_content`` would wait to fill a whole
+    chunk), so a server dripping a byte at a time under the read timeout is cut off at
+    the deadline, and a body with no Content-Length (or a decompression bomb: sizes are
+    counted after decoding) is stopped while it streams, not after.
+    """
+    from urllib3.exceptions import HTTPError as TransportError
+    from urllib3.exceptions import ReadTimeoutError
+
+    body = bytearray()
+    raw = response.raw
+    try:
+        while True:
+            if time.monotonic() - started > policy.deadline:
+                raise FeedError("http_timeout", seconds=policy.deadline, url=url)
+            chunk = raw.read1(_CHUNK, decode_content=True)
+            if not chunk:
+                break
+            body += chunk
+            if len(body) > policy.max_bytes:
+                raise FeedError("http_too_large", limit=policy.max_bytes, url=url)
+    except (ReadTimeoutError, TimeoutError):
+        raise FeedError("http_timeout", seconds=policy.read_timeout, url=url) from None
+    except (TransportError, OSError) as exc:
+        raise FeedError("http_failed", reason=_short_reason(exc), url=url) from None
+    return bytes(body)
+
+
+_ANSWER_REASONS = frozenset({"Remote end closed connection", "Connection reset", "not an HTTP response",
+                             "incomplete body"})
+
+
 def _short_reason(exc: BaseException) -> str:
-    """The innermost, shortest useful reason (requests nests urllib3 errors deeply)."""
+    """The innermost, shortest useful reason (requests nests urllib3 errors deeply).
+
+    Never quotes what a server sent (a status line can hold escape sequences)."""
     text = str(exc)
     for marker in ("Connection refused", "Name or service not known", "No route to host",
                    "Temporary failure in name resolution", "Connection reset", "certificate verify failed",
                    "Read timed out", "Remote end closed connection"):
         if marker in text:
             return marker
-    return text.splitlines()[0][:200] if text else type(exc).__name__
+    if "BadStatusLine" in text or "LineTooLong" in text or "got more than" in text:
+        return "not an HTTP response"
+    if "IncompleteRead" in text:
+        return "incomplete body"
+    return " ".join(strip_controls(text).split())[:200] if text else type(exc).__name__

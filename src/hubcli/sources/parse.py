@@ -10,6 +10,7 @@ extra pass over the XML for what feedparser keeps only once (``dc:identifier``,
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import re
 import time
@@ -20,9 +21,9 @@ from hubcli.authors import split_authors
 from hubcli.errors import FeedError
 from hubcli.models import Paper, ParsedFeed
 from hubcli.sources import arxiv
-from hubcli.text import clean_text
+from hubcli.text import clean_text, strip_controls
 
-DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)")
+DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+)")
 _ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 _DC = "http://purl.org/dc/elements/1.1/"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -38,7 +39,13 @@ _JOURNAL_PREFIX_RE = re.compile(r"^[^:]{1,120}, Vol\. \d+, Pages? [\w\-–]+: ")
 _PUBLISHED_ONLINE_RE = re.compile(r"^[^;]{0,160}?\bPublished online:\s*[^;]{1,60};\s*doi:\s*\S+\s*")
 _MAX_TITLE = 2000
 _MAX_ABSTRACT = 20000
-_MAX_AUTHORS = 5000
+_MAX_AUTHORS = 20000  # collaborations sign with up to ~15,000 names; beyond this a feed is hostile
+_MAX_NAME = 300  # one author's name
+# An entity declaration, as UTF-8/ASCII-compatible bytes and as UTF-16/32 in either byte order.
+_ENTITY_DECLARATIONS = tuple(
+    "<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+_SAX_LOCATION_RE = re.compile(r"^<unknown>:(\d+):(\d+):\s*")
 
 
 def extract_doi(value: str | None) -> str | None:
@@ -47,23 +54,39 @@ def extract_doi(value: str | None) -> str | None:
     match = DOI_RE.search(value.replace("doi: ", "doi:"))
     if not match:
         return None
-    return match.group(1).rstrip(".,;)]}")
+    doi = match.group(1).rstrip(".,;)]}")
+    return doi if not doi.endswith("/") else None  # "10.1000/." names nothing
+
+
+def _calendar(year: int, month: int, day: int) -> str | None:
+    """``YYYY-MM-DD`` for a real date (no 2026-02-30, no year 0), else None."""
+    if not 1000 <= year <= 9999:
+        return None
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def date_of(raw: str | None, parsed: time.struct_time | None = None) -> str | None:
-    """``YYYY-MM-DD`` as the publisher wrote it (no shift to UTC), or None."""
+    """``YYYY-MM-DD`` as the publisher wrote it (no shift to UTC), or None.  Impossible
+    dates (``2026-02-30``, month 13) are no dates."""
     if raw:
         iso = _ISO_DATE_RE.match(raw)
         if iso:
-            return "-".join(iso.groups())
-        try:
-            tup = email.utils.parsedate_tz(raw)
-        except (TypeError, ValueError, IndexError):
-            tup = None
-        if tup and 1000 <= tup[0] <= 9999 and 1 <= tup[1] <= 12 and 1 <= tup[2] <= 31:
-            return f"{tup[0]:04d}-{tup[1]:02d}-{tup[2]:02d}"
-    if parsed and 1000 <= parsed.tm_year <= 9999:
-        return time.strftime("%Y-%m-%d", parsed)
+            found = _calendar(*(int(part) for part in iso.groups()))
+            if found:
+                return found
+        else:
+            try:
+                tup = email.utils.parsedate_tz(raw)
+            except (TypeError, ValueError, IndexError, OverflowError):
+                tup = None
+            found = _calendar(tup[0], tup[1], tup[2]) if tup else None
+            if found:
+                return found
+    if parsed:
+        return _calendar(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
     return None
 
 
@@ -88,7 +111,7 @@ def _names(entry: Any) -> list[str]:
             break
     if not names and entry.get("author"):
         names = split_authors(entry["author"])
-    return names[:_MAX_AUTHORS]
+    return [name[:_MAX_NAME].rstrip() for name in names[:_MAX_AUTHORS]]
 
 
 def _tags(entry: Any) -> list[str]:
@@ -213,9 +236,9 @@ def _rss1_extras(content: bytes) -> dict[str, dict[str, list[str]]]:
                     found["doi"].append(text)
             for key in (elem.get(f"{{{_RDF}}}about"), elem.findtext(f"{{{_RSS1}}}link")):
                 if key:
-                    extras[key.strip()] = found
+                    extras[_link(key)] = found
             elem.clear()
-    except (ElementTree.ParseError, ValueError):
+    except Exception:  # noqa: BLE001 - an extra pass: a document it cannot read keeps feedparser's view
         pass
     return extras
 
@@ -233,9 +256,14 @@ class _BytesReader:
         return bytes(chunk)
 
 
+def _link(value: object) -> str:
+    """A link or guid as one clean token: no controls (they become the paper's key)."""
+    return "".join(strip_controls(value).split()) if isinstance(value, str) else ""
+
+
 def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | None) -> Paper | None:
-    link = (entry.get("link") or "").strip()
-    guid = (entry.get("id") or "").strip()
+    link = _link(entry.get("link"))
+    guid = _link(entry.get("id"))
     doi = None
     for candidate in [*extras.get("doi", []), entry.get("prism_doi"), *extras.get("identifier", []),
                       entry.get("dc_identifier"), guid, link]:
@@ -282,29 +310,164 @@ def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | N
     )
 
 
+# feedparser's e-mail pattern for plain-text authors, from "@" on (see _guard_feedparser)
+_EMAIL_TAIL_RE = re.compile(
+    r"@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,4}|[0-9]{1,3})(\]?)(\?subject=\S+)?"
+)
+_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.+")
+
+
+def _find_email(text: str) -> str | None:
+    """What feedparser's ``re.search`` finds, in linear time.
+
+    Its pattern starts with ``[a-zA-Z0-9_\\-.+]+@``: searched from every position, a long
+    run of those characters costs quadratic time (a 1 MB author string: hours).  The
+    leftmost match is the whole run before the first ``@`` whose domain part matches.
+    """
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > 0 and text[start - 1] in _EMAIL_LOCAL:
+            start -= 1
+        if start < at:
+            tail = _EMAIL_TAIL_RE.match(text, at)
+            if tail:
+                return text[start:tail.end()]
+        at = text.find("@", at + 1)
+    return None
+
+
+def _sync_author_detail(self: Any, key: str = "author") -> None:
+    """feedparser's ``_FeedParserMixin._sync_author_detail`` (BSD licence), unchanged but
+    for the e-mail search, which is :func:`_find_email` instead of a quadratic regex."""
+    from feedparser.util import FeedParserDict
+
+    context = self._get_context()
+    detail = context.get(f"{key}s", [FeedParserDict()])[-1]
+    if detail:
+        name = detail.get("name")
+        email = detail.get("email")
+        if name and email:
+            context[key] = f"{name} ({email})"
+        elif name:
+            context[key] = name
+        elif email:
+            context[key] = email
+        return
+    author, email = context.get(key), None
+    if not author:
+        return
+    email = _find_email(author)
+    if email:
+        author = author.replace(email, "")
+        author = author.replace("()", "").replace("<>", "").replace("&lt;&gt;", "").strip()
+        if author and author[0] == "(":
+            author = author[1:]
+        if author and author[-1] == ")":
+            author = author[:-1]
+        author = author.strip()
+    if author or email:
+        context.setdefault(f"{key}_detail", detail)
+    if author:
+        detail["name"] = author
+    if email:
+        detail["email"] = email
+
+
+def _guard_feedparser() -> None:
+    """Swap in the linear :func:`_sync_author_detail` (once; a feedparser without the
+    method is left alone)."""
+    try:
+        from feedparser.mixin import _FeedParserMixin
+    except ImportError:
+        return
+    if getattr(_FeedParserMixin, "_sync_author_detail", None) not in (None, _sync_author_detail):
+        _FeedParserMixin._sync_author_detail = _sync_author_detail
+
+
+def _as_xml_parser_reads_it(content: bytes, headers: dict[str, str]) -> bytes:
+    """The document as feedparser hands it to its XML parser: converted to UTF-8 by
+    feedparser's own charset rules (BOM, HTTP charset, XML declaration, fallbacks)."""
+    try:
+        from feedparser.encodings import convert_to_utf8
+    except ImportError:  # a feedparser without this helper: the raw checks below still apply
+        return content
+    try:
+        converted = convert_to_utf8(dict(headers), content, {})
+    except Exception:  # noqa: BLE001 - feedparser reports the same problem when it parses
+        return content
+    return converted if isinstance(converted, bytes) else content
+
+
+def _declares_entities(data: bytes) -> bool:
+    return any(marker in data for marker in _ENTITY_DECLARATIONS)
+
+
+def _xml_reason(exc: object) -> str:
+    """An XML error as one clean line: ``line 8, column 79: not well-formed``."""
+    text = clean_text(str(exc))
+    where = _SAX_LOCATION_RE.match(text)
+    if where:
+        text = f"line {where.group(1)}, column {where.group(2)}: {text[where.end():]}"
+    return text[:200]
+
+
+def _partial_reason(exc: object) -> str | None:
+    """Why a feed that gave items is suspect: an XML error, not a charset note."""
+    import xml.sax
+
+    return _xml_reason(exc) if isinstance(exc, xml.sax.SAXParseException) else None
+
+
+def _feedparser(feedparser: Any, content: bytes, headers: dict[str, str]) -> Any:
+    """feedparser's result; its own bugs on malformed input (an ``int(None)`` deep in a
+    namespace handler) become one clear failure of this feed, not a crash."""
+    try:
+        return feedparser.parse(content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is this feed's problem only
+        raise FeedError("feed_malformed", reason=f"the feed parser gave up ({type(exc).__name__})") from None
+
+
 def parse_feed(content: bytes, *, content_type: str | None = None, location: str = "") -> ParsedFeed:
     """Parse one feed document.  Raises FeedError for documents that are no feed at all
-    and for arXiv's error documents; a feed with a recoverable error keeps its papers."""
+    and for arXiv's error documents; a feed with a recoverable error keeps its papers.
+
+    Documents that declare XML entities are refused before any parser sees them: expat
+    would expand internal entities (a "billion laughs" grows a few kilobytes into
+    gigabytes) and entity declarations are the way to external files.  The check runs on
+    the raw bytes and on the document as feedparser decodes it, so no charset hides one.
+    """
     import feedparser  # heavy; only sync and import need it
 
+    _guard_feedparser()
     headers = {"content-type": content_type} if content_type else {}
-    doc = feedparser.parse(content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    # servers often lie about the charset: a feed that fails under the header's charset
+    # gets one more try with its own (BOM, XML declaration)
+    bare = {"content-type": content_type.split(";", 1)[0].strip()} if content_type and ";" in content_type else None
+    as_read = _as_xml_parser_reads_it(content, headers)
+    as_declared = _as_xml_parser_reads_it(content, bare) if bare is not None else as_read
+    if any(_declares_entities(view) for view in (content, as_read, as_declared)):
+        raise FeedError("feed_dtd")
+    doc = _feedparser(feedparser, content, headers)
+    if bare is not None and not doc.get("entries"):
+        retry = _feedparser(feedparser, content, bare)
+        if retry.get("entries"):
+            doc, as_read = retry, as_declared
     feed_title = clean_text(doc.feed.get("title")) or None
     entries = doc.get("entries") or []
     if not doc.get("version") and not entries:
         reason = doc.get("bozo_exception")
-        raise FeedError("feed_not_a_feed", reason=clean_text(str(reason)) if reason else "no RSS or Atom found")
+        raise FeedError("feed_not_a_feed", reason=_xml_reason(reason) if reason else "no RSS or Atom found")
     if feed_title and feed_title.startswith("Feed error for query"):
         raise FeedError("feed_error_document", reason=feed_title)
     if doc.get("bozo") and not entries:
-        reason = clean_text(str(doc.get("bozo_exception") or "malformed XML"))
-        raise FeedError("feed_malformed", reason=reason)
+        raise FeedError("feed_malformed", reason=_xml_reason(doc.get("bozo_exception") or "malformed XML"))
     api_errors = [e for e in entries if _is_api_error(e)]
     if api_errors:
         raise FeedError("arxiv_api_error", reason=clean_text(api_errors[0].get("summary")) or "error")
     extras: dict[str, dict[str, list[str]]] = {}
-    if doc.get("version") == "rss10" and b"purl.org/dc/elements" in content[:200_000]:
-        extras = _rss1_extras(content)
+    if doc.get("version") == "rss10" and b"purl.org/dc/elements" in as_read[:200_000]:
+        extras = _rss1_extras(as_read)  # the bytes checked above, decoded as feedparser decoded them
     feed_date = _entry_date(doc.feed, "published", "updated")
     papers: list[Paper] = []
     skipped = 0
@@ -312,8 +475,7 @@ def parse_feed(content: bytes, *, content_type: str | None = None, location: str
         try:
             paper = _parse_arxiv_entry(entry)
             if paper is None:
-                item_extras = extras.get((entry.get("id") or "").strip()) or extras.get(
-                    (entry.get("link") or "").strip()) or {}
+                item_extras = extras.get(_link(entry.get("id"))) or extras.get(_link(entry.get("link"))) or {}
                 paper = _journal_paper(entry, item_extras, feed_title)
         except (ValueError, TypeError, AttributeError, KeyError):
             paper = None
@@ -324,5 +486,6 @@ def parse_feed(content: bytes, *, content_type: str | None = None, location: str
             paper.published = feed_date
             paper.updated = paper.updated or feed_date
         papers.append(paper)
+    partial = _partial_reason(doc.get("bozo_exception")) if doc.get("bozo") and entries else None
     return ParsedFeed(title=feed_title, papers=papers, is_empty_day=not entries and not doc.get("bozo"),
-                      skipped=skipped)
+                      skipped=skipped, partial=partial)

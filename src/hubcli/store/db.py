@@ -79,10 +79,25 @@ class _Transaction:
             try:
                 conn.execute("COMMIT")
             except sqlite3.Error as error:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise _store_error(error, self.store.path) from error
-        elif conn.in_transaction:
+            return
+        _rollback(conn)
+        if isinstance(exc, sqlite3.Error):  # a full disk, a read-only file, a lock: one clear line
+            raise _store_error(exc, self.store.path) from exc
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        try:
             conn.execute("ROLLBACK")
+        except sqlite3.Error:  # SQLite has rolled back already (e.g. after a full disk)
+            pass
+
+
+def store_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
+    """The translated error for a SQLite failure (never a raw 'database is locked')."""
+    return _store_error(exc, Path(path) if not isinstance(path, Path) else path)
 
 
 def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
@@ -91,7 +106,46 @@ def _store_error(exc: sqlite3.Error, path: Path) -> StoreError:
         return StoreError("store_busy", path=str(path))
     if "malformed" in text or "not a database" in text:
         return StoreError("store_corrupt", path=str(path), reason=text)
+    if "readonly" in text or "unable to open" in text:
+        text = _why_not(path) or text
     return StoreError("store_write_failed", path=str(path), reason=text)
+
+
+def _why_not(path: Path) -> str | None:
+    """Why SQLite "is unable to open" a database, in the user's terms (None: unknown).
+
+    A WAL database needs its folder writable even to be read (the ``-shm`` file)."""
+    import os
+
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "read-only file system"
+    except (OSError, AttributeError):
+        return None
+    if not os.access(folder, os.W_OK):
+        return f"the folder {folder} is not writable"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    return None
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Apply the missing migrations.  Two hubs opening the same new file at once race
+    here: each step runs under ``BEGIN IMMEDIATE``, so the loser's step fails (the table
+    exists) and rolls back; when ``user_version`` shows that the other hub has moved the
+    schema on, carry on from there instead of reporting an error."""
+    from hubcli.store import migrations
+
+    while True:
+        try:
+            migrations.apply(conn, version)
+            return
+        except sqlite3.OperationalError:
+            now = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if now <= version:
+                raise
+            version = now
 
 
 def open_store(path: Path, *, create: bool = True) -> Store | None:
@@ -117,12 +171,12 @@ def open_store(path: Path, *, create: bool = True) -> Store | None:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = OFF")
         if version < migrations.LATEST:
-            migrations.apply(conn, version)
+            _migrate(conn, version)
     except sqlite3.Error as exc:
         conn.close()
         error = _store_error(exc, path)
         if error.key == "store_write_failed":
-            error = StoreError("store_open_failed", path=str(path), reason=str(exc))
+            error = StoreError("store_open_failed", path=str(path), reason=_why_not(path) or str(exc))
         raise error from exc
     except BaseException:
         conn.close()

@@ -100,10 +100,42 @@ def m003_follows(db: sqlite_utils.Database) -> None:
     )
 
 
+def m004_bulk_fts(db: sqlite_utils.Database) -> None:
+    """The full-text triggers leave alone papers with ``id >= fts_from`` (a ``state`` row).
+
+    ``hub import`` writes papers without the per-row trigger and adds their full-text rows
+    in bulk (see ``hubcli.store.bulk``): within one batch's transaction, or for a whole
+    bulk load, ``fts_from`` marks the first paper not indexed yet.  Without the row the
+    triggers work as before.
+    """
+    pending = "coalesce((SELECT CAST(value AS INTEGER) FROM state WHERE key = 'fts_from'), {row}.id + 1)"
+    for name in ("papers_ai", "papers_ad", "papers_au"):
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute(
+        f"CREATE TRIGGER papers_ai AFTER INSERT ON papers WHEN new.id < {pending.format(row='new')} BEGIN"
+        " INSERT INTO papers_fts (rowid, title, abstract, authors)"
+        " VALUES (new.id, new.title, new.abstract, new.authors); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER papers_ad AFTER DELETE ON papers WHEN old.id < {pending.format(row='old')} BEGIN"
+        " INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)"
+        " VALUES ('delete', old.id, old.title, old.abstract, old.authors); END"
+    )
+    db.execute(
+        "CREATE TRIGGER papers_au AFTER UPDATE OF title, abstract, authors ON papers"
+        f" WHEN old.id < {pending.format(row='old')} BEGIN"
+        " INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)"
+        " VALUES ('delete', old.id, old.title, old.abstract, old.authors);"
+        " INSERT INTO papers_fts (rowid, title, abstract, authors)"
+        " VALUES (new.id, new.title, new.abstract, new.authors); END"
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_brief_cache", m002_brief_cache),
     ("m003_follows", m003_follows),
+    ("m004_bulk_fts", m004_bulk_fts),
 ]
 LATEST = len(MIGRATIONS)
 

@@ -5,20 +5,20 @@ Only the standard library's sqlite3 is used here, so read commands start fast.
 
 from __future__ import annotations
 
-import difflib
 import json
-import random
 import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hubcli.authors import given_compatible, name_key
-from hubcli.config import Settings
 from hubcli.filters import Filters, fts_query
 from hubcli.models import Page, Paper
-from hubcli.sources import arxiv
-from hubcli.sources.parse import extract_doi
 from hubcli.store.db import Store
-from hubcli.topics import resolve_topic
+
+if TYPE_CHECKING:  # the rest is imported where it is used: every read command imports this module
+    import random
+
+    from hubcli.config import Settings
 
 _PAPER_COLUMNS = (
     "p.id, p.key, p.arxiv_id, p.version, p.doi, p.title, p.abstract, p.authors, p.published, p.updated,"
@@ -30,6 +30,41 @@ _LIST_ALL_LIMIT = 20_000
 
 
 @dataclass
+class Link:
+    """A filter on a link table (``paper_authors``, ``paper_categories``): any of ``values``.
+
+    Both link tables carry the paper's date and have a ``(key, published DESC, paper_id)``
+    index, so a link filter can drive a query: its papers come newest first straight from
+    the index, and counting them never touches ``papers``."""
+
+    table: str
+    column: str
+    values: list[object]
+
+    def match(self, alias: str) -> tuple[str, list[object]]:
+        if len(self.values) == 1:
+            return f"{alias}.{self.column} = ?", list(self.values)
+        return f"{alias}.{self.column} IN ({_in(self.values)})", list(self.values)
+
+    def exists(self, paper_id: str) -> tuple[str, list[object]]:
+        """The same filter for one paper: a primary-key probe, never a scan of the link table."""
+        cond, params = self.match("x")
+        return f"EXISTS (SELECT 1 FROM {self.table} x WHERE x.paper_id = {paper_id} AND {cond})", params
+
+
+@dataclass
+class _Clause:
+    """One condition of a selection, with what the planner-facing code needs to know of it."""
+
+    sql: str
+    params: list[object]
+    link: Link | None = None
+    date: tuple[str, str] | None = None  # (operator, value): also true of a link row's date
+    on_id: bool = False  # ``p.id IN (…)``: needs nothing of the paper but its id
+    fts: bool = False
+
+
+@dataclass
 class Selection:
     """Filters turned into SQL conditions over ``papers p``."""
 
@@ -38,9 +73,49 @@ class Selection:
     fts: str | None = None
     unmatched_authors: list[str] = field(default_factory=list)
     impossible: bool = False  # a filter that matches nothing (unknown author, source)
+    clauses: list[_Clause] = field(default_factory=list)
 
     def sql(self) -> str:
         return " AND ".join(self.where) if self.where else "1"
+
+    def add(self, sql: str, params: list[object], *, link: Link | None = None, date: tuple[str, str] | None = None,
+            on_id: bool = False, fts: bool = False) -> None:
+        self.where.append(sql)
+        self.params.extend(params)
+        self.clauses.append(_Clause(sql, list(params), link, date, on_id, fts))
+
+    def add_link(self, link: Link) -> None:
+        cond, params = link.match("l")
+        self.add(f"p.id IN (SELECT l.paper_id FROM {link.table} l WHERE {cond})", params, link=link, on_id=True)
+
+    def _described(self) -> bool:
+        """Whether every condition came through :meth:`add` (callers may also append SQL of
+        their own to ``where``, as radar does: then only the plain SQL is used)."""
+        return len(self.clauses) == len(self.where)
+
+    def driver(self) -> Link | None:
+        """The link filter that should drive a query: an author filter before a category one."""
+        if not self._described():
+            return None
+        links = [c.link for c in self.clauses if c.link is not None]
+        links.sort(key=lambda link: link.table != "paper_authors")
+        return links[0] if links else None
+
+    def per_paper(self) -> tuple[str, list[object]]:
+        """The conditions for testing given papers (random ids, the shown ones): link filters
+        become primary-key probes instead of lists of every paper they match."""
+        if not self._described():
+            return self.sql(), list(self.params)
+        where: list[str] = []
+        params: list[object] = []
+        for clause in self.clauses:
+            sql, values = clause.link.exists("p.id") if clause.link is not None else (clause.sql, clause.params)
+            where.append(sql)
+            params.extend(values)
+        return " AND ".join(where) or "1", params
+
+    def fts_only(self) -> bool:
+        return self._described() and len(self.clauses) == 1 and self.clauses[0].fts
 
 
 def _in(values: list[object]) -> str:
@@ -53,11 +128,14 @@ def find_author_ids(conn: sqlite3.Connection, name: str) -> list[int]:
         return []
     if key.given_initial:
         rows = conn.execute(
-            "SELECT id, name FROM authors WHERE surname = ? AND given_initial = ?", (key.surname, key.given_initial)
+            "SELECT id, folded FROM authors WHERE surname = ? AND given_initial = ?", (key.surname, key.given_initial)
         ).fetchall()
     else:
-        rows = conn.execute("SELECT id, name FROM authors WHERE surname = ?", (key.surname,)).fetchall()
-    return [int(aid) for aid, stored in rows if given_compatible(key.given, name_key(stored).given)]
+        rows = conn.execute("SELECT id, folded FROM authors WHERE surname = ?", (key.surname,)).fetchall()
+    if not key.given:
+        return [int(aid) for aid, _folded in rows]
+    # ``folded`` is the stored name's key, given names then surname: no need to split it again
+    return [int(aid) for aid, folded in rows if given_compatible(key.given, tuple(folded.split()[:-1]))]
 
 
 def author_suggestions(conn: sqlite3.Connection, name: str, limit: int = 3) -> list[str]:
@@ -80,6 +158,8 @@ def author_suggestions(conn: sqlite3.Connection, name: str, limit: int = 3) -> l
     by_folded: dict[str, str] = {}
     for display, folded in rows:
         by_folded.setdefault(folded, display)
+    import difflib
+
     close = difflib.get_close_matches(key.folded, list(by_folded), n=limit, cutoff=0.6)
     return [by_folded[f] for f in close]
 
@@ -97,23 +177,22 @@ def build_selection(store: Store, filters: Filters, settings: Settings) -> Selec
         if not ids:
             sel.impossible = True
         else:
-            ids = sorted(set(ids))
-            sel.where.append(f"p.id IN (SELECT paper_id FROM paper_authors WHERE author_id IN ({_in(list(ids))}))")
-            sel.params.extend(ids)
+            sel.add_link(Link("paper_authors", "author_id", list[object](sorted(set(ids)))))
     categories = list(filters.categories)
     queries: list[str] = []
     if filters.topic:
+        from hubcli.sources import arxiv
+        from hubcli.topics import resolve_topic
+
         topic = resolve_topic(filters.topic, settings)
         topic_query = fts_query(topic.query) if topic.query else None
         if topic_query:
             queries.append(f"({topic_query})")
         if topic.categories:
             cats = [arxiv.normalize_category(c) for c in topic.categories]
-            sel.where.append(f"p.id IN (SELECT paper_id FROM paper_categories WHERE category IN ({_in(list(cats))}))")
-            sel.params.extend(cats)
+            sel.add_link(Link("paper_categories", "category", list(dict.fromkeys(cats))))
     if categories:
-        sel.where.append(f"p.id IN (SELECT paper_id FROM paper_categories WHERE category IN ({_in(list(categories))}))")
-        sel.params.extend(categories)
+        sel.add_link(Link("paper_categories", "category", list(dict.fromkeys(categories))))
     if filters.sources:
         source_ids: list[int] = []
         for spec in filters.sources:
@@ -121,10 +200,8 @@ def build_selection(store: Store, filters: Filters, settings: Settings) -> Selec
         if not source_ids:
             sel.impossible = True
         else:
-            sel.where.append(
-                f"p.id IN (SELECT paper_id FROM paper_sources WHERE source_id IN ({_in(list(source_ids))}))"
-            )
-            sel.params.extend(source_ids)
+            sel.add(f"p.id IN (SELECT paper_id FROM paper_sources WHERE source_id IN ({_in(list(source_ids))}))",
+                    list(source_ids), on_id=True)
     if filters.search:
         user_query = fts_query(filters.search)
         if user_query is None:
@@ -134,21 +211,16 @@ def build_selection(store: Store, filters: Filters, settings: Settings) -> Selec
         queries.append(f"({user_query})")
     if queries:
         sel.fts = " AND ".join(queries)
-        sel.where.append("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
-        sel.params.append(sel.fts)
+        sel.add("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)", [sel.fts], on_id=True, fts=True)
     if filters.since:
-        sel.where.append("p.published >= ?")
-        sel.params.append(filters.since)
+        sel.add("p.published >= ?", [filters.since], date=(">=", filters.since))
     if filters.until:
-        sel.where.append("p.published <= ?")
-        sel.params.append(filters.until)
+        sel.add("p.published <= ?", [filters.until], date=("<=", filters.until))
     if filters.types:
-        sel.where.append(f"p.announce_type IN ({_in(list(filters.types))})")
-        sel.params.extend(filters.types)
+        sel.add(f"p.announce_type IN ({_in(list(filters.types))})", list(filters.types))
     if filters.unseen:
         seen_at = store.get_state("radar_seen_at") or ""
-        sel.where.append("p.changed_at > ?")
-        sel.params.append(seen_at)
+        sel.add("p.changed_at > ?", [seen_at])
     return sel
 
 
@@ -197,11 +269,49 @@ def load_papers(conn: sqlite3.Connection, ids: list[int]) -> list[Paper]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def _driven(sel: Selection, link: Link) -> tuple[str, list[object]]:
+    """``FROM … WHERE …`` over the driving link table ``d``: the other link filters become
+    primary-key probes, date bounds apply to the link row's own date, and ``papers`` is
+    joined (as the inner loop) only when a condition needs its columns."""
+    cond, params = link.match("d")
+    where = [cond]
+    join = False
+    for clause in sel.clauses:
+        if clause.link is link:
+            continue
+        if clause.link is not None:
+            sql, values = clause.link.exists("d.paper_id")
+        elif clause.date is not None:
+            sql, values = f"d.published {clause.date[0]} ?", [clause.date[1]]
+        elif clause.on_id:
+            sql, values = "d.paper_id" + clause.sql.removeprefix("p.id"), clause.params
+        else:
+            sql, values = clause.sql, clause.params
+            join = True
+        where.append(sql)
+        params.extend(values)
+    source = f"{link.table} d" + (" CROSS JOIN papers p ON p.id = d.paper_id" if join else "")
+    return f"FROM {source} WHERE {' AND '.join(where)}", params
+
+
 def count(store: Store, sel: Selection) -> int:
     if sel.impossible:
         return 0
-    row = store.conn.execute(f"SELECT count(*) FROM papers p WHERE {sel.sql()}", sel.params).fetchone()
+    link = sel.driver()
+    if link is not None:
+        what = "count(*)" if len(link.values) == 1 else "count(DISTINCT d.paper_id)"
+        source, params = _driven(sel, link)
+        row = store.conn.execute(f"SELECT {what} {source}", params).fetchone()
+    elif sel.fts_only():  # every full-text row has its paper: no need to visit them
+        row = store.conn.execute("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", (sel.fts,)).fetchone()
+    else:
+        row = store.conn.execute(f"SELECT count(*) FROM papers p WHERE {sel.sql()}", sel.params).fetchone()
     return int(row[0])
+
+
+# a driver with several values (ids of one ambiguous name, a topic's categories) sorts what
+# it finds; beyond this many papers, walking the date index of all papers is cheaper
+_SORT_LIMIT = 50_000
 
 
 def list_page(store: Store, sel: Selection, *, page: int, per_page: int, sort: str = "date") -> Page:
@@ -209,19 +319,63 @@ def list_page(store: Store, sel: Selection, *, page: int, per_page: int, sort: s
     if total == 0:
         return Page([], 0, page, per_page)
     offset = (page - 1) * per_page
-    if sort == "relevance" and sel.fts:
-        others = [w for w in sel.where if "papers_fts" not in w]
-        other_params = [p for p in sel.params if p != sel.fts]
-        where = " AND ".join(["papers_fts MATCH ?", *others])
-        sql = (f"SELECT p.id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid WHERE {where}"
-               f" ORDER BY bm25(papers_fts, {_FTS_WEIGHTS}), p.published DESC LIMIT ? OFFSET ?")
-        params = [sel.fts, *other_params, per_page, offset]
+    if sort == "relevance" and sel.fts_only():
+        ids = _top_by_relevance(store.conn, str(sel.fts), offset, per_page)
     else:
-        sql = (f"SELECT p.id FROM papers p WHERE {sel.sql()}"
-               " ORDER BY p.published DESC, p.id DESC LIMIT ? OFFSET ?")
-        params = [*sel.params, per_page, offset]
-    ids = [int(r[0]) for r in store.conn.execute(sql, params)]
+        sql, params = _page_query(sel, sort, total)
+        ids = [int(r[0]) for r in store.conn.execute(sql, [*params, per_page, offset])]
     return Page(load_papers(store.conn, ids), total, page, per_page)
+
+
+def _page_query(sel: Selection, sort: str, total: int) -> tuple[str, list[object]]:
+    """SQL for one page of ids (``LIMIT ? OFFSET ?`` last) and its parameters."""
+    link = sel.driver()
+    if sort == "relevance" and sel.fts:
+        others = [c for c in sel.clauses if not c.fts]
+        where = " AND ".join(["papers_fts MATCH ?", *(c.sql for c in others)])
+        return (f"SELECT p.id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid WHERE {where}"
+                f" ORDER BY bm25(papers_fts, {_FTS_WEIGHTS}), p.published DESC, p.id DESC LIMIT ? OFFSET ?",
+                [sel.fts, *(v for c in others for v in c.params)])
+    if link is not None and (len(link.values) == 1 or total <= _SORT_LIMIT):
+        # newest first straight from the link index (author_id|category, published DESC, paper_id)
+        source, params = _driven(sel, link)
+        columns = "d.paper_id" if len(link.values) == 1 else "DISTINCT d.paper_id, d.published"
+        return f"SELECT {columns} {source} ORDER BY d.published DESC, d.paper_id DESC LIMIT ? OFFSET ?", params
+    # no driver, or one matching too many papers to sort: walk all papers newest first and
+    # test each (link filters as primary-key probes) until the page is full
+    where, params = sel.per_paper()
+    return f"SELECT p.id FROM papers p WHERE {where} ORDER BY p.published DESC, p.id DESC LIMIT ? OFFSET ?", params
+
+
+def _top_by_relevance(conn: sqlite3.Connection, fts: str, offset: int, limit: int) -> list[int]:
+    """A page ranked by bm25, then newest first, without visiting ``papers`` for every hit.
+
+    FTS5 ranks its own rows, so the full-text index alone gives the best scores; only those
+    rows (and any that tie with the last of them) are looked up for their dates."""
+    want = offset + limit
+    spare = 256  # ties with the page's last score are common in short, similar records
+    score = f"bm25(papers_fts, {_FTS_WEIGHTS})"
+    ranked = conn.execute(
+        f"SELECT rowid, {score} AS score FROM papers_fts WHERE papers_fts MATCH ? ORDER BY score LIMIT ?",
+        (fts, want + spare),
+    ).fetchall()
+    if len(ranked) > want:
+        edge = ranked[want - 1][1]
+        if len(ranked) == want + spare and ranked[-1][1] == edge:  # the tie may go on: all of it
+            ranked = conn.execute(
+                f"SELECT rowid, score FROM (SELECT rowid, {score} AS score FROM papers_fts"
+                " WHERE papers_fts MATCH ?) WHERE score <= ?",
+                (fts, edge),
+            ).fetchall()
+        ranked = [r for r in ranked if r[1] <= edge]
+    dates = dict(conn.execute(
+        "SELECT p.id, p.published FROM papers p WHERE p.id IN (SELECT value FROM json_each(?))",
+        (json.dumps([r[0] for r in ranked]),),
+    ).fetchall())
+    # by score, then newest first, then the higher id (as ORDER BY bm25, published DESC, id DESC)
+    ranked.sort(key=lambda r: (dates.get(r[0]) or "", r[0]), reverse=True)
+    ranked.sort(key=lambda r: r[1])  # stable
+    return [int(r[0]) for r in ranked[offset:want]]
 
 
 @dataclass
@@ -232,9 +386,11 @@ class Batch:
     restarted: bool = False
 
 
-def _matching(conn: sqlite3.Connection, sel: Selection, extra: str = "", extra_params: tuple = ()) -> list[int]:  # type: ignore[type-arg]
-    sql = f"SELECT p.id FROM papers p WHERE {sel.sql()}{extra}"
-    return [int(r[0]) for r in conn.execute(sql, [*sel.params, *extra_params])]
+def _matching(conn: sqlite3.Connection, sel: Selection, extra: str = "", extra_params: tuple = (),  # type: ignore[type-arg]
+              *, probe: bool = False) -> list[int]:
+    where, params = sel.per_paper() if probe else (sel.sql(), sel.params)
+    sql = f"SELECT p.id FROM papers p WHERE {where}{extra}"
+    return [int(r[0]) for r in conn.execute(sql, [*params, *extra_params])]
 
 
 def _probe(conn: sqlite3.Connection, sel: Selection, rng: random.Random, n: int, density: float,
@@ -255,7 +411,7 @@ def _probe(conn: sqlite3.Connection, sel: Selection, rng: random.Random, n: int,
         if exclude_selection is not None:
             extra += " AND p.id NOT IN (SELECT paper_id FROM shuffle_seen WHERE selection = ?)"
             params += (exclude_selection,)
-        hits = _matching(conn, sel, extra, params)
+        hits = _matching(conn, sel, extra, params, probe=True)
         rng.shuffle(hits)
         found.extend(hits[:want])
     return found
@@ -269,6 +425,8 @@ def sample(store: Store, sel: Selection, selection_key: str, *, n: int, seed: in
     total = count(store, sel)
     if total == 0:
         return Batch([], 0, 0)
+    import random
+
     rng = random.Random(seed)
     max_id = conn.execute("SELECT max(id) FROM papers").fetchone()[0] or 1
     density = total / max_id
@@ -293,12 +451,13 @@ def sample(store: Store, sel: Selection, selection_key: str, *, n: int, seed: in
         return picked
 
     restarted = False
+    shown, shown_params = sel.per_paper()  # tested paper by paper against what was shown
     if not remember:
         ids = draw(n, False, set())
         return Batch(load_papers(conn, ids), total, total - len(ids))
     seen = int(conn.execute(
-        f"SELECT count(*) FROM shuffle_seen s JOIN papers p ON p.id = s.paper_id WHERE s.selection = ? AND {sel.sql()}",
-        [selection_key, *sel.params],
+        f"SELECT count(*) FROM shuffle_seen s JOIN papers p ON p.id = s.paper_id WHERE s.selection = ? AND {shown}",
+        [selection_key, *shown_params],
     ).fetchone()[0])
     unseen = total - seen
     ids = draw(min(n, unseen), True, set()) if unseen > 0 else []
@@ -312,14 +471,17 @@ def sample(store: Store, sel: Selection, selection_key: str, *, n: int, seed: in
             [(selection_key, i) for i in ids],
         )
     left_row = conn.execute(
-        f"SELECT count(*) FROM shuffle_seen s JOIN papers p ON p.id = s.paper_id WHERE s.selection = ? AND {sel.sql()}",
-        [selection_key, *sel.params],
+        f"SELECT count(*) FROM shuffle_seen s JOIN papers p ON p.id = s.paper_id WHERE s.selection = ? AND {shown}",
+        [selection_key, *shown_params],
     ).fetchone()
     return Batch(load_papers(conn, ids), total, total - int(left_row[0]), restarted)
 
 
 def find_paper(store: Store, ident: str) -> Paper | None:
     """By arXiv id (with or without version), ``arxiv:``/``doi:`` id, a DOI, or a URL key."""
+    from hubcli.sources import arxiv
+    from hubcli.sources.parse import extract_doi
+
     text = ident.strip()
     conn = store.conn
     key = None

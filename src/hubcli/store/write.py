@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hubcli.authors import name_key
 from hubcli.models import Paper, Source
 from hubcli.store.db import Store, now_iso
-from hubcli.text import clean_text
+from hubcli.text import clean_text, strip_controls
 
 
 @dataclass
@@ -39,7 +39,14 @@ def ensure_default_sources(store: Store, sources: list[Source]) -> None:
         store.set_state("defaults_seeded", now_iso())
 
 
+def _clean_label(source: Source) -> Source:
+    """Labels come from users, OPML files and feed titles: stored as one clean line."""
+    label = clean_text(source.label) or strip_controls(source.spec)
+    return source if label == source.label else replace(source, label=label)
+
+
 def _insert_source(conn: sqlite3.Connection, source: Source, *, subscribed: bool, custom_label: bool) -> int:
+    source = _clean_label(source)
     row = conn.execute("SELECT id FROM sources WHERE spec = ?", (source.spec,)).fetchone()
     if row:
         return int(row[0])
@@ -52,6 +59,7 @@ def _insert_source(conn: sqlite3.Connection, source: Source, *, subscribed: bool
 
 def subscribe(store: Store, source: Source, *, custom_label: bool) -> bool:
     """Subscribe; False when already subscribed.  Re-subscribing revives an old row."""
+    source = _clean_label(source)
     with store.transaction() as conn:
         row = conn.execute("SELECT id, subscribed FROM sources WHERE spec = ?", (source.spec,)).fetchone()
         if row and row[1]:
@@ -96,6 +104,8 @@ def record_fetch(store: Store, spec: str, *, status: str, error: str | None = No
 
 def _record_fetch(conn: sqlite3.Connection, spec: str, *, status: str, error: str | None, etag: str | None,
                   last_modified: str | None, feed_title: str | None, keep_validators: bool) -> None:
+    if error:  # reasons can quote a server (a bad status line): one line, no controls
+        error = " ".join(strip_controls(error).split())[:500]
     if keep_validators:
         conn.execute(
             "UPDATE sources SET last_sync_at = ?, last_status = ?, last_error = ? WHERE spec = ?",
