@@ -256,4 +256,5 @@ def test_kill_9_at_every_statement_of_the_upgrade(tmp_path: Path) -> None:
         assert version(db) == migrations.LATEST
         integrity(db)
     assert killed >= total - 1
+    print(f"upgrade: {total} statements, {killed} kill points survived")
     assert total >= 10  # the upgrade's statements, then the read

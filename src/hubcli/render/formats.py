@@ -47,8 +47,8 @@ def source_label(paper: Paper) -> str:
 
 def display_id(paper: Paper) -> str:
     if paper.arxiv_id:
-        return f"arxiv:{paper.arxiv_id}" + (f"v{paper.version}" if paper.version else "")
-    return paper.key
+        return safe(f"arxiv:{paper.arxiv_id}" + (f"v{paper.version}" if paper.version else ""))
+    return safe(paper.key)  # keys come from links and DOIs a feed wrote (older caches kept their controls)
 
 
 def authors_line(paper: Paper, limit: int = 8) -> str:
@@ -96,7 +96,7 @@ def to_markdown(papers: Iterable[Paper], *, start: int = 1) -> str:
     lines: list[str] = []
     for number, paper in enumerate(papers, start=start):
         title = _md_escape(paper.title or t("untitled"))
-        heading = f"[{title}]({paper.url})" if paper.url else title
+        heading = f"[{title}]({safe(paper.url)})" if paper.url else title
         lines.append(f"{number}. **{heading}**  ")
         meta = " · ".join(x for x in (safe(source_label(paper)), paper.published or "", display_id(paper)) if x)
         lines.append(f"   {_md_escape(meta)}  ")

@@ -39,7 +39,7 @@ _JOURNAL_PREFIX_RE = re.compile(r"^[^:]{1,120}, Vol\. \d+, Pages? [\w\-–]+: ")
 _PUBLISHED_ONLINE_RE = re.compile(r"^[^;]{0,160}?\bPublished online:\s*[^;]{1,60};\s*doi:\s*\S+\s*")
 _MAX_TITLE = 2000
 _MAX_ABSTRACT = 20000
-_MAX_AUTHORS = 20000  # collaborations sign with up to ~15,000 names; beyond this a feed is hostile
+MAX_AUTHORS = 20000  # collaborations sign with up to ~15,000 names; beyond this a feed is hostile
 _MAX_NAME = 300  # one author's name
 # An entity declaration, as UTF-8/ASCII-compatible bytes and as UTF-16/32 in either byte order.
 _ENTITY_DECLARATIONS = tuple(
@@ -107,11 +107,11 @@ def _names(entry: Any) -> list[str]:
         raw = author.get("name") if isinstance(author, dict) else None
         if raw:
             names.extend(split_authors(raw))
-        if len(names) >= _MAX_AUTHORS:
+        if len(names) >= MAX_AUTHORS:
             break
     if not names and entry.get("author"):
         names = split_authors(entry["author"])
-    return [name[:_MAX_NAME].rstrip() for name in names[:_MAX_AUTHORS]]
+    return [name[:_MAX_NAME].rstrip() for name in names[:MAX_AUTHORS]]
 
 
 def _tags(entry: Any) -> list[str]:

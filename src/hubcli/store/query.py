@@ -484,6 +484,9 @@ def find_paper(store: Store, ident: str) -> Paper | None:
 
     text = ident.strip()
     conn = store.conn
+    exact = conn.execute("SELECT id FROM papers WHERE key = ?", (text,)).fetchone()
+    if exact:  # a stored key as printed by hub (arxiv:…, doi:…, url:…)
+        return load_papers(conn, [int(exact[0])])[0]
     key = None
     parsed = arxiv.parse_id(text) or arxiv.id_from_url(text)
     if parsed:
