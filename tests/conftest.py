@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -187,3 +188,27 @@ def corpus_file(name: str) -> Path:
 
 def python_exe() -> str:
     return sys.executable
+
+
+def run_on_a_terminal(args: list[str], extra_env: dict[str, str] | None = None, *,
+                      timeout: float = 120) -> tuple[int, str]:
+    """Run ``python -m hubcli`` with stdin, stdout and stderr on a real pseudo-terminal."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LANG": "C.UTF-8", **(extra_env or {})}
+    proc = subprocess.Popen([sys.executable, "-m", "hubcli", *args], stdin=slave, stdout=slave, stderr=slave,
+                            env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    code = proc.wait(timeout=timeout)
+    os.close(master)
+    return code, b"".join(chunks).decode("utf-8", "replace")

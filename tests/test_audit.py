@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FeedServer, Result, run_hub
+from conftest import FeedServer, Result, run_hub, run_on_a_terminal
 from feedgen import Item, arxiv_rss, journal_rss1
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,26 +143,8 @@ def test_stored_feed_text_has_no_controls(hostile: list[str], hub_home: Path) ->
 # --- on a real terminal ------------------------------------------------------------------------------------------
 
 def on_a_terminal(args: list[str], home: Path, extra: dict[str, str] | None = None) -> tuple[int, str]:
-    import pty
-
-    master, slave = pty.openpty()
-    env = {**os.environ, "HUB_HOME": str(home), "PYTHONPATH": str(ROOT / "src"), "TERM": "xterm-256color",
-           "COLUMNS": "220", "LANG": "C.UTF-8", **(extra or {})}
-    proc = subprocess.Popen([sys.executable, "-m", "hubcli", *args], stdin=slave, stdout=slave, stderr=slave,
-                            env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    code = proc.wait(timeout=120)
-    os.close(master)
-    return code, b"".join(chunks).decode("utf-8", "replace")
+    env = {"HUB_HOME": str(home), "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "220", **(extra or {})}
+    return run_on_a_terminal(args, env)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import hubcli
-from conftest import FeedServer, Result
+from conftest import FeedServer, Result, run_on_a_terminal
 from feedgen import Item, arxiv_rss, journal_rss1
 
 Hub = Callable[..., Result]
@@ -511,30 +511,6 @@ def test_markup_in_an_author_name_is_shown_literally(arxiv_mirror: FeedServer, h
     paper = json.loads(hub("papers", "--format", "json").stdout)[0]
 
     assert paper["authors"] == ["Mallory [bold red]Markup[/]", "Bob Builder"]
-
-
-def run_on_a_terminal(args: list[str], extra_env: dict[str, str]) -> tuple[int, str]:
-    """Run ``python -m hubcli`` with stdout and stderr on a real pseudo-terminal."""
-    import os
-    import pty
-
-    master, slave = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", **extra_env}
-    proc = subprocess.Popen([sys.executable, "-m", "hubcli", *args], stdin=slave, stdout=slave, stderr=slave,
-                            env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    code = proc.wait(timeout=60)
-    os.close(master)
-    return code, b"".join(chunks).decode("utf-8", "replace")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")

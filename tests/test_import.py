@@ -85,20 +85,9 @@ def test_interrupted_import_can_be_rerun(tmp_path: Path, hub_home: Path) -> None
     snapshot = tmp_path / "snap.jsonl"
     _synthetic_snapshot(snapshot, 40_000)
     env = {**os.environ, "HUB_HOME": str(hub_home)}
-    proc = subprocess.Popen([sys.executable, "-m", "hubcli", "import", str(snapshot)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     db = hub_home / "hub.db"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # wait until at least one batch is committed
-        if db.exists():
-            try:
-                with sqlite3.connect(db) as conn:
-                    if conn.execute("SELECT count(*) FROM papers").fetchone()[0] > 0:
-                        break
-            except sqlite3.Error:
-                pass
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
+    proc = _kill_after_first_batch([sys.executable, "-m", "hubcli", "import", str(snapshot)], env, db,
+                                   signal.SIGKILL)
     proc.wait()
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
