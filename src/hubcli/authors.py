@@ -140,6 +140,12 @@ def name_key(name: str) -> NameKey:
     return NameKey(tuple(tokens[:-1]), tokens[-1])
 
 
+def match_columns(name: str) -> tuple[str, str, str]:
+    """What the authors table stores for matching a display name: folded, surname, initial."""
+    key = name_key(name)
+    return key.folded, key.surname, key.given_initial
+
+
 # surname particles: "Adrian Del Maestro" is found by "Del Maestro" and by "Adrian Maestro"
 _PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "das", "le",
                         "la", "ter", "ten", "bin", "al", "el", "zu"})

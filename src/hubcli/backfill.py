@@ -8,7 +8,7 @@ API's error documents are errors, not papers.  Followed authors are backfilled o
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from hubcli.config import Settings
 from hubcli.errors import HubError
@@ -30,7 +30,7 @@ def _state_key(name: str) -> str:
 
 def due_followed_authors(store: Store) -> list[str]:
     """Followed authors not backfilled in the last REFRESH_HOURS."""
-    cutoff = (datetime.now(UTC) - timedelta(hours=REFRESH_HOURS)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    cutoff = now_iso(ago=timedelta(hours=REFRESH_HOURS))
     rows = store.conn.execute("SELECT value FROM follows WHERE kind = 'author' ORDER BY added_at").fetchall()
     return [name for (name,) in rows if (store.get_state(_state_key(name)) or "") < cutoff]
 

@@ -34,7 +34,7 @@ import json
 import re
 import sqlite3
 
-from hubcli.authors import name_key
+from hubcli.authors import match_columns
 from hubcli.models import Paper, Source
 from hubcli.store.db import Store, now_iso
 from hubcli.store.write import PaperWriter, UpsertCounts, source_id
@@ -64,16 +64,6 @@ _FTS_CATCH_UP = (
 )
 
 
-def _state(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
-    return str(row[0]) if row else None
-
-
-def _set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute("INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                 (key, value))
-
-
 def load_pending(conn: sqlite3.Connection) -> bool:
     """Whether a bulk load is recorded (running, or abandoned by a crash)."""
     return conn.execute("SELECT 1 FROM state WHERE key IN ('fts_from', 'bulk_indexes') LIMIT 1").fetchone() is not None
@@ -89,7 +79,7 @@ def finish_load(store: Store) -> bool:
     did = False
     while True:
         with store.transaction():
-            pending = _state(conn, "bulk_indexes")
+            pending = store.get_state("bulk_indexes")
             if pending is None:
                 break
             statements = json.loads(pending)
@@ -97,13 +87,13 @@ def finish_load(store: Store) -> bool:
                 sql = statements.pop(0)
                 conn.execute(re.sub(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+", r"CREATE \1INDEX IF NOT EXISTS ", sql))
             if statements:
-                _set_state(conn, "bulk_indexes", json.dumps(statements))
+                store.set_state("bulk_indexes", json.dumps(statements))
             else:
                 conn.execute("DELETE FROM state WHERE key = 'bulk_indexes'")
         did = True
     while True:
         with store.transaction():
-            start = _state(conn, "fts_from")
+            start = store.get_state("fts_from")
             if start is None:
                 break
             first = int(start)
@@ -114,7 +104,7 @@ def finish_load(store: Store) -> bool:
             if upto > last:
                 conn.execute("DELETE FROM state WHERE key = 'fts_from'")
             else:
-                _set_state(conn, "fts_from", str(upto))
+                store.set_state("fts_from", str(upto))
         did = True
     return did
 
@@ -150,8 +140,8 @@ class BulkWriter:
             found = conn.execute(
                 f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})", DEFERRED_INDEXES
             ).fetchall()
-            _set_state(conn, "fts_from", str(first))
-            _set_state(conn, "bulk_indexes", json.dumps([sql for _name, sql in found]))
+            self.store.set_state("fts_from", str(first))
+            self.store.set_state("bulk_indexes", json.dumps([sql for _name, sql in found]))
             for name, _sql in found:
                 conn.execute(f'DROP INDEX "{name}"')
 
@@ -238,9 +228,9 @@ class BulkWriter:
             categories += [(paper_id, category, published) for category in paper.categories]
         end = first + len(papers)
         # rows at or past fts_from are left alone by the full-text triggers (m004)
-        in_load = _state(conn, "fts_from") is not None
+        in_load = self.store.get_state("fts_from") is not None
         if not in_load:
-            _set_state(conn, "fts_from", str(first))
+            self.store.set_state("fts_from", str(first))
         conn.executemany(_INSERT_PAPER, rows)
         if not in_load:
             conn.execute(_FTS_CATCH_UP, (first, end))
@@ -280,8 +270,7 @@ class BulkWriter:
                 first = int(conn.execute("SELECT coalesce(max(id), 0) FROM authors").fetchone()[0]) + 1
                 rows = []
                 for aid, name in enumerate(new, start=first):
-                    key = name_key(name)
-                    rows.append((aid, name, key.folded, key.surname, key.given_initial))
+                    rows.append((aid, name, *match_columns(name)))
                     found[name] = aid
                 conn.executemany(
                     "INSERT INTO authors(id, name, folded, surname, given_initial) VALUES (?,?,?,?,?)", rows

@@ -7,7 +7,7 @@ migrations, which run just when the schema is behind), so ``hub papers`` starts 
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hubcli.errors import StoreError
@@ -15,9 +15,9 @@ from hubcli.errors import StoreError
 BUSY_TIMEOUT_MS = 30_000
 
 
-def now_iso() -> str:
-    """UTC with microseconds: fixed width, so strings compare in time order."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def now_iso(ago: timedelta | None = None) -> str:
+    """UTC (minus ``ago``) with microseconds: fixed width, so strings compare in time order."""
+    return (datetime.now(UTC) - (ago or timedelta())).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Store:

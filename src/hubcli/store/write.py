@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
 
-from hubcli.authors import name_key
+from hubcli.authors import match_columns
 from hubcli.models import Paper, Source
 from hubcli.store.db import Store, now_iso
 from hubcli.text import clean_text, strip_controls
@@ -139,10 +139,9 @@ class PaperWriter:
         if row:
             aid = int(row[0])
         else:
-            key = name_key(name)
             cur = self.conn.execute(
                 "INSERT INTO authors(name, folded, surname, given_initial) VALUES (?,?,?,?)",
-                (name, key.folded, key.surname, key.given_initial),
+                (name, *match_columns(name)),
             )
             aid = int(cur.lastrowid or 0)
         self._author_ids[name] = aid
