@@ -64,12 +64,9 @@ def radar_selection(store: Store, settings: Settings, *, only_new: bool = True) 
     if not parts:
         combined.impossible = True
     else:
-        combined.where.append("(" + " OR ".join(f"({s.sql()})" for _f, s in parts) + ")")
-        for _f, s in parts:
-            combined.params.extend(s.params)
+        combined.add_any([sel for _follow, sel in parts])
     if only_new:
-        combined.where.append("p.changed_at > ?")
-        combined.params.append(seen_at)
+        combined.add_changed_since(seen_at)
     return Radar(combined, parts, seen_at)
 
 
