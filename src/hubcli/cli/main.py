@@ -7,9 +7,13 @@ import sys
 from typing import Annotated, Optional
 
 import typer
+from typer._click.core import Command as ClickCommand  # Typer (0.26+) vendors Click
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
 
 from hubcli import __version__
 from hubcli.cli.context import OUT, STATE
+from hubcli.cli.options import translate_help
 from hubcli.errors import ExitCode, HubError, UsageError
 from hubcli.i18n import LANGUAGES, detect_language, set_language, t
 
@@ -46,26 +50,30 @@ def _configured_language() -> Optional[str]:
         return None  # reported when a command needs the settings
 
 
+def _version_callback(value: bool) -> None:
+    if value:
+        OUT.data(f"hub {__version__}\n")
+        raise typer.Exit()
+
+
+VersionOption = Annotated[bool, typer.Option("--version", help="opt_version", is_eager=True,
+                                             callback=_version_callback)]
+LangOption = Annotated[Optional[str], typer.Option("--lang", help="opt_lang", metavar="en|zh")]
+DbOption = Annotated[Optional[str], typer.Option("--db", help="opt_db", metavar="PATH")]
+
+
+def main_callback(version: VersionOption = False, lang: LangOption = None, db: DbOption = None) -> None:
+    """Global options (also accepted after the command name)."""
+
+
 def build_app() -> typer.Typer:
+    """Every command, declared with catalogue keys as help (see :func:`build_command`)."""
     app = typer.Typer(
-        name="hub", help=t("app_help"), epilog=t("app_epilog"), no_args_is_help=True, add_completion=False,
+        name="hub", help="app_help", epilog="app_epilog", no_args_is_help=True, add_completion=False,
         pretty_exceptions_enable=False, pretty_exceptions_show_locals=False, rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-
-    def version_callback(value: bool) -> None:
-        if value:
-            OUT.data(f"hub {__version__}\n")
-            raise typer.Exit()
-
-    @app.callback()
-    def main_callback(
-        version: Annotated[bool, typer.Option("--version", help=t("opt_version"), is_eager=True,
-                                              callback=version_callback)] = False,
-        lang: Annotated[Optional[str], typer.Option("--lang", help=t("opt_lang"), metavar="en|zh")] = None,
-        db: Annotated[Optional[str], typer.Option("--db", help=t("opt_db"), metavar="PATH")] = None,
-    ) -> None:
-        """Global options (also accepted after the command name)."""
+    app.callback()(main_callback)
 
     from hubcli.cli import brief, export, feeds, import_cmd, misc, papers, radar, sync_cmd
 
@@ -80,12 +88,15 @@ def build_app() -> typer.Typer:
     return app
 
 
-def _usage_message(exc: BaseException) -> str:
-    fmt = getattr(exc, "format_message", None)
-    return str(fmt() if callable(fmt) else exc)
+def build_command() -> TyperGroup:
+    """The Click command tree, its help in the run's language."""
+    command = typer.main.get_command(build_app())
+    assert isinstance(command, TyperGroup)
+    translate_help(command)
+    return command
 
 
-def _run_translating_help(command: typer.main.TyperGroup, args: list[str], prog_name: str) -> int:  # type: ignore[name-defined]
+def _run_translating_help(command: ClickCommand, args: list[str], prog_name: str) -> int:
     """Click writes its help headings in English: capture the help and translate them."""
     import contextlib
     import io
@@ -104,7 +115,7 @@ def _run_translating_help(command: typer.main.TyperGroup, args: list[str], prog_
 def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
     """Run hub; returns the exit code (``run`` exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    STATE.__init__()  # type: ignore[misc]  # a fresh state per run (tests call main repeatedly)
+    STATE.reset()  # a fresh state per run (tests call main repeatedly)
     set_language(detect_language())
     debug = bool(os.environ.get("HUB_DEBUG"))
     try:
@@ -114,8 +125,7 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
             raise UsageError("bad_lang", value=lang)
         STATE.lang = detect_language(lang, None if lang else _configured_language())
         set_language(STATE.lang)
-        app = build_app()
-        command = typer.main.get_command(app)
+        command = build_command()
         if not args:  # a bare "hub" shows the help (exit 0), like "hub --help"
             args = ["--help"]
         wants_help = any(a in ("--help", "-h") for a in args)
@@ -149,24 +159,15 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
         except OSError:
             pass
         return 0
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        OUT.error(t("interrupted"))
+        return int(ExitCode.INTERRUPTED)
+    except ClickException as exc:  # usage errors: bad option, missing argument
+        _usage_error(exc)
+        return int(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the one edge where everything becomes a message
-        code = getattr(exc, "exit_code", None)
-        if type(exc).__name__ == "Exit" and isinstance(code, int):
-            return code
-        if type(exc).__name__ == "Abort":
-            OUT.error(t("interrupted"))
-            return int(ExitCode.INTERRUPTED)
-        if hasattr(exc, "format_message") and isinstance(code, int):  # click usage errors
-            message = _usage_message(exc)
-            if STATE.lang == "zh":
-                from hubcli.i18n.click_zh import translate_error
-
-                message = translate_error(message)
-            OUT.error(message)
-            ctx = getattr(exc, "ctx", None)
-            if ctx is not None and code == 2:
-                OUT.info(t("try_help", command=ctx.command_path))
-            return code
         if debug:
             _print_traceback()
             return int(ExitCode.ERROR)
@@ -174,6 +175,18 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
         return int(ExitCode.ERROR)
     finally:
         STATE.close()
+
+
+def _usage_error(exc: ClickException) -> None:
+    message = exc.format_message()
+    if STATE.lang == "zh":
+        from hubcli.i18n.click_zh import translate_error
+
+        message = translate_error(message)
+    OUT.error(message)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None and exc.exit_code == 2:
+        OUT.info(t("try_help", command=ctx.command_path))
 
 
 def _print_traceback() -> None:

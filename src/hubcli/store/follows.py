@@ -85,6 +85,12 @@ def reasons_for(store: Store, radar: Radar, paper_ids: list[int]) -> dict[int, l
     return found
 
 
+def latest_change(store: Store) -> str | None:
+    """The newest ``changed_at`` stored (what a radar run marks seen when it ends)."""
+    row = store.conn.execute("SELECT max(changed_at) FROM papers").fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
 def mark_radar_seen(store: Store, up_to: str | None = None) -> None:
     """Everything changed up to now (or ``up_to``) counts as seen by the next radar."""
     with store.transaction() as conn:

@@ -286,6 +286,14 @@ def load_papers(conn: sqlite3.Connection, ids: list[int]) -> list[Paper]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def ids_newest_first(store: Store, sel: Selection) -> list[int]:
+    """Every matching paper's id, newest first (for exports)."""
+    if sel.impossible:
+        return []
+    sql = f"SELECT p.id FROM papers p WHERE {sel.sql()} ORDER BY p.published DESC, p.id DESC"
+    return [int(r[0]) for r in store.conn.execute(sql, sel.params)]
+
+
 def _driven(sel: Selection, link: Link) -> tuple[str, list[object]]:
     """``FROM … WHERE …`` over the driving link table ``d``: the other link filters become
     primary-key probes, date bounds apply to the link row's own date, and ``papers`` is
@@ -492,6 +500,34 @@ def sample(store: Store, sel: Selection, selection_key: str, *, n: int, seed: in
         [selection_key, *shown_params],
     ).fetchone()
     return Batch(load_papers(conn, ids), total, total - int(left_row[0]), restarted)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    spec: str
+    label: str
+    kind: str
+    url: str
+    last_sync: str | None
+    status: str | None
+    error: str | None
+    papers: int
+
+
+def subscriptions(store: Store) -> list[Subscription]:
+    """The subscribed sources in the order they were added, with their paper counts."""
+    rows = store.conn.execute(
+        "SELECT s.spec, s.label, s.kind, s.url, s.last_sync_at, s.last_status, s.last_error,"
+        " (SELECT count(*) FROM paper_sources ps WHERE ps.source_id = s.id)"
+        " FROM sources s WHERE s.subscribed = 1 ORDER BY s.id"
+    ).fetchall()
+    return [Subscription(*row) for row in rows]
+
+
+def source_label(store: Store, spec: str) -> str | None:
+    """The stored label of a known source (subscribed or not)."""
+    row = store.conn.execute("SELECT label FROM sources WHERE spec = ?", (spec,)).fetchone()
+    return str(row[0]) if row and row[0] else None
 
 
 def find_paper(store: Store, ident: str) -> Paper | None:
