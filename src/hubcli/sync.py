@@ -60,7 +60,7 @@ def _fetch_and_parse(fetcher: Fetcher, source: Source, etag: str | None, last_mo
     if fetched.status == 304:
         return fetched, None
     with _PARSE_LOCK:
-        return fetched, parse_feed(fetched.content, content_type=fetched.content_type, location=source.url)
+        return fetched, parse_feed(fetched.content, content_type=fetched.content_type)
 
 
 class _Workers:

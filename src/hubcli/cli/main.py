@@ -112,6 +112,27 @@ def _run_translating_help(command: ClickCommand, args: list[str], prog_name: str
     return int(result) if isinstance(result, int) else 0
 
 
+def _dispatch(args: list[str], prog_name: str) -> int:
+    """Global options taken out, the language set, then the command run."""
+    args, lang = _take_global(args, "--lang")
+    args, STATE.db_option = _take_global(args, "--db")
+    if lang is not None and lang.strip().lower() not in LANGUAGES:
+        raise UsageError("bad_lang", value=lang)
+    STATE.lang = detect_language(lang, None if lang else _configured_language())
+    set_language(STATE.lang)
+    command = build_command()
+    if not args:  # a bare "hub" shows the help (exit 0), like "hub --help"
+        args = ["--help"]
+    wants_help = any(a in ("--help", "-h") for a in args)
+    if STATE.lang == "zh" and wants_help:
+        return _run_translating_help(command, args, prog_name)
+    result = command.main(args=args, prog_name=prog_name, standalone_mode=False)
+    code = int(result) if isinstance(result, int) else 0
+    if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into a silent Exit(130)
+        OUT.error(t("interrupted"))
+    return code
+
+
 def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
     """Run hub; returns the exit code (``run`` exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -119,23 +140,7 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
     set_language(detect_language())
     debug = bool(os.environ.get("HUB_DEBUG"))
     try:
-        args, lang = _take_global(args, "--lang")
-        args, STATE.db_option = _take_global(args, "--db")
-        if lang is not None and lang.strip().lower() not in LANGUAGES:
-            raise UsageError("bad_lang", value=lang)
-        STATE.lang = detect_language(lang, None if lang else _configured_language())
-        set_language(STATE.lang)
-        command = build_command()
-        if not args:  # a bare "hub" shows the help (exit 0), like "hub --help"
-            args = ["--help"]
-        wants_help = any(a in ("--help", "-h") for a in args)
-        if STATE.lang == "zh" and wants_help:
-            return _run_translating_help(command, args, prog_name)
-        result = command.main(args=args, prog_name=prog_name, standalone_mode=False)
-        code = int(result) if isinstance(result, int) else 0
-        if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into a silent Exit(130)
-            OUT.error(t("interrupted"))
-        return code
+        return _dispatch(args, prog_name)
     except HubError as exc:
         if debug:
             _print_traceback()

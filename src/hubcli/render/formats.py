@@ -182,8 +182,7 @@ def to_bibtex(papers: Iterable[Paper]) -> str:
             fields.append(("url", safe(paper.url).replace("%", r"\%").replace("#", r"\#")))
         if paper.abstract:
             fields.append(("abstract", _bib_escape(paper.abstract, keep_math=True)))
-        body = ",\n".join(f"  {name} = {{{value}}}" if not value.startswith("{") else f"  {name} = {{{value}}}"
-                          for name, value in fields)
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         kind = "article" if is_article else "misc"
         entries.append(f"@{kind}{{{_bib_key(paper, used)},\n{body}\n}}\n")
     return "\n".join(entries)

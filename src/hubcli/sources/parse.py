@@ -39,7 +39,7 @@ _JOURNAL_PREFIX_RE = re.compile(r"^[^:]{1,120}, Vol\. \d+, Pages? [\w\-–]+: ")
 _PUBLISHED_ONLINE_RE = re.compile(r"^[^;]{0,160}?\bPublished online:\s*[^;]{1,60};\s*doi:\s*\S+\s*")
 _MAX_TITLE = 2000
 _MAX_ABSTRACT = 20000
-MAX_AUTHORS = 20000  # collaborations sign with up to ~15,000 names; beyond this a feed is hostile
+MAX_STORED_AUTHORS = 20000  # collaborations sign with up to ~15,000 names; beyond this a feed is hostile
 _MAX_NAME = 300  # one author's name
 # An entity declaration, as UTF-8/ASCII-compatible bytes and as UTF-16/32 in either byte order.
 _ENTITY_DECLARATIONS = tuple(
@@ -107,11 +107,11 @@ def _names(entry: Any) -> list[str]:
         raw = author.get("name") if isinstance(author, dict) else None
         if raw:
             names.extend(split_authors(raw))
-        if len(names) >= MAX_AUTHORS:
+        if len(names) >= MAX_STORED_AUTHORS:
             break
     if not names and entry.get("author"):
         names = split_authors(entry["author"])
-    return [name[:_MAX_NAME].rstrip() for name in names[:MAX_AUTHORS]]
+    return [name[:_MAX_NAME].rstrip() for name in names[:MAX_STORED_AUTHORS]]
 
 
 def _tags(entry: Any) -> list[str]:
@@ -428,7 +428,7 @@ def _feedparser(feedparser: Any, content: bytes, headers: dict[str, str]) -> Any
         raise FeedError("feed_malformed", reason=f"the feed parser gave up ({type(exc).__name__})") from None
 
 
-def parse_feed(content: bytes, *, content_type: str | None = None, location: str = "") -> ParsedFeed:
+def parse_feed(content: bytes, *, content_type: str | None = None) -> ParsedFeed:
     """Parse one feed document.  Raises FeedError for documents that are no feed at all
     and for arXiv's error documents; a feed with a recoverable error keeps its papers.
 
