@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from hubcli.api import feeds, reading
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import JsonOption, with_filters
 from hubcli.cli.papers import show_result
@@ -22,6 +21,7 @@ ExportFormatOption = Annotated[str, typer.Option("--format", "-f", help="opt_exp
 
 
 def _write_chunk(fmt: str, chunk: list[Paper], start: int, total: int) -> None:
+    from hubcli.api import reading
     from hubcli.render import formats
 
     if fmt == "json":
@@ -50,6 +50,8 @@ def export_command(filters: Filters, format_: ExportFormatOption = "jsonl") -> N
         OUT.hint(t("no_papers_cache_empty"))
         OUT.data({"json": "[]\n", "csv": formats.to_csv([])}.get(fmt, ""))
         return
+    from hubcli.api import reading
+
     total, chunks = reading.export(store, STATE.settings(), filters)
     if fmt == "json":
         OUT.data("[\n")
@@ -61,6 +63,8 @@ def export_command(filters: Filters, format_: ExportFormatOption = "jsonl") -> N
 
 
 def feeds_export_command() -> None:
+    from hubcli.api import feeds
+
     OUT.data(feeds.export_opml(STATE))
 
 
@@ -72,6 +76,8 @@ def feeds_import_command(file: OpmlArgument) -> None:
         data = file.read_bytes() if str(file) != "-" else sys.stdin.buffer.read()
     except OSError as exc:
         raise UsageError("file_unreadable", path=str(file), reason=exc.strerror or str(exc)) from None
+    from hubcli.api import feeds
+
     show_result(feeds.import_opml(STATE, data))
 
 

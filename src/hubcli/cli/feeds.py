@@ -5,7 +5,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from hubcli.api import feeds
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import JsonOption, SourceArgument
 from hubcli.cli.papers import show_result
@@ -15,10 +14,14 @@ LabelOption = Annotated[Optional[str], typer.Option("--label", help="opt_label")
 
 
 def feeds_add_command(source: SourceArgument, label: LabelOption = None) -> None:
+    from hubcli.api import feeds
+
     show_result(feeds.add(STATE, source, label))
 
 
 def feeds_list_command(json_: JsonOption = False) -> None:
+    from hubcli.api import feeds
+
     result = feeds.subscriptions(STATE)
     if json_:
         OUT.data(json.dumps(result.items, ensure_ascii=False, indent=2) + "\n")
@@ -37,6 +40,8 @@ def feeds_list_command(json_: JsonOption = False) -> None:
 
 
 def feeds_remove_command(source: SourceArgument) -> None:
+    from hubcli.api import feeds
+
     show_result(feeds.remove(STATE, source))
 
 

@@ -5,7 +5,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from hubcli.api import follows, reading
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import FormatOption, JsonOption
 from hubcli.cli.papers import positive, resolve_format, show_listing, show_result
@@ -17,14 +16,20 @@ CategoryOption = Annotated[Optional[str], typer.Option("--category", "-c", help=
 
 
 def follow_command(name: NameArgument = None, topic: TopicOption = None, category: CategoryOption = None) -> None:
+    from hubcli.api import follows
+
     show_result(follows.follow(STATE, name, topic, category))
 
 
 def unfollow_command(name: NameArgument = None, topic: TopicOption = None, category: CategoryOption = None) -> None:
+    from hubcli.api import follows
+
     show_result(follows.unfollow(STATE, name, topic, category))
 
 
 def following_command(json_: JsonOption = False) -> None:
+    from hubcli.api import follows
+
     result = follows.following(STATE)
     if json_:
         OUT.data(json.dumps(result.items, ensure_ascii=False, indent=2) + "\n")
@@ -40,6 +45,8 @@ PeekOption = Annotated[bool, typer.Option("--peek", help="opt_peek")]
 
 
 def radar_command(format_: FormatOption = None, limit: RadarLimitOption = 100, peek: PeekOption = False) -> None:
+    from hubcli.api import reading
+
     fmt = resolve_format(format_)
     positive(limit, "--limit")
     result = reading.radar(STATE.store(create=False), STATE.settings(), limit=limit, peek=peek)

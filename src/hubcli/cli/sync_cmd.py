@@ -7,14 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from hubcli.api.feeds import writable_store
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.papers import positive
 from hubcli.config import Settings
 from hubcli.errors import HubError
 from hubcli.i18n import t
 from hubcli.models import Source, SourceResult, SyncReport
-from hubcli.sources import registry
 from hubcli.store.db import Store
 
 
@@ -97,6 +95,8 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="opt_quiet")]
 
 def sync_command(sources: SourcesArgument = None, author: SyncAuthorOption = None, jobs: JobsOption = None,
                  quiet: QuietOption = False) -> None:
+    from hubcli.api.feeds import writable_store
+    from hubcli.sources import registry
     from hubcli.sync import run_sync, subscribed_sources, sync_lock
 
     positive(jobs, "--jobs")
