@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 from hubcli.api.results import Context, Result
 from hubcli.importer import ImportProgress
@@ -23,7 +24,7 @@ class ImportJob:
     file: Path
     writer: BulkWriter
     papers: Iterator[Paper]
-    handle: IO[bytes]
+    handle: AbstractContextManager[Any]  # closed when the import ends
     progress: ImportProgress
     totals: UpsertCounts = field(default_factory=UpsertCounts)
     started: float = field(default_factory=time.monotonic)
