@@ -46,8 +46,14 @@ def old_db(hub_home: Path) -> Path:
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Every row of the first release's tables, in the first release's columns (later
+    migrations may add columns, such as ``sources.folder``)."""
+    with sqlite3.connect(V1) as v1:
+        columns = {table: ", ".join(row[1] for row in v1.execute(f"PRAGMA table_info({table})"))
+                   for table in ROW_TABLES}
     with sqlite3.connect(db) as conn:
-        return {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in ROW_TABLES}
+        return {table: sorted(conn.execute(f"SELECT {columns[table]} FROM {table}").fetchall(), key=repr)
+                for table in ROW_TABLES}
 
 
 def version(db: Path) -> int:
