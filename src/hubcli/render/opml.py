@@ -31,13 +31,13 @@ def to_opml(outlines: list[Outline], *, title: str = "hub radar") -> str:
         f"  <head><title>{_text(title)}</title></head>",
         "  <body>",
     ]
-    tree: dict[str, object] = {}  # folder name -> subtree; "" -> feeds at this level
+    root = _Folder()
     for o in outlines:
-        node = tree
+        node = root
         for name in _folder_path(o.folder):
-            node = node.setdefault(name, {})  # type: ignore[assignment]
-        node.setdefault("", []).append(o)  # type: ignore[attr-defined]
-    lines.extend(_outline_lines(tree, "    "))
+            node = node.folder(name)
+        node.items.append(o)
+    lines.extend(root.lines("    "))
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
 
@@ -46,15 +46,30 @@ def _folder_path(folder: str | None) -> list[str]:
     return [part.strip() for part in (folder or "").split(FOLDER_SEP) if part.strip()]
 
 
-def _outline_lines(tree: dict[str, object], indent: str) -> Iterator[str]:
-    for o in tree.get("", []):  # type: ignore[attr-defined]
-        yield (f"{indent}<outline type=\"rss\" text={quoteattr(o.label)} title={quoteattr(o.label)}"
-               f" xmlUrl={quoteattr(o.url)} hubSource={quoteattr(o.spec)}/>")
-    for name, sub in tree.items():
-        if name:
-            yield f"{indent}<outline text={quoteattr(name)} title={quoteattr(name)}>"
-            yield from _outline_lines(sub, indent + "  ")  # type: ignore[arg-type]
-            yield f"{indent}</outline>"
+class _Folder:
+    """Feeds and subfolders in the order they first appear (so a round trip keeps the order)."""
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self.items: list[Outline | _Folder] = []
+
+    def folder(self, name: str) -> _Folder:
+        for item in self.items:
+            if isinstance(item, _Folder) and item.name == name:
+                return item
+        sub = _Folder(name)
+        self.items.append(sub)
+        return sub
+
+    def lines(self, indent: str) -> Iterator[str]:
+        for item in self.items:
+            if isinstance(item, _Folder):
+                yield f"{indent}<outline text={quoteattr(item.name)} title={quoteattr(item.name)}>"
+                yield from item.lines(indent + "  ")
+                yield f"{indent}</outline>"
+            else:
+                yield (f"{indent}<outline type=\"rss\" text={quoteattr(item.label)} title={quoteattr(item.label)}"
+                       f" xmlUrl={quoteattr(item.url)} hubSource={quoteattr(item.spec)}/>")
 
 
 def _text(value: str) -> str:
