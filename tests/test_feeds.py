@@ -228,3 +228,22 @@ def test_the_catalogue_fields_are_translated(hub: Hub) -> None:
     assert not re.search(r"\t(?:multidisciplinary|biology|medicine|machine learning)\t",
                          hub("--lang", "zh", "feeds", "catalog").stdout)
     assert json.loads(hub("--lang", "zh", "feeds", "catalog", "--json").stdout)[0]["field"] == "multidisciplinary"
+
+
+def test_hostile_folder_and_label_names_reach_no_terminal(hub: Hub, tmp_path: Path) -> None:
+    hostile = write(tmp_path, "hostile.opml", (
+        '<?xml version="1.0"?><opml version="1.0"><body>'
+        # XML 1.0 has no ESC or BEL: C1 controls (CSI, OSC) and bidi overrides are what an OPML can carry
+        '<outline text="[bold red]Evil&#155;31m Sub&#8238;" title="x">'
+        '<outline type="rss" text="Feed&#157;0;pwned&#156;" xmlUrl="https://example.test/feed.rss"/>'
+        '</outline></body></opml>'))
+    assert hub("feeds", "import", str(hostile)).exit_code == 0
+
+    listed = feeds(hub)
+    plain = hub("feeds", "list").stdout
+    code, screen = run_on_a_terminal(["feeds", "list"], {"NO_COLOR": "1"})
+
+    assert [(f["label"], f["folder"]) for f in listed] == [("Feed0;pwned", "[bold red]Evil31m Sub")]
+    for text in (plain, screen):
+        assert not re.search("[\x9b\x9c\x9d\u202e]", text)
+    assert code == 0 and "[bold red]Evil31m Sub" in screen  # markup shown as the characters it is

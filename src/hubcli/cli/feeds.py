@@ -74,12 +74,13 @@ def register(app: typer.Typer) -> typer.Typer:
                  local_time(s.last_sync) or t("never"), status_text(s.status)) for s in items]
         if OUT.stdout_is_terminal():
             from rich.table import Table
+            from rich.text import Text
 
-            table = Table(title=t("feeds_heading"), title_justify="left", box=None, pad_edge=False)
+            table = Table(title=Text(t("feeds_heading")), title_justify="left", box=None, pad_edge=False)
             for key in ("col_source", "col_label", "col_folder", "col_papers", "col_last_sync", "col_status"):
-                table.add_column(t(key), justify="right" if key == "col_papers" else "left")
+                table.add_column(Text(t(key)), justify="right" if key == "col_papers" else "left")
             for row in rows:
-                table.add_row(*row)
+                table.add_row(*(Text(cell) for cell in row))
             OUT.console().print(table)
             return
         # plain: one tab-separated line a feed (the folder last, so older scripts keep their columns)
