@@ -1,8 +1,9 @@
 """``hub export`` and ``hub feeds export|import|catalog``."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +11,11 @@ from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import filter_options, filters_from
 from hubcli.errors import UsageError
 from hubcli.i18n import t
+
+if TYPE_CHECKING:
+    from hubcli.config import Settings
+    from hubcli.render.opml import Outline
+    from hubcli.store.write import Subscribing
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "bibtex", "markdown")
 _CHUNK = 500
@@ -70,16 +76,14 @@ def register_feeds(feeds: typer.Typer) -> None:
     def feeds_export() -> None:
         from hubcli.cli.feeds import writable_store
         from hubcli.render.opml import Outline, to_opml
+        from hubcli.store.sources import subscriptions
 
-        store = writable_store()
-        rows = store.conn.execute("SELECT spec, label, url FROM sources WHERE subscribed = 1 ORDER BY id").fetchall()
-        OUT.data(to_opml([Outline(spec, label, url) for spec, label, url in rows]))
+        items = subscriptions(writable_store(), count_papers=False)
+        OUT.data(to_opml([Outline(s.spec, s.label, s.url, s.folder) for s in items]))
 
     @feeds.command("import", help=t("cmd_feeds_import"))
     def feeds_import(file: Annotated[Path, typer.Argument(help=t("arg_opml"), metavar="FILE")]) -> None:
-        from hubcli.cli.feeds import writable_store
         from hubcli.render.opml import parse_opml
-        from hubcli.sources import registry
         from hubcli.store import write
 
         try:
@@ -87,17 +91,19 @@ def register_feeds(feeds: typer.Typer) -> None:
         except OSError as exc:
             raise UsageError("file_unreadable", path=str(file), reason=exc.strerror or str(exc)) from None
         outlines = parse_opml(data)
-        store = writable_store()
         settings = STATE.settings()
-        added = 0
+        feeds_in_file: dict[str, write.Subscribing] = {}
         for outline in outlines:
-            try:
-                source = registry.resolve(outline.spec, settings, label=outline.label)
-            except UsageError:
-                source = registry.resolve(outline.url, settings, label=outline.label)
-            if write.subscribe(store, source, custom_label=True):
-                added += 1
-        OUT.info(t("opml_imported", added=added, total=len(outlines)))
+            feed = _subscribing(outline, settings)
+            # the same feed twice (a spec and its URL, or one feed in two folders): the first wins
+            feeds_in_file.setdefault(feed.source.spec, feed)
+        # no write.ensure_default_sources here: on a fresh machine the file is the whole radar
+        store = STATE.store(create=True)
+        assert store is not None
+        added = write.import_subscriptions(store, list(feeds_in_file.values()))
+        OUT.info(t("opml_imported", added=added, total=len(feeds_in_file)))
+        if len(feeds_in_file) < len(outlines):
+            OUT.info(t("opml_duplicates", count=len(outlines) - len(feeds_in_file)))
 
     @feeds.command("catalog", help=t("cmd_feeds_catalog"))
     def feeds_catalog(json_: Annotated[bool, typer.Option("--json", help=t("opt_json"))] = False) -> None:
@@ -106,4 +112,32 @@ def register_feeds(feeds: typer.Typer) -> None:
         if json_:
             OUT.data(json.dumps([e.__dict__ for e in CATALOG], ensure_ascii=False, indent=2) + "\n")
             return
-        OUT.data("".join(f"{e.name}\t{e.label}\t{e.field}\t{e.spec}\n" for e in CATALOG))
+        OUT.data("".join(f"{e.name}\t{e.label}\t{field_text(e.field)}\t{e.spec}\n"
+                         for e in CATALOG))
+
+
+def field_text(field: str) -> str:
+    """A catalogue field (``machine learning``) in the user's language."""
+    key = "field_" + field.lower().replace(" ", "_")
+    from hubcli.i18n.messages import MESSAGES
+
+    return t(key) if key in MESSAGES else field
+
+
+def _subscribing(outline: "Outline", settings: "Settings") -> "Subscribing":
+    """The subscription one OPML outline asks for.  An outline's label is kept as the user's
+    unless it is the feed's own arXiv title (``cs.IR updates on arXiv.org``) or the label
+    hub gives the source anyway."""
+    from hubcli.sources import registry
+    from hubcli.store.write import Subscribing
+
+    try:
+        source = registry.resolve(outline.spec, settings)
+    except UsageError:
+        source = registry.resolve(outline.url, settings)
+    label = outline.label.strip()
+    custom = bool(label) and label != source.label and not (
+        source.kind == "arxiv" and registry.is_arxiv_feed_title(label))
+    if custom:
+        source = replace(source, label=label)
+    return Subscribing(source, custom, outline.folder)

@@ -19,6 +19,16 @@ def default_sources(settings: Settings) -> list[Source]:
     return [registry.resolve(spec, settings) for spec in DEFAULT_SUBSCRIPTIONS]
 
 
+STATUS_KEYS = {"ok": "status_ok", "not-modified": "status_not_modified", "failed": "status_failed"}
+
+
+def status_text(status: Optional[str]) -> str:
+    """A stored sync status in the user's language (``never`` before the first sync)."""
+    if not status:
+        return t("never")
+    return t(STATUS_KEYS[status]) if status in STATUS_KEYS else status
+
+
 def writable_store() -> Store:
     store = STATE.store(create=True)
     assert store is not None
@@ -45,31 +55,37 @@ def register(app: typer.Typer) -> typer.Typer:
 
     @feeds.command("list", help=t("cmd_feeds_list"))
     def list_(json_: Annotated[bool, typer.Option("--json", help=t("opt_json"))] = False) -> None:
-        store = writable_store()
-        rows = store.conn.execute(
-            "SELECT s.spec, s.label, s.kind, s.url, s.last_sync_at, s.last_status, s.last_error,"
-            " (SELECT count(*) FROM paper_sources ps WHERE ps.source_id = s.id)"
-            " FROM sources s WHERE s.subscribed = 1 ORDER BY s.id"
-        ).fetchall()
-        items = [
-            {"source": spec, "label": label, "kind": kind, "url": url, "papers": n, "last_sync": last,
-             "status": status, "error": error}
-            for spec, label, kind, url, last, status, error, n in rows
-        ]
+        from hubcli.store.sources import subscriptions
+
+        items = subscriptions(writable_store())
         if json_:
-            OUT.data(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+            OUT.data(json.dumps([
+                {"source": s.spec, "label": s.label, "kind": s.kind, "url": s.url, "folder": s.folder,
+                 "papers": s.papers, "last_sync": s.last_sync, "status": s.status, "error": s.error}
+                for s in items
+            ], ensure_ascii=False, indent=2) + "\n")
             return
         if not items:
             OUT.hint(t("no_sources"))
             return
-        from hubcli.render.formats import safe
+        from hubcli.render.formats import local_time, safe
 
-        lines = []
-        for item in items:
-            status = item["status"] or t("never")
-            lines.append("\t".join([safe(item["source"]), safe(item["label"]), str(item["papers"]),
-                                    item["last_sync"] or t("never"), safe(status)]))
-        OUT.data("\n".join(lines) + "\n")
+        rows = [(safe(s.spec), safe(s.label), safe(s.folder), str(s.papers),
+                 local_time(s.last_sync) or t("never"), status_text(s.status)) for s in items]
+        if OUT.stdout_is_terminal():
+            from rich.table import Table
+            from rich.text import Text
+
+            table = Table(title=Text(t("feeds_heading")), title_justify="left", box=None, pad_edge=False)
+            for key in ("col_source", "col_label", "col_folder", "col_papers", "col_last_sync", "col_status"):
+                table.add_column(Text(t(key)), justify="right" if key == "col_papers" else "left")
+            for row in rows:
+                table.add_row(*(Text(cell) for cell in row))
+            OUT.console().print(table)
+            return
+        # plain: one tab-separated line a feed (the folder last, so older scripts keep their columns)
+        OUT.data("".join("\t".join([spec, lbl, n, last, status, folder]) + "\n"
+                         for spec, lbl, folder, n, last, status in rows))
 
     @feeds.command("remove", help=t("cmd_feeds_remove"))
     def remove(source: Annotated[str, typer.Argument(help=t("arg_source"), metavar="SOURCE")]) -> None:

@@ -62,6 +62,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_last_sync": {"en": "last sync", "zh": "上次同步"},
     "col_status": {"en": "status", "zh": "状态"},
     "never": {"en": "never", "zh": "从未"},
+    # --- feeds list statuses, folders, catalogue fields, OPML duplicates (issue 9: OPML and arXiv URLs)
+    "col_folder": {"en": "folder", "zh": "文件夹"},
+    "status_ok": {"en": "ok", "zh": "正常"},
+    "status_not_modified": {"en": "not modified", "zh": "无更新"},
+    "status_failed": {"en": "failed", "zh": "失败"},
+    "field_multidisciplinary": {"en": "multidisciplinary", "zh": "综合"},
+    "field_ai": {"en": "AI", "zh": "人工智能"},
+    "field_biology": {"en": "biology", "zh": "生物学"},
+    "field_machine_learning": {"en": "machine learning", "zh": "机器学习"},
+    "field_medicine": {"en": "medicine", "zh": "医学"},
+    "field_robotics": {"en": "robotics", "zh": "机器人"},
+    "opml_duplicates": {"en": "{count} duplicate entries merged (the first label and folder kept)", "zh": "合并了 {count} 个重复条目（保留第一个的标签与文件夹）"},
     # --- fetch / parse --------------------------------------------------------------
     "http_status": {"en": "HTTP {status} from {url}", "zh": "{url} 返回 HTTP {status}"},
     "http_timeout": {"en": "timed out after {seconds:g} s ({url})", "zh": "{seconds:g} 秒后超时（{url}）"},

@@ -25,6 +25,19 @@ def safe(text: str | None) -> str:
     return strip_controls(text or "")
 
 
+def local_time(stamp: str | None) -> str:
+    """A stored UTC timestamp (``2026-12-01T20:15:24.157865Z``) as a person reads it: local
+    time to the minute (``2026-12-01 21:15``).  Anything unparsable is shown as it is."""
+    from datetime import datetime
+
+    if not stamp:
+        return ""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return safe(stamp)
+
+
 def source_label(paper: Paper) -> str:
     """The card's source: the arXiv listing it came from (``arXiv (CS.AI)``), else the
     paper's primary category, else the journal feed's label."""

@@ -7,6 +7,7 @@ append a new one.  Tests open a database made by the first schema and migrate it
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -131,11 +132,62 @@ def m004_bulk_fts(db: sqlite_utils.Database) -> None:
     )
 
 
+# arXiv's feed URLs as they stood when m006 was written (frozen here: a migration never changes)
+_M006_ARXIV_FEED_RE = re.compile(
+    r"^https?://(?:rss\.arxiv\.org|export\.arxiv\.org|(?:www\.)?arxiv\.org)/(?:rss|atom)/"
+    r"(?P<cats>[a-z][a-z\-]*(?:\.[a-z][a-z\-]*)?(?:(?:\+|%2B)[a-z][a-z\-]*(?:\.[a-z][a-z\-]*)?)*)/?"
+    r"(?:\?version=2\.0)?$",
+    re.IGNORECASE,
+)
+
+
+def _m006_category(cat: str) -> str:
+    if "." not in cat:
+        return cat.lower()
+    archive, sub = cat.split(".", 1)
+    return f"{archive.lower()}.{sub.upper() if len(sub) == 2 else sub.lower()}"
+
+
+def m006_source_folder(db: sqlite_utils.Database) -> None:
+    """Subscriptions get a ``folder`` (OPML folders survive import and export), and a URL
+    subscription to one of arXiv's own feeds (``https://rss.arxiv.org/rss/cs.IR``) merges
+    into the shortcut ``arxiv:cs.IR``: one row, its papers' links moved over.  A shortcut
+    row that already exists keeps its label and feed state; otherwise the URL row becomes
+    the shortcut (its custom label kept, validators dropped: the address changed)."""
+    db.execute("ALTER TABLE sources ADD COLUMN folder TEXT")
+    rows = db.execute("SELECT id, url, subscribed, label, label_custom FROM sources WHERE kind = 'url'").fetchall()
+    for sid, url, subscribed, label, custom in rows:
+        match = _M006_ARXIV_FEED_RE.match(url or "")
+        if not match:
+            continue
+        cats = [_m006_category(c) for c in re.split(r"\+|%2B", match.group("cats"), flags=re.IGNORECASE)]
+        spec = "arxiv:" + "+".join(cats)
+        target = db.execute("SELECT id, subscribed FROM sources WHERE spec = ?", [spec]).fetchone()
+        if target is None:
+            db.execute(
+                "UPDATE sources SET spec = ?, kind = 'arxiv', url = ?, etag = NULL, last_modified = NULL,"
+                " label = CASE WHEN label_custom THEN label ELSE ? END WHERE id = ?",
+                [spec, "https://rss.arxiv.org/rss/" + "+".join(cats),
+                 f"arXiv ({'+'.join(c.upper() for c in cats)})", sid],
+            )
+            continue
+        tid, target_subscribed = target
+        db.execute(
+            "INSERT OR IGNORE INTO paper_sources(paper_id, source_id, first_seen)"
+            " SELECT paper_id, ?, first_seen FROM paper_sources WHERE source_id = ?", [tid, sid])
+        db.execute("DELETE FROM paper_sources WHERE source_id = ?", [sid])
+        if subscribed and not target_subscribed:
+            db.execute("UPDATE sources SET subscribed = 1, label = CASE WHEN ? THEN ? ELSE label END,"
+                       " label_custom = max(label_custom, ?) WHERE id = ?", [custom, label, custom, tid])
+        db.execute("DELETE FROM sources WHERE id = ?", [sid])
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_brief_cache", m002_brief_cache),
     ("m003_follows", m003_follows),
     ("m004_bulk_fts", m004_bulk_fts),
+    ("m006_source_folder", m006_source_folder),
 ]
 LATEST = len(MIGRATIONS)
 

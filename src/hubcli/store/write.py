@@ -57,25 +57,57 @@ def _insert_source(conn: sqlite3.Connection, source: Source, *, subscribed: bool
     return int(cur.lastrowid or 0)
 
 
-def subscribe(store: Store, source: Source, *, custom_label: bool) -> bool:
-    """Subscribe; False when already subscribed.  Re-subscribing revives an old row."""
-    source = _clean_label(source)
+def subscribe(store: Store, source: Source, *, custom_label: bool, folder: str | None = None) -> bool:
+    """Subscribe; False when already subscribed.  Re-subscribing revives an old row.
+    ``folder`` (when given) files the subscription there."""
     with store.transaction() as conn:
-        row = conn.execute("SELECT id, subscribed FROM sources WHERE spec = ?", (source.spec,)).fetchone()
-        if row and row[1]:
-            if custom_label:
-                conn.execute("UPDATE sources SET label = ?, label_custom = 1 WHERE id = ?", (source.label, row[0]))
-            return False
-        if row:
-            conn.execute(
-                "UPDATE sources SET subscribed = 1, url = ?, label = CASE WHEN ? THEN ? ELSE label END,"
-                " label_custom = max(label_custom, ?) WHERE id = ?",
-                (source.url, int(custom_label), source.label, int(custom_label), row[0]),
-            )
-        else:
-            _insert_source(conn, source, subscribed=True, custom_label=custom_label)
+        added = _subscribe(conn, source, custom_label=custom_label, folder=folder)
         store.set_state("defaults_seeded", store.get_state("defaults_seeded") or now_iso())
+    return added
+
+
+def _subscribe(conn: sqlite3.Connection, source: Source, *, custom_label: bool, folder: str | None) -> bool:
+    source = _clean_label(source)
+    folder = clean_text(folder) or None if folder is not None else None
+    row = conn.execute("SELECT id, subscribed FROM sources WHERE spec = ?", (source.spec,)).fetchone()
+    if row and row[1]:
+        if custom_label:
+            conn.execute("UPDATE sources SET label = ?, label_custom = 1 WHERE id = ?", (source.label, row[0]))
+        if folder:
+            conn.execute("UPDATE sources SET folder = ? WHERE id = ?", (folder, row[0]))
+        return False
+    if row:
+        conn.execute(
+            "UPDATE sources SET subscribed = 1, url = ?, label = CASE WHEN ? THEN ? ELSE label END,"
+            " label_custom = max(label_custom, ?), folder = coalesce(?, folder) WHERE id = ?",
+            (source.url, int(custom_label), source.label, int(custom_label), folder, row[0]),
+        )
+    else:
+        sid = _insert_source(conn, source, subscribed=True, custom_label=custom_label)
+        if folder:
+            conn.execute("UPDATE sources SET folder = ? WHERE id = ?", (folder, sid))
     return True
+
+
+@dataclass(frozen=True)
+class Subscribing:
+    """One feed of an OPML file: the source, whether its label is the user's, its folder."""
+
+    source: Source
+    custom_label: bool
+    folder: str | None
+
+
+def import_subscriptions(store: Store, feeds: list[Subscribing]) -> int:
+    """Subscribe to every feed of an imported file in one transaction; the number added.
+
+    On a machine where the defaults were never seeded, the file is the whole radar: the
+    defaults are marked seeded without being added."""
+    with store.transaction() as conn:
+        added = sum(_subscribe(conn, f.source, custom_label=f.custom_label, folder=f.folder) for f in feeds)
+        if feeds:
+            store.set_state("defaults_seeded", store.get_state("defaults_seeded") or now_iso())
+    return added
 
 
 def unsubscribe(store: Store, spec: str) -> str | None:
