@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FeedServer, corpus_file, run_hub
 from hubcli.store import migrations
@@ -157,6 +159,21 @@ def test_arxiv_categories_are_their_own_match_keys() -> None:
     assert parse_option("cs.lg+cs.ai,hep-th") == ["cs.LG", "cs.AI", "hep-th"]
     assert parse_option("Scientific Community") == ["Scientific Community"]
     assert parse_option("cs/../IR") is None and parse_option("1cs.AI") is None
+
+
+_SUBJECT_TEXT = st.text(alphabet=st.sampled_from("abcXYZ.-&' \t\u00a0éÉßÖö"), max_size=24)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SUBJECT_TEXT)
+def test_match_keys_ignore_case_and_spacing_and_are_stable(text: str) -> None:
+    from hubcli.categories import category_key
+
+    key = category_key(text)
+    assert category_key(key) == key  # keys are keys of themselves (the migration relies on it)
+    assert category_key(text.upper()) == key == category_key(text.lower())
+    assert category_key(" ".join(text.split())) == key == category_key("".join(text.split()))
+    assert category_key(f"  {text}\n") == key
 
 
 def test_an_arxiv_category_filter_still_drives_from_the_link_index(journals: FeedServer) -> None:
