@@ -17,7 +17,9 @@ HELP: dict[str, dict[str, str]] = {
     "opt_db": {"en": "Database file to use (env HUB_DB).", "zh": "使用的数据库文件（环境变量 HUB_DB）。"},
     "opt_author": {"en": "Papers by this author (repeatable; any of them). Forgives case, accents, 'Hong, Lichan', 'L. Hong'.",
                    "zh": "该作者的论文（可重复，任一匹配即可）。忽略大小写与重音，支持 'Hong, Lichan'、'L. Hong'。"},
-    "opt_category": {"en": "arXiv category such as cs.IR (repeatable).", "zh": "arXiv 分类，例如 cs.IR（可重复）。"},
+    "opt_category": {"en": "arXiv category such as cs.IR, or a journal subject such as \"Scientific Community\" "
+                            "(any case and spacing; repeatable).",
+                     "zh": "arXiv 分类（例如 cs.IR）或期刊主题（例如 \"Scientific Community\"，不分大小写和空格；可重复）。"},
     "opt_source": {"en": "Only papers listed by this source (spec or label).", "zh": "仅显示该来源（订阅或标签）列出的论文。"},
     "opt_search": {"en": "Full text over title, abstract and authors; \"phrases\", OR, prefix*.",
                    "zh": "在标题、摘要和作者中全文搜索；支持 \"短语\"、OR、前缀*。"},

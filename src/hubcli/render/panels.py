@@ -66,7 +66,7 @@ def detail_rows(paper: Paper) -> list[tuple[str, str]]:
     for label, value in (
         (t("label_published"), paper.published), (t("label_updated"), paper.updated),
         (t("label_version"), f"v{paper.version}" if paper.version else None),
-        (t("label_type"), paper.announce_type), (t("label_categories"), " ".join(paper.categories) or None),
+        (t("label_type"), paper.announce_type), (t("label_categories"), ", ".join(paper.categories) or None),
         (t("label_doi"), paper.doi), (t("label_journal"), paper.journal),
         (t("label_sources"), "; ".join(paper.sources) or None),
         (t("label_links"), "  ".join(x for x in (paper.url, paper.pdf_url) if x) or None),

@@ -18,6 +18,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from hubcli.authors import split_authors
+from hubcli.categories import MAX_CATEGORY, category_key
 from hubcli.errors import FeedError
 from hubcli.models import Paper, ParsedFeed
 from hubcli.sources import arxiv
@@ -121,6 +122,18 @@ def _tags(entry: Any) -> list[str]:
         if term and term not in cats:
             cats.append(term)
     return cats
+
+
+def _subjects(entry: Any) -> list[str]:
+    """A journal item's subjects (``dc:subject``, ``category``) as written, whole
+    (``Scientific Community`` is one), one per match key, at most 20."""
+    subjects: dict[str, str] = {}
+    for term in _tags(entry):
+        text = clean_text(term)[:MAX_CATEGORY].rstrip()
+        key = category_key(text) if text else ""
+        if key and len(subjects) < 20:
+            subjects.setdefault(key, text)
+    return list(subjects.values())
 
 
 def _text(value: str | None, limit: int) -> str:
@@ -261,7 +274,8 @@ def _link(value: object) -> str:
     return "".join(strip_controls(value).split()) if isinstance(value, str) else ""
 
 
-def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | None) -> Paper | None:
+def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | None, *,
+                   publication: str | None = None) -> Paper | None:
     link = _link(entry.get("link"))
     guid = _link(entry.get("id"))
     doi = None
@@ -293,7 +307,10 @@ def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | N
     version_match = re.search(r"\d(v(\d+))(?:[?#]|$)", link)
     if version_match:
         version = int(version_match.group(2))
-    journal = entry.get("prism_publicationname") or entry.get("dc_source") or feed_title
+    # the journal's own name (prism:publicationName, on the item or the channel) before the
+    # feed's title: "Science", not "Science current issue"; "bioRxiv", not "bioRxiv Subject
+    # Collection: Genomics".  dc:source is often a citation ("The Journal of Pediatrics 203, (2018)").
+    journal = clean_text(entry.get("prism_publicationname")) or publication or entry.get("dc_source") or feed_title
     published = _entry_date(entry, "published", "prism_publicationdate", "updated", "created")
     return Paper(
         key=key,
@@ -304,7 +321,7 @@ def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | N
         version=version,
         published=published,
         updated=_entry_date(entry, "updated", "published") or published,
-        categories=[t for t in (clean_text(x) for x in _tags(entry)) if t][:20],
+        categories=_subjects(entry),
         url=link or (guid if guid.startswith("http") else None),
         journal=clean_text(journal) or None,
     )
@@ -469,6 +486,7 @@ def parse_feed(content: bytes, *, content_type: str | None = None, location: str
     if doc.get("version") == "rss10" and b"purl.org/dc/elements" in as_read[:200_000]:
         extras = _rss1_extras(as_read)  # the bytes checked above, decoded as feedparser decoded them
     feed_date = _entry_date(doc.feed, "published", "updated")
+    publication = clean_text(doc.feed.get("prism_publicationname")) or None  # the channel's journal name
     papers: list[Paper] = []
     skipped = 0
     for entry in entries:
@@ -476,7 +494,7 @@ def parse_feed(content: bytes, *, content_type: str | None = None, location: str
             paper = _parse_arxiv_entry(entry)
             if paper is None:
                 item_extras = extras.get(_link(entry.get("id"))) or extras.get(_link(entry.get("link"))) or {}
-                paper = _journal_paper(entry, item_extras, feed_title)
+                paper = _journal_paper(entry, item_extras, feed_title, publication=publication)
         except (ValueError, TypeError, AttributeError, KeyError):
             paper = None
         if paper is None:

@@ -35,6 +35,7 @@ import re
 import sqlite3
 
 from hubcli.authors import match_columns
+from hubcli.categories import category_keys
 from hubcli.models import Paper, Source
 from hubcli.store.db import Store, now_iso
 from hubcli.store.write import PaperWriter, UpsertCounts, source_id
@@ -213,8 +214,8 @@ class BulkWriter:
             rows.append((
                 paper_id, paper.key, paper.arxiv_id, paper.version, paper.doi, paper.title, paper.abstract,
                 json.dumps(paper.authors, ensure_ascii=False), published, paper.updated or published,
-                paper.announce_type, " ".join(paper.categories), paper.primary_category, paper.url,
-                paper.pdf_url, paper.journal, now, now,
+                paper.announce_type, json.dumps(paper.categories, ensure_ascii=False), paper.primary_category,
+                paper.url, paper.pdf_url, paper.journal, now, now,
             ))
             names = paper.authors
             if len(names) == len(set(names)):
@@ -225,7 +226,7 @@ class BulkWriter:
                     if name not in seen:
                         seen.add(name)
                         links.append((paper_id, position, author_ids[name], published))
-            categories += [(paper_id, category, published) for category in paper.categories]
+            categories += [(paper_id, key, published) for key in category_keys(paper.categories)]
         end = first + len(papers)
         # rows at or past fts_from are left alone by the full-text triggers (m004)
         in_load = self.store.get_state("fts_from") is not None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hubcli.authors import given_compatible, name_key
+from hubcli.categories import category_keys
 from hubcli.filters import Filters, fts_query
 from hubcli.models import Page, Paper
 from hubcli.store.db import Store
@@ -181,7 +182,6 @@ def build_selection(store: Store, filters: Filters, settings: Settings) -> Selec
     categories = list(filters.categories)
     queries: list[str] = []
     if filters.topic:
-        from hubcli.sources import arxiv
         from hubcli.topics import resolve_topic
 
         topic = resolve_topic(filters.topic, settings)
@@ -189,10 +189,9 @@ def build_selection(store: Store, filters: Filters, settings: Settings) -> Selec
         if topic_query:
             queries.append(f"({topic_query})")
         if topic.categories:
-            cats = [arxiv.normalize_category(c) for c in topic.categories]
-            sel.add_link(Link("paper_categories", "category", list(dict.fromkeys(cats))))
-    if categories:
-        sel.add_link(Link("paper_categories", "category", list(dict.fromkeys(categories))))
+            sel.add_link(Link("paper_categories", "category", list[object](category_keys(list(topic.categories)))))
+    if categories:  # the link table holds match keys (hubcli.categories)
+        sel.add_link(Link("paper_categories", "category", list[object](category_keys(categories))))
     if filters.sources:
         source_ids: list[int] = []
         for spec in filters.sources:
@@ -247,7 +246,7 @@ def _row_to_paper(row: tuple, sources: dict[int, list[str]]) -> Paper:  # type: 
     return Paper(
         key=key, arxiv_id=arxiv_id, version=version, doi=doi, title=title, abstract=abstract,
         authors=json.loads(authors) if authors else [], published=published, updated=updated,
-        announce_type=announce, categories=cats.split() if cats else [], primary_category=primary,
+        announce_type=announce, categories=json.loads(cats) if cats else [], primary_category=primary,
         url=url, pdf_url=pdf_url, journal=journal, sources=sources.get(pid, []), rowid=pid, first_seen=first_seen,
     )
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from hubcli.authors import match_columns
+from hubcli.categories import category_key, category_keys
 from hubcli.models import Paper, Source
 from hubcli.store.db import Store, now_iso
 from hubcli.text import clean_text, strip_controls
@@ -193,10 +194,11 @@ class PaperWriter:
         )
 
     def _set_categories(self, paper_id: int, categories: list[str], published: str | None) -> None:
+        """The link rows of a paper's categories: one per match key (hubcli.categories)."""
         self.conn.execute("DELETE FROM paper_categories WHERE paper_id = ?", (paper_id,))
         self.conn.executemany(
-            "INSERT OR IGNORE INTO paper_categories(paper_id, category, published) VALUES (?,?,?)",
-            [(paper_id, c, published) for c in categories],
+            "INSERT INTO paper_categories(paper_id, category, published) VALUES (?,?,?)",
+            [(paper_id, key, published) for key in category_keys(categories)],
         )
 
     def upsert(self, paper: Paper, source_id: int | None, counts: UpsertCounts) -> int:
@@ -230,8 +232,8 @@ class PaperWriter:
             (
                 paper.key, paper.arxiv_id, paper.version, paper.doi, paper.title, paper.abstract,
                 json.dumps(paper.authors, ensure_ascii=False), paper.published, paper.updated or paper.published,
-                paper.announce_type, " ".join(paper.categories), paper.primary_category, paper.url,
-                paper.pdf_url, paper.journal, self.now, self.now,
+                paper.announce_type, json.dumps(paper.categories, ensure_ascii=False), paper.primary_category,
+                paper.url, paper.pdf_url, paper.journal, self.now, self.now,
             ),
         )
         paper_id = int(cur.lastrowid or 0)
@@ -242,7 +244,7 @@ class PaperWriter:
     def _merge(self, paper_id: int, row: tuple, paper: Paper) -> bool:  # type: ignore[type-arg]
         (_id, version, title, abstract, authors_json, published, updated, announce, cats, primary, doi,
          journal, url, pdf_url, arxiv_id) = row
-        stored_cats = cats.split() if cats else []
+        stored_cats: list[str] = json.loads(cats) if cats else []
         newer = paper.version is not None and (version is None or paper.version > version)
         same_or_unknown = paper.version is None or paper.version == version
         changes: dict[str, object] = {}
@@ -274,11 +276,13 @@ class PaperWriter:
         if paper.arxiv_id and not arxiv_id:
             changes["arxiv_id"] = paper.arxiv_id
         merged_cats = list(paper.categories) if newer and paper.categories else list(stored_cats)
-        for cat in paper.categories:
-            if cat not in merged_cats:
+        merged_keys = set(category_keys(merged_cats))
+        for cat in paper.categories:  # one per match key: "Editorials" then "EDITORIALS" is one
+            if category_key(cat) not in merged_keys:
                 merged_cats.append(cat)
+                merged_keys.add(category_key(cat))
         if merged_cats != stored_cats:
-            changes["categories"] = " ".join(merged_cats)
+            changes["categories"] = json.dumps(merged_cats, ensure_ascii=False)
         if paper.primary_category and (newer or not primary) and paper.primary_category != primary:
             changes["primary_category"] = paper.primary_category
         new_published = published
