@@ -246,7 +246,7 @@ def _bib_author(name: str) -> str:
     """One name for ``author``; a corporate author, or a name BibTeX would misread (one
     holding the word ``and``, more than two commas, or ``others``) is braced whole."""
     text = _bib_text(name).strip()
-    if (is_corporate(text) or re.search(r"\sand\s", text, re.IGNORECASE) or text.count(",") > 2
+    if (is_corporate(text) or re.search(r"(^|\s)and(\s|$)", text, re.IGNORECASE) or text.count(",") > 2
             or text.lower() == "others" or text.startswith(",") or text.endswith(",")):
         return "{" + text + "}"
     return text
