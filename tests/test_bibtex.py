@@ -222,3 +222,15 @@ def test_any_text_makes_one_strictly_valid_entry(title: str, abstract: str, auth
     assert len(db.entries) == 1
     for value in next(iter(db.entries.values())).fields.values():
         assert bibtex_depths_ok(value)
+
+
+def test_feed_text_cannot_add_fields_or_entries() -> None:
+    abstract = "x}, note = {injected}, title = {y} } @misc{evil, title = {Evil}"
+    text = to_bibtex([paper(abstract=abstract, authors=["A} and {B"], journal="J}, doi = {1"), paper(2)])
+    db = strict(text)
+    assert len(db.entries) == 2 and "evil" not in db.entries
+    entry = next(iter(db.entries.values()))
+    assert set(entry.fields) == {"title", "year", "month", "eprint", "archivePrefix", "note", "url", "abstract"}
+    assert entry.fields["abstract"] == "x, note = {injected}, title = {y} @miscevil, title = {Evil}"
+    assert entry.fields["title"] == "{Some Title}" and entry.fields["note"].startswith("J\\textbraceright{}, doi")
+    assert len(entry.persons["author"]) == 1
