@@ -137,8 +137,10 @@ def to_plain(papers: Iterable[Paper], *, start: int = 1) -> str:
 _BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "#": r"\#",
                 "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
-# a control word, a control symbol, a lone trailing backslash, a math shift, or one character
-_LATEX_TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|\\$|\$\$?|.", re.DOTALL)
+# a control word, a control symbol, a lone trailing backslash, a math shift, a run of
+# characters that mean nothing to BibTeX or LaTeX here, or one other character
+_LATEX_TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|\\$|\$\$?|[^\\{}$%#&]+|.", re.DOTALL)
+_LATEX_SPECIAL = re.compile(r"[\\{}$%#&]")
 _MATH_ENV = re.compile(r"\\(begin|end)\{(equation|align|alignat|flalign|gather|multline|eqnarray|displaymath"
                        r"|math|array|matrix|[pbBvV]matrix|smallmatrix|cases|split|aligned|gathered)\*?\}")
 _DELIMITER_SIZERS = {rf"\{size}{side}" for size in ("big", "Big", "bigg", "Bigg") for side in ("", "l", "r", "m")}
@@ -192,7 +194,7 @@ def _balance(text: str, *, latex: bool) -> str:
         if index in unmatched:
             if token.startswith("\\") and in_math[index]:
                 following = tokens[index + 1] if index + 1 < len(tokens) else ""
-                out.append(("\\lbrace" if token == "\\{" else "\\rbrace") + (" " if following.isalpha() else ""))
+                out.append(("\\lbrace" if token == "\\{" else "\\rbrace") + (" " if following[:1].isalpha() else ""))
             elif token.startswith("\\"):
                 out.append("\\textbraceleft{}" if token == "\\{" else "\\textbraceright{}")
             # an unmatched grouping brace is dropped
@@ -207,13 +209,15 @@ def _balance(text: str, *, latex: bool) -> str:
 
 def _bib_text(text: str | None) -> str:
     """Plain text (names, a journal) for a braced BibTeX field: every special escaped."""
-    escaped = "".join(_BIB_SPECIAL.get(ch, ch) for ch in safe(text).replace("\n", " "))
-    return _balance(escaped, latex=False)
+    plain = safe(text).replace("\n", " ")
+    escaped = "".join(_BIB_SPECIAL.get(ch, ch) for ch in plain)
+    return _balance(escaped, latex=False) if "{" in plain or "}" in plain else escaped
 
 
 def _bib_latex(text: str | None) -> str:
     """The publisher's LaTeX (titles, abstracts): kept, only made safe for BibTeX."""
-    return _balance(safe(text).replace("\n", " ").strip(), latex=True)
+    value = safe(text).replace("\n", " ").strip()
+    return _balance(value, latex=True) if _LATEX_SPECIAL.search(value) else value
 
 
 def _bib_verbatim(text: str | None) -> str:
