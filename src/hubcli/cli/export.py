@@ -1,15 +1,17 @@
 """``hub export`` and ``hub feeds export|import|catalog``."""
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import filter_options, filters_from
 from hubcli.errors import UsageError
+from hubcli.filters import Filters
 from hubcli.i18n import t
 
 if TYPE_CHECKING:
@@ -31,44 +33,62 @@ def register(app: typer.Typer) -> None:
         unseen: F.unseen = False,
         format_: Annotated[str, typer.Option("--format", "-f", help=t("opt_export_format"),
                                              metavar="FORMAT")] = "jsonl",
+        output: Annotated[Optional[str], typer.Option("--output", "-o", help=t("opt_export_output"),
+                                                      metavar="FILE")] = None,
     ) -> None:
-        from hubcli.render import formats
-        from hubcli.store.query import build_selection, load_papers
+        from hubcli.outfile import atomic_open, check_target
 
         fmt = format_.strip().lower()
         if fmt not in EXPORT_FORMATS:
             raise UsageError("bad_format", value=format_, choices=", ".join(EXPORT_FORMATS))
         filters = filters_from(author, category, source, search, topic, since, until, type_, unseen)
-        store = STATE.store(create=False)
-        if store is None:
-            OUT.hint(t("no_papers_cache_empty"))
-            OUT.data({"json": "[]\n", "csv": formats.to_csv([])}.get(fmt, ""))
+        if not output or output == "-":
+            count = _export(fmt, filters, OUT.data)
+            OUT.info(t("exported", count=count))
             return
-        sel = build_selection(store, filters, STATE.settings())
-        ids: list[int] = [] if sel.impossible else [
-            int(r[0]) for r in store.conn.execute(
-                f"SELECT p.id FROM papers p WHERE {sel.sql()} ORDER BY p.published DESC, p.id DESC", sel.params)
-        ]
-        # stream in chunks so memory stays flat on large exports
+        check_target(output)
+        # the file is the old one until the last chunk is written, then the complete new one
+        with atomic_open(output) as handle:
+            count = _export(fmt, filters, handle.write)
+        OUT.info(t("exported_to", count=count, path=output))
+
+
+def _export(fmt: str, filters: Filters, write: Callable[[str], object]) -> int:
+    """Write the selection in ``fmt`` through ``write``, chunk by chunk; the paper count."""
+    from hubcli.render import formats
+    from hubcli.store.query import build_selection, load_papers
+
+    store = STATE.store(create=False)
+    if store is None:
+        OUT.hint(t("no_papers_cache_empty"))
+        write({"json": "[]\n", "csv": formats.to_csv([])}.get(fmt, ""))
+        return 0
+    sel = build_selection(store, filters, STATE.settings())
+    ids: list[int] = [] if sel.impossible else [
+        int(r[0]) for r in store.conn.execute(
+            f"SELECT p.id FROM papers p WHERE {sel.sql()} ORDER BY p.published DESC, p.id DESC", sel.params)
+    ]
+    bibtex = formats.BibtexWriter()  # one writer for every chunk: keys unique over the whole export
+    # stream in chunks so memory stays flat on large exports
+    if fmt == "json":
+        write("[\n")
+    for start in range(0, max(len(ids), 1), _CHUNK):
+        chunk = load_papers(store.conn, ids[start:start + _CHUNK])
         if fmt == "json":
-            OUT.data("[\n")
-        for start in range(0, max(len(ids), 1), _CHUNK):
-            chunk = load_papers(store.conn, ids[start:start + _CHUNK])
-            if fmt == "json":
-                body = ",\n".join(json.dumps(formats.sanitized_dict(p), ensure_ascii=False) for p in chunk)
-                OUT.data(body + (",\n" if body and start + _CHUNK < len(ids) else "\n" if body else ""))
-            elif fmt == "csv":
-                text = formats.to_csv(chunk)
-                OUT.data(text if start == 0 else text.split("\n", 1)[1])
-            elif fmt == "markdown":
-                OUT.data(formats.to_markdown(chunk, start=start + 1))
-            elif fmt == "bibtex":
-                OUT.data(formats.to_bibtex(chunk) + ("\n" if chunk else ""))
-            else:
-                OUT.data(formats.to_jsonl(chunk))
-        if fmt == "json":
-            OUT.data("]\n")
-        OUT.info(t("exported", count=len(ids)))
+            body = ",\n".join(json.dumps(formats.sanitized_dict(p), ensure_ascii=False) for p in chunk)
+            write(body + (",\n" if body and start + _CHUNK < len(ids) else "\n" if body else ""))
+        elif fmt == "csv":
+            text = formats.to_csv(chunk)
+            write(text if start == 0 else text.split("\n", 1)[1])
+        elif fmt == "markdown":
+            write(formats.to_markdown(chunk, start=start + 1))
+        elif fmt == "bibtex":
+            write(bibtex.write(chunk) + ("\n" if chunk else ""))
+        else:
+            write(formats.to_jsonl(chunk))
+    if fmt == "json":
+        write("]\n")
+    return len(ids)
 
 
 def register_feeds(feeds: typer.Typer) -> None:

@@ -187,6 +187,13 @@ MESSAGES.update({
     "cmd_export": {"en": "Write every paper matching the filters (no paging).\n\nExample: hub export --topic recsys --format bibtex > recsys.bib", "zh": "输出所有符合筛选条件的论文（不分页）。\n\n示例：hub export --topic recsys --format bibtex > recsys.bib"},
     "opt_export_format": {"en": "json, jsonl, csv, bibtex or markdown.", "zh": "json、jsonl、csv、bibtex 或 markdown。"},
     "exported": {"en": "{count} papers written", "zh": "已输出 {count} 篇论文"},
+    # --- export -o FILE and the shared atomic output file (issue 9: BibTeX, export -o) ---
+    "opt_export_output": {"en": "Write to FILE (atomically: it is the old file or the complete new one, never half written) instead of stdout.", "zh": "写入 FILE 而非标准输出（原子写入：文件要么是旧的，要么是完整的新文件，绝不会写到一半）。"},
+    "exported_to": {"en": "{count} papers written to {path}", "zh": "已将 {count} 篇论文写入 {path}"},
+    "output_write_failed": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
+    "output_is_a_directory": {"en": "it is a directory", "zh": "这是一个目录"},
+    "output_no_such_directory": {"en": "{path} is not a writable directory", "zh": "{path} 不是可写的目录"},
+    # --- end of export -o ---
     "cmd_feeds_export": {"en": "Write the subscriptions as OPML.\n\nExample: hub feeds export > radar.opml", "zh": "以 OPML 格式导出订阅。\n\n示例：hub feeds export > radar.opml"},
     "cmd_feeds_import": {"en": "Subscribe to every feed in an OPML file.\n\nExample: hub feeds import radar.opml", "zh": "订阅 OPML 文件中的所有订阅源。\n\n示例：hub feeds import radar.opml"},
     "cmd_feeds_catalog": {"en": "List well-known journal and preprint feeds that 'hub feeds add NAME' accepts.\n\nExample: hub feeds add nature", "zh": "列出 'hub feeds add 名称' 可用的知名期刊与预印本订阅。\n\n示例：hub feeds add nature"},
