@@ -48,11 +48,11 @@ def _take_flag(argv: list[str], name: str) -> tuple[list[str], bool]:
 
 def _shell_optional(argv: list[str]) -> list[str]:
     """``hub --install-completion`` / ``--show-completion`` with no shell named: detect it."""
-    from hubcli.cli.completion import AUTO
-
     out = list(argv)
     for name in ("--install-completion", "--show-completion"):
         if name in out:
+            from hubcli.cli.completion import AUTO
+
             i = out.index(name)
             if i + 1 >= len(out) or out[i + 1].startswith("-"):
                 out.insert(i + 1, AUTO)
@@ -176,9 +176,8 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
         set_language(STATE.lang)
         app = build_app()
         command = typer.main.get_command(app)
-        from hubcli.cli.completion import complete_var
-
-        if os.environ.get(complete_var(prog_name)):  # a shell asking for completions (Typer's protocol)
+        # a shell asking for completions (Typer's protocol; completion.complete_var names the variable)
+        if os.environ.get(f"_{prog_name.upper()}_COMPLETE"):
             return _complete(command, prog_name)
         if not args:  # a bare "hub" shows the help (exit 0), like "hub --help"
             args = ["--help"]
