@@ -14,6 +14,7 @@ from hubcli.text import strip_controls
 @dataclass
 class RunState:
     db_option: Optional[str] = None
+    no_pager: bool = False
     lang: str = "en"
     _settings: Optional[Settings] = None
     _stores: list = field(default_factory=list)

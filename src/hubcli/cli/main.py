@@ -39,6 +39,26 @@ def _take_global(argv: list[str], name: str) -> tuple[list[str], Optional[str]]:
     return out, value
 
 
+def _take_flag(argv: list[str], name: str) -> tuple[list[str], bool]:
+    """Remove the flag ``name`` from argv (anywhere before ``--``); whether it was there."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    head = [arg for arg in argv[:cut] if arg != name]
+    return head + argv[cut:], len(head) < cut
+
+
+def _shell_optional(argv: list[str]) -> list[str]:
+    """``hub --install-completion`` / ``--show-completion`` with no shell named: detect it."""
+    out = list(argv)
+    for name in ("--install-completion", "--show-completion"):
+        if name in out:
+            from hubcli.cli.completion import AUTO
+
+            i = out.index(name)
+            if i + 1 >= len(out) or out[i + 1].startswith("-"):
+                out.insert(i + 1, AUTO)
+    return out
+
+
 def _configured_language() -> Optional[str]:
     try:
         return STATE.settings().lang
@@ -58,12 +78,38 @@ def build_app() -> typer.Typer:
             OUT.data(f"hub {__version__}\n")
             raise typer.Exit()
 
+    def show_completion_callback(ctx: typer.Context, value: Optional[str]) -> None:
+        if value is None or ctx.resilient_parsing:
+            return
+        from hubcli.cli import completion
+
+        OUT.data(completion.script(ctx.find_root().info_name or "hub", completion.resolve_shell(value)))
+        raise typer.Exit()
+
+    def install_completion_callback(ctx: typer.Context, value: Optional[str]) -> None:
+        if value is None or ctx.resilient_parsing:
+            return
+        from hubcli.cli import completion
+
+        shell = completion.resolve_shell(value)
+        path = completion.install(ctx.find_root().info_name or "hub", shell)
+        OUT.info(t("completion_installed", shell=shell, path=str(path)))
+        OUT.hint(t("completion_restart"))
+        raise typer.Exit()
+
     @app.callback()
     def main_callback(
-        version: Annotated[bool, typer.Option("--version", help=t("opt_version"), is_eager=True,
+        version: Annotated[bool, typer.Option("--version", "-V", help=t("opt_version"), is_eager=True,
                                               callback=version_callback)] = False,
         lang: Annotated[Optional[str], typer.Option("--lang", help=t("opt_lang"), metavar="en|zh")] = None,
         db: Annotated[Optional[str], typer.Option("--db", help=t("opt_db"), metavar="PATH")] = None,
+        no_pager: Annotated[bool, typer.Option("--no-pager", help=t("opt_no_pager"))] = False,
+        install_completion: Annotated[Optional[str], typer.Option(
+            "--install-completion", help=t("opt_install_completion"), metavar="[SHELL]", is_eager=True,
+            expose_value=False, callback=install_completion_callback)] = None,
+        show_completion: Annotated[Optional[str], typer.Option(
+            "--show-completion", help=t("opt_show_completion"), metavar="SHELL", is_eager=True,
+            expose_value=False, callback=show_completion_callback)] = None,
     ) -> None:
         """Global options (also accepted after the command name)."""
 
@@ -83,6 +129,18 @@ def build_app() -> typer.Typer:
 def _usage_message(exc: BaseException) -> str:
     fmt = getattr(exc, "format_message", None)
     return str(fmt() if callable(fmt) else exc)
+
+
+def _complete(command: typer.main.TyperGroup, prog_name: str) -> int:  # type: ignore[name-defined]
+    """Answer ``_HUB_COMPLETE=complete_SHELL`` (the scripts of ``--show-completion`` set it)."""
+    from typer._completion_classes import completion_init
+
+    completion_init()  # Typer's bash/zsh/fish/PowerShell answers, which its scripts read
+    try:
+        command.main(args=[], prog_name=prog_name, standalone_mode=False)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 0
+    return 0
 
 
 def _run_translating_help(command: typer.main.TyperGroup, args: list[str], prog_name: str) -> int:  # type: ignore[name-defined]
@@ -110,12 +168,17 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
     try:
         args, lang = _take_global(args, "--lang")
         args, STATE.db_option = _take_global(args, "--db")
+        args, STATE.no_pager = _take_flag(args, "--no-pager")
+        args = _shell_optional(args)
         if lang is not None and lang.strip().lower() not in LANGUAGES:
             raise UsageError("bad_lang", value=lang)
         STATE.lang = detect_language(lang, None if lang else _configured_language())
         set_language(STATE.lang)
         app = build_app()
         command = typer.main.get_command(app)
+        # a shell asking for completions (Typer's protocol; completion.complete_var names the variable)
+        if os.environ.get(f"_{prog_name.upper()}_COMPLETE"):
+            return _complete(command, prog_name)
         if not args:  # a bare "hub" shows the help (exit 0), like "hub --help"
             args = ["--help"]
         wants_help = any(a in ("--help", "-h") for a in args)
@@ -196,8 +259,10 @@ def _database_path() -> str:
 
 
 def run() -> None:
+    # installed as both "hub" and "hubcli": usage lines and completion scripts name the one run
+    prog_name = "hubcli" if os.path.basename(sys.argv[0]) == "hubcli" else "hub"
     try:
-        code = main()
+        code = main(prog_name=prog_name)
     except KeyboardInterrupt:  # a second Ctrl-C while hub was already cleaning up
         code = int(ExitCode.INTERRUPTED)
     sys.exit(code)

@@ -162,6 +162,20 @@ MESSAGES.update({
     "opened": {"en": "opened {url}", "zh": "已打开 {url}"},
 })
 MESSAGES.update({
+    # --- daily-use conventions (issue 9 item 9): pager, completion, open --pdf ---------
+    "paper_no_pdf": {"en": "paper '{ident}' has no PDF link; 'hub open {ident}' opens its page",
+                     "zh": "论文 '{ident}' 没有 PDF 链接；'hub open {ident}' 可打开其页面"},
+    "pager_failed": {"en": "cannot run the pager '{command}': {reason}; printing instead",
+                     "zh": "无法运行分页程序 '{command}'：{reason}；改为直接输出"},
+    "completion_installed": {"en": "{shell} completion installed in {path}", "zh": "已为 {shell} 安装补全：{path}"},
+    "completion_restart": {"en": "it takes effect in a new shell", "zh": "在新的 shell 中生效"},
+    "completion_bad_shell": {"en": "unknown shell '{value}': use one of {choices}", "zh": "未知的 shell '{value}'：可选 {choices}"},
+    "completion_no_shell": {"en": "cannot tell which shell this is; name it: {shells}",
+                            "zh": "无法判断当前 shell；请指定：{shells}"},
+    "completion_install_failed": {"en": "cannot install {shell} completion: {reason}",
+                                  "zh": "无法安装 {shell} 补全：{reason}"},
+})
+MESSAGES.update({
     "backfill_label": {"en": "arXiv API backfill for {name}", "zh": "arXiv API 回填：{name}"},
 })
 MESSAGES.update({

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hubcli.authors import given_compatible, name_key
+from hubcli.authors import compound_surname, given_compatible, name_key, surname_ends_with
 from hubcli.categories import category_keys
 from hubcli.filters import Filters, fts_query
 from hubcli.models import Page, Paper
@@ -124,6 +124,10 @@ def _in(values: list[object]) -> str:
 
 
 def find_author_ids(conn: sqlite3.Connection, name: str) -> list[int]:
+    compound = compound_surname(name)
+    if compound is not None:  # "Demner-Fushman": stored names whose surname ends with both parts
+        rows = conn.execute("SELECT id, folded FROM authors WHERE surname = ?", (compound[-1],)).fetchall()
+        return [int(aid) for aid, folded in rows if surname_ends_with(folded, compound)]
     key = name_key(name)
     if not key.surname:
         return []
