@@ -405,7 +405,7 @@ def _declares_entities(data: bytes) -> bool:
 
 def _xml_reason(exc: object) -> str:
     """An XML error as one clean line: ``line 8, column 79: not well-formed``."""
-    text = clean_text(str(exc))
+    text = " ".join(strip_controls(str(exc)).split())  # a parser's message, not HTML: "<unknown>:8:79"
     where = _SAX_LOCATION_RE.match(text)
     if where:
         text = f"line {where.group(1)}, column {where.group(2)}: {text[where.end():]}"
