@@ -79,11 +79,12 @@ class SyncProgress:
                 task = self._tasks[source.spec] = self.progress.add_task(
                     t("sync_fetching"), total=size, label=source.label, bytes=True)
             now = time.monotonic()
-            redraw = now - self._drawn.get(source.spec, 0.0) >= self._REFRESH
+            # the first bytes and then at most every _REFRESH: a slow large feed is seen moving
+            redraw = received > 0 and now - self._drawn.get(source.spec, -self._REFRESH) >= self._REFRESH
             if redraw:
                 self._drawn[source.spec] = now
         self.progress.update(task, completed=received, total=size)
-        if redraw and received:  # one slow large feed is seen moving, not only every auto-refresh
+        if redraw:
             self.progress.refresh()
 
     def finished(self, result: SourceResult) -> None:

@@ -277,8 +277,8 @@ def document_base(location: str, content_location: str | None = None) -> str:
     ``file://`` URL.  ``xml:base`` inside the document applies on top (feedparser).
     "" when nothing is known (``hub import`` of stdin): links stay as written."""
     if location and not location.lower().startswith(("http://", "https://")):
-        try:
-            base = Path(location).absolute().as_uri()
+        try:  # "file://localhost/...": feedparser turns "file:///a" into "file://a" (see _local)
+            base = "file://localhost" + Path(location).absolute().as_uri()[len("file://"):]
         except ValueError:
             base = ""
     else:
@@ -291,6 +291,11 @@ def document_base(location: str, content_location: str | None = None) -> str:
         except ValueError:  # "http://[::1" and the like: the fetched URL stays the base
             pass
     return base
+
+
+def _local(url: str) -> str:
+    """``file://localhost/a`` as ``file:///a`` (the same file, as everyone writes it)."""
+    return "file:///" + url[len("file://localhost/"):] if url.startswith("file://localhost/") else url
 
 
 def _key_guid(guid: str, base: str) -> str:
@@ -307,9 +312,9 @@ def _key_guid(guid: str, base: str) -> str:
 
 def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | None,
                    base: str = "") -> Paper | None:
-    link = _link(entry.get("link"))  # feedparser resolved it (xml:base, then the document's URL)
+    link = _local(_link(entry.get("link")))  # feedparser resolved it (xml:base, then the document's URL)
     raw_guid = _link(entry.get("id"))
-    guid = _key_guid(raw_guid, base)
+    guid = _local(_key_guid(raw_guid, base))
     doi = None
     for candidate in [*extras.get("doi", []), entry.get("prism_doi"), *extras.get("identifier", []),
                       entry.get("dc_identifier"), guid, link]:
