@@ -153,6 +153,17 @@ def test_links_resolve_against_content_location_and_xml_base(feed_server: FeedSe
     }
 
 
+def test_a_content_location_outside_http_is_ignored(feed_server: FeedServer, hub: Hub) -> None:
+    url = feed_server.serve("/j/rss.xml", rss2("J", [rss2_item("Safe", link="p/1")]),
+                            headers={"Content-Location": "file:///etc/"})
+
+    result = hub("sync", url)
+
+    assert result.exit_code == 0, result.stderr
+    (row,) = papers(hub)
+    assert row["url"] == feed_server.url("/j/p/1")
+
+
 def test_rss1_items_with_relative_links_keep_their_dc_title_and_doi(feed_server: FeedServer, hub: Hub) -> None:
     """RSS 1.0 journal feeds (Nature, Science, MDPI) key their extra dc/prism fields by
     rdf:about: a relative one still finds them once links are resolved."""
@@ -329,3 +340,4 @@ def test_the_progress_bar_names_the_source_being_fetched_and_its_bytes(feed_serv
     assert "Fetching" in plain and label in plain, plain[:3000]
     assert re.search(r"\d+(\.\d)? kB/\d+(\.\d)? kB", plain), plain[:3000]
     assert f"{label}: 399 new, 0 updated, 1 unchanged" in plain
+
