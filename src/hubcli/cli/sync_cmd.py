@@ -83,7 +83,7 @@ class SyncProgress:
             redraw = received > 0 and now - self._drawn.get(source.spec, -self._REFRESH) >= self._REFRESH
             if redraw:
                 self._drawn[source.spec] = now
-        self.progress.update(task, completed=received, total=size)
+            self.progress.update(task, completed=received, total=size)  # under the lock: never a removed task
         if redraw:
             self.progress.refresh()
 
@@ -91,8 +91,8 @@ class SyncProgress:
         with self._lock:
             self._done.add(result.source.spec)
             task = self._tasks.pop(result.source.spec, None)
-        if task is not None:
-            self.progress.remove_task(task)
+            if task is not None:
+                self.progress.remove_task(task)
         self.progress.advance(self.overall)
 
 
