@@ -109,6 +109,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "another 'hub sync' is running; waiting for it to finish…",
         "zh": "另一个 'hub sync' 正在运行；等待其完成…",
     },
+    # --- sync: honest summaries, links and progress (issue 9, items 2, 3, 7, 9) --------
+    "sync_fetching": {"en": "Fetching", "zh": "获取中"},
+    "sync_empty_feed": {"en": "{label}: the feed lists no items", "zh": "{label}：订阅中没有条目"},
+    "sync_skipped_one": {"en": "{label}: 1 item could not be read and was skipped", "zh": "{label}：1 个条目无法读取，已跳过"},
+    "sync_unidentified": {
+        "en": "{label}: {count} entries without a link or id skipped",
+        "zh": "{label}：跳过了 {count} 个没有链接或 id 的条目",
+    },
+    "sync_unidentified_one": {
+        "en": "{label}: 1 entry without a link or id skipped",
+        "zh": "{label}：跳过了 1 个没有链接或 id 的条目",
+    },
+    "feed_entries_unidentified": {
+        "en": "none of its {count} entries has a link or id",
+        "zh": "其 {count} 个条目都没有链接或 id",
+    },
+    "feed_entries_unreadable": {
+        "en": "none of its {count} entries could be read",
+        "zh": "其 {count} 个条目都无法读取",
+    },
     # --- papers / render ------------------------------------------------------------
     "chip_authors": {"en": "Authors: {value}", "zh": "作者: {value}"},
     "chip_categories": {"en": "Categories: {value}", "zh": "分类: {value}"},
