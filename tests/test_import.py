@@ -351,14 +351,26 @@ def _write_oai(path: Path, n: int) -> None:
         out.write("</ListRecords></OAI-PMH>\n")
 
 
-@pytest.mark.parametrize("fmt", ["kaggle", "oai"])
-def test_reading_a_file_streams(fmt: str, tmp_path: Path) -> None:
-    """Python memory while reading stays flat whatever the file's length."""
+@pytest.mark.parametrize(("fmt", "packed"), [("kaggle", ""), ("oai", ""), ("kaggle", "gz"), ("oai", "zip")])
+def test_reading_a_file_streams(fmt: str, packed: str, tmp_path: Path) -> None:
+    """Python memory while reading stays flat whatever the file's length (compressed too)."""
+    import gzip
+    import shutil
+    import zipfile
+
     from hubcli.importer import ImportProgress, iter_papers
 
     def peak(n: int) -> int:
         path = tmp_path / f"{fmt}-{n}"
         (_synthetic_snapshot if fmt == "kaggle" else _write_oai)(path, n)
+        if packed == "gz":
+            with path.open("rb") as plain, gzip.open(path.with_suffix(".gz"), "wb") as out:
+                shutil.copyfileobj(plain, out)
+            path = path.with_suffix(".gz")
+        elif packed == "zip":
+            with zipfile.ZipFile(path.with_suffix(".zip"), "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.write(path, path.name)
+            path = path.with_suffix(".zip")
         tracemalloc.start()
         _fmt, papers, handle = iter_papers(path, ImportProgress(), max_bytes=1 << 30)
         with handle:
