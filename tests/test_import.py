@@ -503,6 +503,7 @@ def test_standard_input_is_imported(kind: str, hub, tmp_path: Path, hub_home: Pa
     assert result.stderr.decode().startswith("standard input: 200 new, 0 updated, 0 unchanged")
     assert result.stdout == b""
     _assert_kaggle_head_stored(hub)
+    _healthy(hub_home / "hub.db")  # no size to go by: loaded in bulk into the empty cache, indexes back
     # a real pipe (not a file handed as stdin), an OAI-PMH response
     oai = corpus_file(OAI).read_bytes()
     piped_oai = subprocess.run([sys.executable, "-m", "hubcli", "import", "-"], input=oai, capture_output=True,
@@ -597,3 +598,11 @@ def test_compressed_inputs_hub_cannot_read_are_one_line_and_keep_what_is_stored(
     assert on_a_pipe.stderr.decode().startswith("error: a .zip cannot be read from a pipe")
     assert on_a_pipe.stderr.count(b"\n") == 1
     assert json.loads(hub("show", "1412.8323", "--format", "json").stdout)[0]["authors"] == ["Philipp A Hoehn"]
+
+
+def test_standard_input_on_a_terminal_is_one_line_not_a_wait(hub_home: Path) -> None:
+    from conftest import run_on_a_terminal
+
+    code, screen = run_on_a_terminal(["import", "-"], {"HUB_HOME": str(hub_home)}, timeout=60)
+    assert code == 2
+    assert "'hub import -' reads standard input: pipe a file in" in screen and "Traceback" not in screen

@@ -372,9 +372,16 @@ def iter_papers(path: Path, progress: ImportProgress, *,
 
 def estimate_records(fmt: str, size: int) -> int:
     """Roughly how many papers ``size`` bytes hold once decompressed (Kaggle lines ~1.5-2
-    KB, OAI records ~3 KB): large imports are bulk loads (see :mod:`hubcli.store.bulk`)."""
+    KB, OAI records ~3 KB): large imports are bulk loads (see :mod:`hubcli.store.bulk`).
+
+    Size 0 is unknown (standard input, a FIFO): a snapshot format then counts as the
+    smallest bulk load, so one piped into an empty or small cache is still loaded in bulk."""
+    from hubcli.store.bulk import BULK_MIN_PAPERS
+
     per_record = {"kaggle": 2000, "oai": 3000}.get(fmt)
-    return size // per_record if per_record else 0
+    if not per_record:
+        return 0
+    return size // per_record if size else BULK_MIN_PAPERS
 
 
 def batched(papers: Iterator[Paper], size: int | None = None) -> Iterator[list[Paper]]:
