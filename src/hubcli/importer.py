@@ -50,14 +50,17 @@ class ImportProgress:
 
 
 def detect_format(head: bytes) -> str:
+    """The format from the first bytes: the first 4 KiB, then all of ``head`` (a long
+    prolog of comments or a DTD can push the root element further)."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"{"):
         return "kaggle"
-    if b"<OAI-PMH" in head or b"openarchives.org/OAI/2.0" in head:
-        return "oai"
-    low = head.lower()
-    if b"<rss" in low or b"<feed" in low or b"<rdf:rdf" in low:
-        return "feed"
+    for window in (head[:4096], head):
+        if b"<OAI-PMH" in window or b"openarchives.org/OAI/2.0" in window:
+            return "oai"
+        low = window.lower()
+        if b"<rss" in low or b"<feed" in low or b"<rdf:rdf" in low:
+            return "feed"
     raise UsageError("import_unknown_format")
 
 
