@@ -36,6 +36,7 @@ __all__ = ["ParseError", "Refused", "check", "create_parser", "fromstring", "gua
 class Readable(Protocol):
     def read(self, size: int = ..., /) -> bytes: ...
 
+
 # Every call below passes forbid_dtd=False (real feeds carry a DOCTYPE), forbid_entities=True.
 
 def iterparse(source: Readable, events: Sequence[str] = ("end",)) -> Iterator[tuple[str, Any]]:
