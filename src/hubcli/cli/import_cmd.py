@@ -24,10 +24,11 @@ def register(app: typer.Typer) -> None:
         assert store is not None
         progress = ImportProgress()
         fmt, papers, handle = iter_papers(file, progress, max_bytes=max(settings.max_bytes, 256 * 1024 * 1024))
-        source = Source(f"import:{fmt}", "import", {"kaggle": "arXiv", "oai": "arXiv"}.get(fmt, file.name),
+        source = Source(f"import:{fmt}", "import", {"kaggle": "arXiv", "oai": "arXiv"}.get(fmt, progress.name),
                         str(file))
+        shown = t("import_stdin") if str(file) == "-" else file.name
         totals = UpsertCounts()
-        writer = BulkWriter(store, source, expected=estimate_records(fmt, progress.total_bytes))
+        writer = BulkWriter(store, source, expected=estimate_records(fmt, progress.expanded_bytes))
         started = time.monotonic()
         bar = None
         if OUT.stderr_is_terminal():
@@ -55,7 +56,8 @@ def register(app: typer.Typer) -> None:
                         totals.updated += counts.updated
                         totals.unchanged += counts.unchanged
                         if bar is not None:
-                            bar.update(task, completed=progress.bytes_read, records=progress.records)
+                            done = min(progress.bytes_read, progress.total_bytes or progress.bytes_read)
+                            bar.update(task, completed=done, records=progress.records)
             except KeyboardInterrupt:  # keep what is stored; a bulk load still gets its indexes
                 if not writer.bulk_load:
                     raise
@@ -71,7 +73,7 @@ def register(app: typer.Typer) -> None:
         finally:
             if bar is not None:
                 bar.stop()
-        OUT.info(t("import_done", source=file.name, new=totals.new, updated=totals.updated,
+        OUT.info(t("import_done", source=shown, new=totals.new, updated=totals.updated,
                    unchanged=totals.unchanged, records=progress.records, seconds=time.monotonic() - started))
         if interrupted:
             raise KeyboardInterrupt

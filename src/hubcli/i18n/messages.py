@@ -238,13 +238,23 @@ MESSAGES.update({
 MESSAGES.update({
     "import_unknown_format": {"en": "not a file hub can import: expected arXiv metadata JSON lines, an OAI-PMH ListRecords response or an RSS/Atom feed", "zh": "无法导入该文件：需要 arXiv 元数据 JSON lines、OAI-PMH ListRecords 响应或 RSS/Atom 订阅"},
     "import_malformed": {"en": "the file is not well-formed XML: {reason}", "zh": "文件不是格式良好的 XML：{reason}"},
-    "import_dtd": {"en": "the file declares a DTD or entities, which hub does not read", "zh": "文件声明了 DTD 或实体，hub 不予读取"},
+    "import_dtd": {"en": "the file declares XML entities, which hub does not read", "zh": "文件声明了 XML 实体，hub 不予读取"},
     "import_too_large": {"en": "the feed file is larger than {limit} bytes", "zh": "订阅文件超过 {limit} 字节"},
     "import_done": {"en": "{source}: {new} new, {updated} updated, {unchanged} unchanged ({records} records, {seconds:.1f} s)", "zh": "{source}：新增 {new}，更新 {updated}，未变 {unchanged}（{records} 条记录，{seconds:.1f} 秒）"},
     "import_progress": {"en": "Importing", "zh": "导入中"},
     "import_indexing": {"en": "Indexing", "zh": "建立索引"},
-    "cmd_import": {"en": "Load an arXiv metadata snapshot (Kaggle JSON lines), an OAI-PMH ListRecords response or an RSS/Atom file.\n\nExample: hub import arxiv-metadata-oai-snapshot.json", "zh": "导入 arXiv 元数据快照（Kaggle JSON lines）、OAI-PMH ListRecords 响应或 RSS/Atom 文件。\n\n示例：hub import arxiv-metadata-oai-snapshot.json"},
-    "arg_import_file": {"en": "The file to import.", "zh": "要导入的文件。"},
+    "cmd_import": {"en": "Load an arXiv metadata snapshot (Kaggle JSON lines), an OAI-PMH ListRecords response or an RSS/Atom file, plain, .gz or .zip.\n\nExample: hub import arxiv.zip", "zh": "导入 arXiv 元数据快照（Kaggle JSON lines）、OAI-PMH ListRecords 响应或 RSS/Atom 文件，可为原文件、.gz 或 .zip。\n\n示例：hub import arxiv.zip"},
+    "arg_import_file": {"en": "The file to import ('-' for standard input; a FIFO, .gz or .zip works too).", "zh": "要导入的文件（'-' 表示标准输入；也可为 FIFO、.gz 或 .zip）。"},
+})
+MESSAGES.update({
+    # XML guard and import inputs (issue 9, items 4 and 8)
+    "opml_entities": {"en": "not an OPML file hub reads: it declares XML entities", "zh": "hub 不读取该 OPML 文件：其中声明了 XML 实体"},
+    "import_stdin": {"en": "standard input", "zh": "标准输入"},
+    "import_stdin_terminal": {"en": "'hub import -' reads standard input: pipe a file in, e.g. zcat snapshot.json.gz | hub import -", "zh": "'hub import -' 读取标准输入：请用管道输入文件，例如 zcat snapshot.json.gz | hub import -"},
+    "import_corrupt": {"en": "cannot read {path}: the data is damaged or cut short ({reason})", "zh": "无法读取 {path}：数据损坏或不完整（{reason}）"},
+    "import_zip_pipe": {"en": "a .zip cannot be read from a pipe (its index is at its end): give the file's path, or pipe 'unzip -p ARCHIVE' into 'hub import -'", "zh": "无法从管道读取 .zip（其索引在文件末尾）：请给出文件路径，或用 'unzip -p 压缩包' 通过管道输入 'hub import -'"},
+    "import_zip_empty": {"en": "the .zip holds no file", "zh": ".zip 中没有文件"},
+    "import_zip_members": {"en": "the .zip holds {count} files ({names}); hub imports a .zip of one file: extract one, e.g. unzip -p ARCHIVE NAME | hub import -", "zh": ".zip 中有 {count} 个文件（{names}）；hub 只导入单个文件的 .zip：请取出其中一个，例如 unzip -p 压缩包 文件名 | hub import -"},
 })
 from hubcli.i18n.brief import BRIEF_MESSAGES  # noqa: E402
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from xml.etree import ElementTree
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
 from hubcli.errors import UsageError
+from hubcli.sources import xmlguard
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,11 @@ def _text(value: str) -> str:
 
 def parse_opml(data: bytes) -> list[Outline]:
     """Every feed outline (nested folders included).  UsageError if it is not OPML."""
-    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data[:65536].upper():
-        raise UsageError("opml_invalid", reason="DTDs are not accepted")
     try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
+        root = xmlguard.fromstring(data)
+    except xmlguard.Refused:
+        raise UsageError("opml_entities") from None
+    except xmlguard.ParseError as exc:
         raise UsageError("opml_invalid", reason=str(exc)) from None
     if root.tag.lower() != "opml":
         raise UsageError("opml_invalid", reason=f"root element is <{root.tag}>")

@@ -17,13 +17,12 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-from xml.etree import ElementTree
 
 from hubcli.authors import split_authors
 from hubcli.categories import MAX_CATEGORY, category_key
 from hubcli.errors import FeedError
 from hubcli.models import Paper, ParsedFeed
-from hubcli.sources import arxiv
+from hubcli.sources import arxiv, xmlguard
 from hubcli.text import clean_text, strip_controls
 
 DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+)")
@@ -44,10 +43,6 @@ _MAX_TITLE = 2000
 _MAX_ABSTRACT = 20000
 MAX_AUTHORS = 20000  # collaborations sign with up to ~15,000 names; beyond this a feed is hostile
 _MAX_NAME = 300  # one author's name
-# An entity declaration, as UTF-8/ASCII-compatible bytes and as UTF-16/32 in either byte order.
-_ENTITY_DECLARATIONS = tuple(
-    "<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-)
 _SAX_LOCATION_RE = re.compile(r"^<unknown>:(\d+):(\d+):\s*")
 
 
@@ -236,7 +231,7 @@ def _rss1_extras(content: bytes, base: str = "") -> dict[str, dict[str, list[str
     """
     extras: dict[str, dict[str, list[str]]] = {}
     try:
-        for _event, elem in ElementTree.iterparse(_BytesReader(content), events=("end",)):
+        for _event, elem in xmlguard.iterparse(_BytesReader(content), events=("end",)):
             if elem.tag != f"{{{_RSS1}}}item":
                 continue
             found: dict[str, list[str]] = {"identifier": [], "title": [], "doi": []}
@@ -466,10 +461,6 @@ def _as_xml_parser_reads_it(content: bytes, headers: dict[str, str]) -> bytes:
     return converted if isinstance(converted, bytes) else content
 
 
-def _declares_entities(data: bytes) -> bool:
-    return any(marker in data for marker in _ENTITY_DECLARATIONS)
-
-
 def _xml_reason(exc: object) -> str:
     """An XML error as one clean line: ``line 8, column 79: not well-formed``."""
     text = " ".join(strip_controls(str(exc)).split())  # a parser's message, not HTML: "<unknown>:8:79"
@@ -495,6 +486,8 @@ def _feedparser(feedparser: Any, content: bytes, headers: dict[str, str], base: 
         headers = {**headers, "content-location": base}
     try:
         return feedparser.parse(content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    except xmlguard.Refused:  # feedparser's XML parser is the guard's (see parse_feed)
+        raise FeedError("feed_dtd") from None
     except Exception as exc:  # noqa: BLE001 - any parser failure is this feed's problem only
         raise FeedError("feed_malformed", reason=f"the feed parser gave up ({type(exc).__name__})") from None
 
@@ -522,22 +515,25 @@ def parse_feed(content: bytes, *, content_type: str | None = None, location: str
     and ids resolve against them (see :func:`document_base`).  A wrong content type or
     charset in the headers is ignored, for an empty feed as for a full one.
 
-    Documents that declare XML entities are refused before any parser sees them: expat
-    would expand internal entities (a "billion laughs" grows a few kilobytes into
-    gigabytes) and entity declarations are the way to external files.  The check runs on
-    the raw bytes and on the document as feedparser decodes it, so no charset hides one.
+    Documents that declare XML entities are refused (:mod:`hubcli.sources.xmlguard`): the
+    prolog is checked as raw bytes and as feedparser decodes it, so no charset hides a
+    declaration, and feedparser's own XML parser is defusedxml's.
     """
     import feedparser  # heavy; only sync and import need it
 
     _guard_feedparser()
+    xmlguard.guard_feedparser()
     headers = {"content-type": content_type} if content_type else {}
     # servers often lie about the charset: a feed that fails under the header's charset
     # gets one more try with its own (BOM, XML declaration)
     bare = {"content-type": content_type.split(";", 1)[0].strip()} if content_type and ";" in content_type else None
     as_read = _as_xml_parser_reads_it(content, headers)
     as_declared = _as_xml_parser_reads_it(content, bare) if bare is not None else as_read
-    if any(_declares_entities(view) for view in (content, as_read, as_declared)):
-        raise FeedError("feed_dtd")
+    try:
+        for view in (content, as_read, as_declared):
+            xmlguard.check(view)
+    except xmlguard.Refused:
+        raise FeedError("feed_dtd") from None
     base = document_base(location, content_location)
     doc = _feedparser(feedparser, content, headers, base)
     if bare is not None and not doc.get("entries"):
