@@ -28,7 +28,7 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "fee
 def hub_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "hub-home"
     monkeypatch.setenv("HUB_HOME", str(home))
-    for var in ("HUB_DB", "HUB_LANG", "HUB_MODEL", "HUB_DEBUG", "LC_ALL", "LC_MESSAGES", "NO_COLOR",
+    for var in ("HUB_DB", "HUB_LANG", "HUB_MODEL", "HUB_DEBUG", "HUB_PAGER", "LC_ALL", "LC_MESSAGES", "NO_COLOR",
                 "HUB_ARXIV_RSS_BASE", "HUB_ARXIV_API_URL", "HUB_BIORXIV_RSS_BASE", "HUB_MEDRXIV_RSS_BASE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
@@ -192,11 +192,13 @@ def python_exe() -> str:
 
 def run_on_a_terminal(args: list[str], extra_env: dict[str, str] | None = None, *,
                       timeout: float = 120) -> tuple[int, str]:
-    """Run ``python -m hubcli`` with stdin, stdout and stderr on a real pseudo-terminal."""
+    """Run ``python -m hubcli`` with stdin, stdout and stderr on a real pseudo-terminal
+    (with ``PAGER=cat``, so a long listing is not held in ``less``, unless the test sets it)."""
     import pty
 
     master, slave = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LANG": "C.UTF-8", **(extra_env or {})}
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LANG": "C.UTF-8", "PAGER": "cat",
+           **(extra_env or {})}
     proc = subprocess.Popen([sys.executable, "-m", "hubcli", *args], stdin=slave, stdout=slave, stderr=slave,
                             env=env)
     os.close(slave)

@@ -156,6 +156,30 @@ def test_non_matches(query: str, candidate: str) -> None:
     assert not names_match(query, candidate)
 
 
+@pytest.mark.parametrize(
+    "candidate",
+    ["Dina Demner-Fushman", "Dina Demner Fushman", "D. Demner-Fushman", "Demner-Fushman, Dina", "DEMNER-FUSHMAN, D.",
+     "Dina Demner-Fushman (National Library of Medicine)", "Dina Demnér-Fushman"],
+)
+def test_a_hyphenated_surname_alone_finds_the_person(candidate: str) -> None:
+    for query in ("Demner-Fushman", "demner-fushman", "Demner\u2010Fushman", "Demner\u2013Fushman"):
+        assert names_match(query, candidate), (query, candidate)
+
+
+@pytest.mark.parametrize(
+    ("query", "candidate", "matches"),
+    [("Demner-Fushman", "Dina Fushman", False), ("Demner-Fushman", "Dina Demner", False),
+     ("Demner-Fushman", "Dina Demner-Fushmann", False), ("Fushman", "Dina Demner-Fushman", True),
+     ("O'Connell", "O'Connell, R. J.", True), ("O\u2019Connell", "Richard O'Connell", True),
+     ("O'Connell", "Richard Connell", False), ("Evans-Jr", "Neal J. Evans Jr.", True),
+     # the rules around it hold: an initial glued to a surname, surname prefixes, given-name order
+     ("L.Hong", "Lichan Hong", True), ("Hong", "Lichan Hongson", False), ("Hong", "Hong Li", False),
+     ("Lichan Hong", "Lichan Hongson", False), ("Hong Li", "Hong Li", True)],
+)
+def test_compound_surname_rules(query: str, candidate: str, matches: bool) -> None:
+    assert names_match(query, candidate) is matches
+
+
 def test_name_key_shapes() -> None:
     assert name_key("Lichan Hong") == name_key("Hong, Lichan")
     assert name_key("L. Hong").given_initial == "l"

@@ -644,7 +644,7 @@ def test_show_prints_one_paper_in_full(synced: Hub) -> None:
     assert result.stdout.startswith("Scaling sequential recommenders\n")
     assert "Lichan Hong; Ed H. Chi" in result.stdout
     assert "We study collaborative filtering" in result.stdout
-    assert "cs.AI cs.IR" in result.stdout
+    assert "Categories: cs.AI, cs.IR" in result.stdout
 
 
 def test_a_broken_config_is_one_line_exit_1(synced: Hub, hub_home: Path) -> None:

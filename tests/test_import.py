@@ -351,14 +351,26 @@ def _write_oai(path: Path, n: int) -> None:
         out.write("</ListRecords></OAI-PMH>\n")
 
 
-@pytest.mark.parametrize("fmt", ["kaggle", "oai"])
-def test_reading_a_file_streams(fmt: str, tmp_path: Path) -> None:
-    """Python memory while reading stays flat whatever the file's length."""
+@pytest.mark.parametrize(("fmt", "packed"), [("kaggle", ""), ("oai", ""), ("kaggle", "gz"), ("oai", "zip")])
+def test_reading_a_file_streams(fmt: str, packed: str, tmp_path: Path) -> None:
+    """Python memory while reading stays flat whatever the file's length (compressed too)."""
+    import gzip
+    import shutil
+    import zipfile
+
     from hubcli.importer import ImportProgress, iter_papers
 
     def peak(n: int) -> int:
         path = tmp_path / f"{fmt}-{n}"
         (_synthetic_snapshot if fmt == "kaggle" else _write_oai)(path, n)
+        if packed == "gz":
+            with path.open("rb") as plain, gzip.open(path.with_suffix(".gz"), "wb") as out:
+                shutil.copyfileobj(plain, out)
+            path = path.with_suffix(".gz")
+        elif packed == "zip":
+            with zipfile.ZipFile(path.with_suffix(".zip"), "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.write(path, path.name)
+            path = path.with_suffix(".zip")
         tracemalloc.start()
         _fmt, papers, handle = iter_papers(path, ImportProgress(), max_bytes=1 << 30)
         with handle:
@@ -390,3 +402,207 @@ def test_importing_streams(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     peak(100)  # first: the one-time cost of importing modules and creating the schema
     small, large = peak(2_000), peak(12_000)
     assert large < small * 1.5, (small, large)
+
+
+# --- the XML guard on the OAI-PMH path (issue 9, item 4) --------------------------------
+
+READ_SIZE = 16 * 1024  # what ElementTree's iterparse reads at a time
+
+
+def _straddling_oai(tmp_path: Path) -> Path:
+    """The real OAI-PMH response with an entity used in the first title, declared so that
+    ``<!DOCTYPE`` straddles the first 16 KiB read and ``<!ENTITY`` the second (a harvester's
+    long comment and a commented DTD pad the prolog, as both may)."""
+    real = corpus_file("arxiv-oai-pmh-listrecords-arXiv-format-hep-th-2017.xml").read_bytes()
+    decl, rest = real.split(b"\n", 1)
+    head = decl + b"\n<!-- ListRecords harvested from export.arxiv.org/oai2 (http://www.openarchives.org/OAI/2.0/) "
+    head += b"x" * (READ_SIZE - 4 - len(head) - len(b" -->\n")) + b" -->\n"
+    head += b"<!DOCTYPE OAI-PMH [\n<!-- "
+    head += b"y" * (2 * READ_SIZE - 4 - len(head) - len(b" -->\n")) + b" -->\n"
+    head += b'<!ENTITY x "HUB-CANARY-STRADDLE">\n]>\n'
+    assert head.index(b"<!DOCTYPE") == READ_SIZE - 4 and head.index(b"<!ENTITY") == 2 * READ_SIZE - 4
+    rest = rest.replace(b"<title>Toolbox", b"<title>&x; Toolbox", 1)
+    path = tmp_path / "listrecords.xml"
+    path.write_bytes(head + rest)
+    return path
+
+
+def test_an_entity_declared_across_a_read_boundary_is_refused_and_nothing_stored(
+        hub, tmp_path: Path, hub_home: Path) -> None:  # type: ignore[no-untyped-def]
+    result = hub("import", str(_straddling_oai(tmp_path)))
+    assert result.exit_code == 2
+    assert result.stderr == "error: the file declares XML entities, which hub does not read\n"
+    assert _count(hub) == 0
+    stored = b"".join(p.read_bytes() for p in hub_home.glob("hub.db*"))
+    assert b"HUB-CANARY-STRADDLE" not in stored
+
+
+def test_an_oai_pmh_response_with_a_plain_doctype_is_imported(hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    real = corpus_file("arxiv-oai-pmh-listrecords-arXiv-format-hep-th-2017.xml").read_bytes()
+    decl, rest = real.split(b"\n", 1)
+    path = tmp_path / "listrecords.xml"
+    path.write_bytes(decl + b'\n<!DOCTYPE OAI-PMH SYSTEM "http://127.0.0.1:9/OAI-PMH.dtd">\n' + rest)
+    result = hub("import", str(path))
+    assert result.exit_code == 0 and "3 new" in result.stderr, result.stderr
+
+
+# --- where snapshots come from: stdin, FIFOs, .gz, .zip (issue 9, item 8) ---------------
+
+KAGGLE = "arxiv-kaggle-metadata-oai-snapshot-head.jsonl"
+OAI = "arxiv-oai-pmh-listrecords-arXiv-format-hep-th-2017.xml"
+
+
+def _compressed(tmp_path: Path, name: str, kind: str, *, suffix: str = "") -> Path:
+    """A corpus file gzip- or zip-compressed into tmp (``suffix`` replaces the usual one)."""
+    import gzip
+    import zipfile
+
+    data = corpus_file(name).read_bytes()
+    path = tmp_path / (name + (suffix or f".{kind}"))
+    if kind == "gz":
+        path.write_bytes(gzip.compress(data))
+    else:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"arxiv/{name}", data)  # Kaggle's one member, here in a folder
+    return path
+
+
+def _assert_kaggle_head_stored(hub) -> None:  # type: ignore[no-untyped-def]
+    assert _count(hub) == 200
+    paper = json.loads(hub("show", "0704.0001", "--format", "json").stdout)[0]
+    assert paper["authors"][0] == "C. Balázs" and paper["doi"] == "10.1103/PhysRevD.76.013009"
+
+
+@pytest.mark.parametrize("kind", ["gz", "zip"])
+@pytest.mark.parametrize("suffix", ["", ".data"], ids=["usual-suffix", "no-telling-suffix"])
+def test_gzip_and_zip_snapshots_are_imported(kind: str, suffix: str, hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    kaggle = _compressed(tmp_path, KAGGLE, kind, suffix=suffix)
+    first = hub("import", str(kaggle))
+    assert first.exit_code == 0, first.stderr
+    assert first.stderr.startswith(f"{kaggle.name}: 200 new, 0 updated, 0 unchanged (200 records")
+    _assert_kaggle_head_stored(hub)
+    oai = _compressed(tmp_path, OAI, kind, suffix=suffix)
+    assert "3 new" in hub("import", str(oai)).stderr
+    assert json.loads(hub("show", "1412.8323", "--format", "json").stdout)[0]["authors"] == ["Philipp A Hoehn"]
+    again = hub("import", str(kaggle))
+    assert "0 new, 0 updated, 200 unchanged" in again.stderr
+
+
+def _hub_process(args: list[str], hub_home: Path, stdin: object) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "HUB_HOME": str(hub_home)}
+    return subprocess.run([sys.executable, "-m", "hubcli", *args], env=env, stdin=stdin,  # type: ignore[call-overload]
+                          capture_output=True, check=False, timeout=120)
+
+
+@pytest.mark.parametrize("kind", ["plain", "gz"])
+def test_standard_input_is_imported(kind: str, hub, tmp_path: Path, hub_home: Path) -> None:  # type: ignore[no-untyped-def]
+    source = corpus_file(KAGGLE) if kind == "plain" else _compressed(tmp_path, KAGGLE, "gz")
+    with source.open("rb") as piped:
+        result = _hub_process(["import", "-"], hub_home, piped)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.decode().startswith("standard input: 200 new, 0 updated, 0 unchanged")
+    assert result.stdout == b""
+    _assert_kaggle_head_stored(hub)
+    _healthy(hub_home / "hub.db")  # no size to go by: loaded in bulk into the empty cache, indexes back
+    # a real pipe (not a file handed as stdin), an OAI-PMH response
+    oai = corpus_file(OAI).read_bytes()
+    piped_oai = subprocess.run([sys.executable, "-m", "hubcli", "import", "-"], input=oai, capture_output=True,
+                               env={**os.environ, "HUB_HOME": str(hub_home)}, check=False, timeout=120)
+    assert piped_oai.returncode == 0 and b"3 new" in piped_oai.stderr, piped_oai.stderr
+
+
+def _through_a_fifo(tmp_path: Path, data: bytes, run) -> object:  # type: ignore[no-untyped-def]
+    """``run(fifo)`` while a writer thread feeds ``data`` into a real FIFO."""
+    import threading
+
+    fifo = tmp_path / "snapshot.fifo"
+    os.mkfifo(fifo)
+
+    def write() -> None:
+        with open(fifo, "wb") as out:  # blocks until hub opens the FIFO
+            for start in range(0, len(data), 4096):  # a pipe gives what is written, in pieces
+                out.write(data[start:start + 4096])
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    result = run(fifo)
+    writer.join(30)
+    assert not writer.is_alive(), "hub did not read the FIFO to its end"
+    return result
+
+
+@pytest.mark.parametrize("kind", ["plain", "gz"])
+def test_a_fifo_is_imported(kind: str, hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+
+    data = corpus_file(KAGGLE).read_bytes()
+    result = _through_a_fifo(tmp_path, gzip.compress(data) if kind == "gz" else data,
+                             lambda fifo: hub("import", str(fifo)))
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert result.stderr.startswith("snapshot.fifo: 200 new")  # type: ignore[attr-defined]
+    _assert_kaggle_head_stored(hub)
+
+
+def test_progress_counts_bytes_of_the_compressed_input(tmp_path: Path) -> None:
+    import gzip
+
+    from hubcli.importer import ImportProgress, iter_papers
+
+    for kind in ("gz", "zip"):
+        path = _compressed(tmp_path, KAGGLE, kind)
+        progress = ImportProgress()
+        _fmt, papers, handle = iter_papers(path, progress, max_bytes=1 << 30)
+        with handle:
+            assert sum(1 for _ in papers) == 200
+        size = path.stat().st_size
+        assert progress.total_bytes == size < corpus_file(KAGGLE).stat().st_size / 2
+        assert 0.9 * size < progress.bytes_read <= size + 64 * 1024, (kind, progress.bytes_read, size)
+    data = gzip.compress(corpus_file(KAGGLE).read_bytes())
+
+    def read(fifo: Path) -> ImportProgress:
+        progress = ImportProgress()
+        _fmt, papers, handle = iter_papers(fifo, progress, max_bytes=1 << 30)
+        with handle:
+            assert sum(1 for _ in papers) == 200
+        return progress
+
+    progress = _through_a_fifo(tmp_path, data, read)
+    assert progress.total_bytes == 0 and progress.bytes_read == len(data)  # type: ignore[attr-defined]
+
+
+def test_compressed_inputs_hub_cannot_read_are_one_line_and_keep_what_is_stored(
+        hub, tmp_path: Path, hub_home: Path) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    assert hub("import", str(corpus_file(OAI))).exit_code == 0
+    several = tmp_path / "two.zip"
+    with zipfile.ZipFile(several, "w") as archive:
+        archive.write(corpus_file(KAGGLE), KAGGLE)
+        archive.write(corpus_file(OAI), OAI)
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(_compressed(tmp_path, KAGGLE, "gz").read_bytes()[:20_000])
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    expected = {
+        several: f"error: the .zip holds 2 files ({KAGGLE}, {OAI}); hub imports a .zip of one file",
+        cut: "error: cannot read " + str(cut) + ": the data is damaged or cut short (Compressed file ended",
+        empty: "error: the .zip holds no file",
+    }
+    for path, start in expected.items():
+        result = hub("import", str(path))
+        assert result.exit_code == 2 and result.stderr.startswith(start), result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    with _compressed(tmp_path, KAGGLE, "zip").open("rb") as piped:
+        on_a_pipe = _hub_process(["import", "-"], hub_home, piped)
+    assert on_a_pipe.returncode == 2
+    assert on_a_pipe.stderr.decode().startswith("error: a .zip cannot be read from a pipe")
+    assert on_a_pipe.stderr.count(b"\n") == 1
+    assert json.loads(hub("show", "1412.8323", "--format", "json").stdout)[0]["authors"] == ["Philipp A Hoehn"]
+
+
+def test_standard_input_on_a_terminal_is_one_line_not_a_wait(hub_home: Path) -> None:
+    from conftest import run_on_a_terminal
+
+    code, screen = run_on_a_terminal(["import", "-"], {"HUB_HOME": str(hub_home)}, timeout=60)
+    assert code == 2
+    assert "'hub import -' reads standard input: pipe a file in" in screen and "Traceback" not in screen

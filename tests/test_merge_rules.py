@@ -19,7 +19,7 @@ from hubcli.store.write import (
 
 STORED = StoredRow(
     id=7, version=1, title="Old title", abstract="Old abstract", authors='["Ada Lovelace"]', published="2024-11-20",
-    updated="2024-11-20", announce_type="cross", categories="cs.IR cs.AI", primary_category="cs.IR", doi=None,
+    updated="2024-11-20", announce_type="cross", categories='["cs.IR", "cs.AI"]', primary_category="cs.IR", doi=None,
     journal=None, url="https://arxiv.org/abs/2411.00001", pdf_url=None, arxiv_id="2411.00001", key="arxiv:2411.00001",
 )
 

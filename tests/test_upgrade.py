@@ -46,8 +46,28 @@ def old_db(hub_home: Path) -> Path:
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Every row of the first release's tables, in the first release's columns (later
+    migrations may add columns, such as ``sources.folder``)."""
+    with sqlite3.connect(V1) as v1:
+        columns = {table: ", ".join(row[1] for row in v1.execute(f"PRAGMA table_info({table})"))
+                   for table in ROW_TABLES}
     with sqlite3.connect(db) as conn:
-        return {table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in ROW_TABLES}
+        return {table: sorted(conn.execute(f"SELECT {columns[table]} FROM {table}").fetchall(), key=repr)
+                for table in ROW_TABLES}
+
+
+M005 = [name for name, _step in migrations.MIGRATIONS].index("m005_categories") + 1
+
+
+def converted(before: dict[str, list[tuple]], step: int = migrations.LATEST) -> dict[str, list[tuple]]:
+    """A v1 snapshot as it reads after ``step``: from m005 on, ``papers.categories`` is a
+    JSON list (the fixture's categories are arXiv's: single words, their own match keys)."""
+    if step < M005:
+        return before
+    with sqlite3.connect(V1) as conn:
+        column = [row[1] for row in conn.execute("PRAGMA table_info(papers)")].index("categories")
+    papers = [(*row[:column], json.dumps(row[column].split()), *row[column + 1:]) for row in before["papers"]]
+    return {**before, "papers": sorted(papers, key=repr)}
 
 
 def version(db: Path) -> int:
@@ -103,7 +123,7 @@ def test_each_migration_step_from_v1_keeps_the_data(step: int, old_db: Path) -> 
 
     assert version(old_db) == step
     integrity(old_db)
-    assert snapshot(old_db) == before
+    assert snapshot(old_db) == converted(before, step)
     with sqlite3.connect(old_db) as conn:
         hits = conn.execute("SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'recommendation'").fetchall()
     assert len(hits) == 2
@@ -124,7 +144,7 @@ def test_the_current_code_opens_it_with_every_paper_intact(old_db: Path) -> None
         got = listed[key]
         for field, value in expected.items():
             assert got[field] == value or (field == "sources" and sorted(got[field]) == sorted(value)), (key, field)
-    assert snapshot(old_db) == before  # reading changed no row
+    assert snapshot(old_db) == converted(before)  # reading changed no row (m005 re-wrote categories)
     with sqlite3.connect(old_db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -171,6 +191,35 @@ def test_old_state_is_kept(old_db: Path) -> None:
     assert [entry["source"] for entry in listed] == [spec for spec, *_ in make_v1_db.SOURCES]
     with sqlite3.connect(old_db) as conn:
         assert conn.execute("SELECT etag FROM sources WHERE spec = 'arxiv:cs.AI'").fetchone() == ('"etag-arxiv"',)
+
+
+def test_stored_arxiv_url_subscriptions_merge_into_the_shortcut(old_db: Path) -> None:
+    """Issue 9, item 5: before the upgrade arXiv's own feed URLs were subscriptions of their
+    own beside the shortcut.  The upgrade leaves one row per feed: the URL beside
+    ``arxiv:cs.IR`` merges into it (its papers' links too), and the one with no shortcut
+    becomes the shortcut with the user's label."""
+    with sqlite3.connect(old_db) as conn:
+        conn.executemany(
+            "INSERT INTO sources(id, spec, kind, label, label_custom, url, subscribed, added_at, etag)"
+            " VALUES (?, ?, 'url', ?, ?, ?, 1, '2024-03-02T08:00:00.000000Z', ?)",
+            [(4, "https://rss.arxiv.org/rss/cs.IR", "arXiv (CS.IR)", 0, "https://rss.arxiv.org/rss/cs.IR", '"x"'),
+             (5, "http://export.arxiv.org/rss/hep-th", "String theory", 1, "http://export.arxiv.org/rss/hep-th",
+              '"y"')])
+        conn.executemany("INSERT INTO paper_sources VALUES (?, 4, '2024-03-02T08:00:00.000000Z')", [(2,), (3,)])
+
+    listed = json.loads(run_hub("feeds", "list", "--json").stdout)
+
+    assert [(f["source"], f["label"], f["kind"]) for f in listed] == [
+        ("arxiv:cs.AI", "arXiv (CS.AI)", "arxiv"), ("arxiv:cs.IR", "arXiv (CS.IR)", "arxiv"),
+        ("https://www.nature.com/nature.rss", "Nature", "url"), ("arxiv:hep-th", "String theory", "arxiv")]
+    by_id = {p["id"]: p for p in papers()}
+    assert sorted(by_id["arxiv:2401.00007"]["sources"]) == ["arXiv (CS.AI)", "arXiv (CS.IR)"]
+    assert by_id["arxiv:2301.07041"]["sources"] == ["arXiv (CS.IR)"]  # not listed twice
+    with sqlite3.connect(old_db) as conn:
+        assert conn.execute("SELECT count(*) FROM paper_sources WHERE source_id = 4").fetchone() == (0,)
+        assert conn.execute("SELECT url, etag FROM sources WHERE id = 5").fetchone() == (
+            "https://rss.arxiv.org/rss/hep-th", None)
+    integrity(old_db)
 
 
 def test_a_sync_merges_into_the_old_rows(old_db: Path, arxiv_mirror: FeedServer) -> None:

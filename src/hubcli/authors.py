@@ -1,8 +1,9 @@
 """Author names: splitting publishers' author strings, and folding names for matching.
 
 Matching forgives case, accents, punctuation and spacing, understands ``Surname, Given``
-and initials (``L. Hong`` finds ``Lichan Hong`` and the other way round), and never
-matches on a prefix of the surname (``Lichan Hong`` does not find ``Lichan Hongson``).
+and initials (``L. Hong`` finds ``Lichan Hong`` and the other way round), a compound
+surname alone (``Demner-Fushman`` finds ``Dina Demner-Fushman``), and never matches on a
+prefix of the surname (``Lichan Hong`` does not find ``Lichan Hongson``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ _SPECIAL = str.maketrans(
 )
 _NON_ALNUM = re.compile(r"[^\w]+|_")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# what joins the parts of a compound surname: hyphens, dashes, apostrophes
+_JOINERS = frozenset("-\u2010\u2011\u2012\u2013'\u2019")
 _INITIALS_ONLY = re.compile(r"^(?:(?:[^\W\d_]{1,2}\.|[A-Z])(?:[\s\-]+|$)){1,4}$")
 
 
@@ -172,7 +175,31 @@ def given_compatible(query: tuple[str, ...], candidate: tuple[str, ...]) -> bool
     return "".join(query) == "".join(candidate)
 
 
+def compound_surname(query: str) -> tuple[str, ...] | None:
+    """A query that is one compound surname alone (``Demner-Fushman``, ``O'Connell``): its
+    folded parts, which a name matches when it ends with them; None for any other query.
+
+    Folding turns the hyphen into a space, so without this ``Demner-Fushman`` would read as
+    given name ``demner`` and surname ``fushman`` and miss ``Dina Demner-Fushman``.
+    """
+    bare = _drop_parentheses(query).strip()
+    if len(bare.split()) != 1 or "," in bare or "." in bare or not any(ch in _JOINERS for ch in bare):
+        return None  # "L.Hong" stays an initial and a surname
+    tokens = fold(bare).split()
+    while len(tokens) > 1 and tokens[-1] in _SUFFIXES:
+        tokens.pop()
+    return tuple(tokens) if len(tokens) > 1 else None
+
+
+def surname_ends_with(folded_name: str, parts: tuple[str, ...]) -> bool:
+    """Whether a folded stored name (given names, then surname) ends with these surname parts."""
+    return tuple(folded_name.split()[-len(parts):]) == parts
+
+
 def names_match(query: str, candidate: str) -> bool:
+    compound = compound_surname(query)
+    if compound is not None:
+        return surname_ends_with(name_key(candidate).folded, compound)
     q, c = name_key(query), name_key(candidate)
     return bool(q.surname) and q.surname == c.surname and given_compatible(q.given, c.given)
 

@@ -8,6 +8,8 @@ from dataclasses import Field, asdict, dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
+from hubcli.categories import category_key
+from hubcli.categories import parse_option as parse_category_option
 from hubcli.errors import UsageError
 from hubcli.sources import arxiv
 
@@ -57,6 +59,7 @@ class Filters:
     def selection_key(self) -> str:
         """A canonical string naming this selection (shuffle remembers per selection)."""
         data = asdict(self)
+        data["categories"] = [category_key(c) for c in data["categories"]]  # as matched
         for key in ("authors", "categories", "sources", "types"):
             data[key] = sorted(data[key])
         return json.dumps(data, sort_keys=True, ensure_ascii=False)
@@ -131,12 +134,13 @@ def make_filters(
     """Validate raw option values (UsageError on anything wrong)."""
     cats: list[str] = []
     for raw in categories or []:
-        for cat in re.split(r"[,+\s]+", raw.strip()):
-            if not cat:
-                continue
-            if not arxiv.CATEGORY_RE.match(cat):
-                raise UsageError("bad_category", value=raw)
-            cats.append(arxiv.normalize_category(cat))
+        named = parse_category_option(raw)
+        if named is None:
+            raise UsageError("bad_category", value=raw)
+        cats.extend(named)
+    unique_cats: dict[str, str] = {}  # one per match key: "Editorials" and "editorials" are one
+    for cat in cats:
+        unique_cats.setdefault(category_key(cat), cat)
     kinds: list[str] = []
     for raw in types or []:
         for kind in re.split(r"[,\s]+", raw.strip().lower()):
@@ -152,7 +156,7 @@ def make_filters(
     clean_authors = tuple(a.strip() for a in authors or [] if a.strip())
     return Filters(
         authors=clean_authors,
-        categories=tuple(dict.fromkeys(cats)),
+        categories=tuple(unique_cats.values()),
         sources=tuple(s.strip() for s in sources or [] if s.strip()),
         search=search.strip() if search and search.strip() else None,
         topic=topic.strip() if topic and topic.strip() else None,

@@ -1,26 +1,38 @@
 """``hub import FILE``: the Kaggle arXiv metadata snapshot (JSON lines), an OAI-PMH
 ``ListRecords`` response in arXiv format, or an RSS/Atom file — recognised by content.
+FILE may be ``-`` (standard input) or a FIFO, and any of them gzip-compressed; a regular
+file may also be a zip of one file.  Compression is recognised by its magic bytes, and
+progress counts bytes of the input as given (compressed).
 
 Records stream: JSON lines one at a time, OAI-PMH with ``iterparse`` (elements cleared as
-they are read), so memory does not grow with the file.  Papers are written in batches,
+they are read), and decompression as they are read (no temporary copy), so memory does
+not grow with the file.  Papers are written in batches,
 each batch one transaction, under the same identity rules as sync; re-importing a file
 changes nothing, and an interrupted import can simply be run again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import io
 import json
+import os
 import re
+import stat
+import sys
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.etree import ElementTree
 
 from hubcli.authors import tex_to_unicode
 from hubcli.errors import UsageError
 from hubcli.models import Paper
-from hubcli.sources import arxiv
+from hubcli.sources import arxiv, xmlguard
 from hubcli.sources.parse import MAX_STORED_AUTHORS, date_of, extract_doi
 from hubcli.text import clean_fast as clean
 
@@ -30,20 +42,25 @@ BATCH = 5000
 
 @dataclass
 class ImportProgress:
-    bytes_read: int = 0
-    total_bytes: int = 0
+    bytes_read: int = 0  # of the input as given: compressed bytes for a .gz or .zip
+    total_bytes: int = 0  # the input's size; 0 when unknown (standard input, a FIFO)
     records: int = 0
+    expanded_bytes: int = 0  # roughly how many bytes the records take once decompressed; 0 when unknown
+    name: str = ""  # the file's name inside any compression ("stdin" for standard input)
 
 
 def detect_format(head: bytes) -> str:
+    """The format from the first bytes: the first 4 KiB, then all of ``head`` (a long
+    prolog of comments or a DTD can push the root element further)."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"{"):
         return "kaggle"
-    if b"<OAI-PMH" in head or b"openarchives.org/OAI/2.0" in head:
-        return "oai"
-    low = head.lower()
-    if b"<rss" in low or b"<feed" in low or b"<rdf:rdf" in low:
-        return "feed"
+    for window in (head[:4096], head):
+        if b"<OAI-PMH" in window or b"openarchives.org/OAI/2.0" in window:
+            return "oai"
+        low = window.lower()
+        if b"<rss" in low or b"<feed" in low or b"<rdf:rdf" in low:
+            return "feed"
     raise UsageError("import_unknown_format")
 
 
@@ -113,7 +130,6 @@ def kaggle_paper(record: dict[str, Any]) -> Paper | None:
 
 def iter_kaggle(handle: IO[bytes], progress: ImportProgress) -> Iterator[Paper]:
     for line in handle:
-        progress.bytes_read += len(line)
         line = line.strip()
         if not line:
             continue
@@ -159,25 +175,11 @@ def oai_paper(meta: ElementTree.Element) -> Paper | None:
     )
 
 
-class _CountingReader:
-    def __init__(self, handle: IO[bytes], progress: ImportProgress) -> None:
-        self.handle = handle
-        self.progress = progress
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self.handle.read(size)
-        self.progress.bytes_read += len(chunk)
-        if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
-            raise UsageError("import_dtd")
-        return chunk
-
-
 def iter_oai(handle: IO[bytes], progress: ImportProgress) -> Iterator[Paper]:
-    reader = _CountingReader(handle, progress)
     record_tag = f"{{{OAI_NS}}}record"
     parents: list[ElementTree.Element] = []
     try:
-        for event, elem in ElementTree.iterparse(reader, events=("start", "end")):
+        for event, elem in xmlguard.iterparse(handle, events=("start", "end")):
             if event == "start":
                 parents.append(elem)
                 continue
@@ -193,44 +195,196 @@ def iter_oai(handle: IO[bytes], progress: ImportProgress) -> Iterator[Paper]:
                 elem.clear()
                 if parents:
                     parents[-1].remove(elem)
+    except xmlguard.Refused:  # declarations precede the first record: nothing was stored
+        raise UsageError("import_dtd") from None
     except ElementTree.ParseError as exc:
         raise UsageError("import_malformed", reason=str(exc)) from None
 
 
-def iter_feed(path: Path, progress: ImportProgress, max_bytes: int) -> Iterator[Paper]:
+def iter_feed(handle: IO[bytes], progress: ImportProgress, max_bytes: int) -> Iterator[Paper]:
     from hubcli.sources.parse import parse_feed
 
-    size = path.stat().st_size
-    if size > max_bytes:
+    data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
         raise UsageError("import_too_large", limit=max_bytes)
-    data = path.read_bytes()
-    progress.bytes_read = len(data)
     parsed = parse_feed(data)
     progress.records = len(parsed.papers)
     yield from parsed.papers
 
 
-def iter_papers(path: Path, progress: ImportProgress, *, max_bytes: int) -> tuple[str, Iterator[Paper], IO[bytes]]:
-    """(format, papers, open handle to close).  UsageError for an unknown format."""
+# --- opening the input: a path, '-', a FIFO; plain, gzip or zip -----------------------------
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header; the end record of an empty zip
+_GZIP_RATIO = 3  # Kaggle's JSON lines shrink about 3 times under gzip: for the bulk-load estimate
+_READ_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile, NotImplementedError)
+
+
+class _Counting(io.RawIOBase):
+    """The input as given, counting the bytes read from it (the progress bar's)."""
+
+    def __init__(self, raw: IO[bytes], progress: ImportProgress) -> None:
+        self.raw = raw
+        self.progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.progress.bytes_read += len(data)
+        return len(data)
+
+    def seekable(self) -> bool:
+        return self.raw.seekable()
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+
+class _Rewound(io.RawIOBase):
+    """A stream whose first bytes were already read (to recognise it), given back in front."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head = head
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            size = min(len(buffer), len(self.head))
+            buffer[:size] = self.head[:size]
+            self.head = self.head[size:]
+            return size
+        data = self.rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _head(stream: IO[bytes], size: int) -> tuple[bytes, IO[bytes]]:
+    """The first ``size`` bytes (fewer at the end) and the whole stream again, unseekable ones too."""
+    chunks: list[bytes] = []
+    got = 0
+    while got < size:
+        chunk = stream.read(size - got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    head = b"".join(chunks)
+    return head, io.BufferedReader(_Rewound(head, stream), buffer_size=1 << 16)
+
+
+def _single_member(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
+    members = [i for i in archive.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
+    if not members:
+        raise UsageError("import_zip_empty")
+    if len(members) > 1:
+        names = ", ".join(i.filename for i in members[:5]) + (", …" if len(members) > 5 else "")
+        raise UsageError("import_zip_members", count=len(members), names=names)
+    return members[0]
+
+
+def open_input(path: Path, progress: ImportProgress, stack: contextlib.ExitStack) -> tuple[str, IO[bytes]]:
+    """(the inner file's name, its decompressed bytes); closed with ``stack``.
+
+    ``-`` is standard input.  A path is opened as it is: a FIFO waits for its writer."""
+    display = str(path)
+    if display == "-":
+        raw: IO[bytes] = sys.stdin.buffer
+        if raw.isatty():
+            raise UsageError("import_stdin_terminal")
+        name, regular = "stdin", False
+    else:
+        try:
+            raw = stack.enter_context(path.open("rb"))
+            info = os.fstat(raw.fileno())
+        except OSError as exc:
+            raise UsageError("file_unreadable", path=display, reason=exc.strerror or str(exc)) from None
+        name, regular = path.name, stat.S_ISREG(info.st_mode)
+        if regular:
+            progress.total_bytes = progress.expanded_bytes = info.st_size
+    counted = _Counting(raw, progress)
     try:
-        handle = path.open("rb")
-        progress.total_bytes = path.stat().st_size
-    except OSError as exc:
-        raise UsageError("file_unreadable", path=str(path), reason=exc.strerror or str(exc)) from None
-    fmt = detect_format(handle.read(4096))
-    handle.seek(0)
+        if regular:  # seekable: look, then go back (a zip's index is at its end)
+            magic = counted.read(4) or b""
+            counted.seek(0)
+            progress.bytes_read = 0
+            stream: IO[bytes] = io.BufferedReader(counted, buffer_size=1 << 16)
+        else:
+            magic, stream = _head(cast(IO[bytes], counted), 4)
+        if magic.startswith(GZIP_MAGIC):
+            progress.expanded_bytes *= _GZIP_RATIO
+            unzipped = stack.enter_context(gzip.GzipFile(fileobj=stream, mode="rb"))
+            return name.removesuffix(".gz"), cast(IO[bytes], unzipped)
+        if magic in ZIP_MAGICS:
+            if not regular:
+                raise UsageError("import_zip_pipe")
+            archive = stack.enter_context(zipfile.ZipFile(counted))
+            member = _single_member(archive)
+            progress.expanded_bytes = member.file_size
+            return member.filename.rsplit("/", 1)[-1], stack.enter_context(archive.open(member))
+    except _READ_ERRORS as exc:
+        raise UsageError("import_corrupt", path=display, reason=_read_reason(exc)) from None
+    return name, stream
+
+
+def _read_reason(exc: BaseException) -> str:
+    return (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__)[:200]
+
+
+def _reading(papers: Iterator[Paper], display: str) -> Iterator[Paper]:
+    """The papers; a read or decompression error on the way is one clear line."""
+    try:
+        yield from papers
+    except _READ_ERRORS as exc:
+        raise UsageError("import_corrupt", path=display, reason=_read_reason(exc)) from None
+
+
+def iter_papers(path: Path, progress: ImportProgress, *,
+                max_bytes: int) -> tuple[str, Iterator[Paper], contextlib.ExitStack]:
+    """(format, papers, what to close).  UsageError for an input hub cannot read."""
+    stack = contextlib.ExitStack()
+    try:
+        inner, stream = open_input(path, progress, stack)
+        try:
+            head, stream = _head(stream, 64 * 1024)  # past a long prolog (comments, a DTD)
+        except _READ_ERRORS as exc:
+            raise UsageError("import_corrupt", path=str(path), reason=_read_reason(exc)) from None
+        fmt = detect_format(head)
+        if fmt == "feed" and progress.expanded_bytes > max_bytes and progress.expanded_bytes == progress.total_bytes:
+            raise UsageError("import_too_large", limit=max_bytes)  # a plain file: refused before it is read
+    except BaseException:
+        stack.close()
+        raise
+    progress.name = inner
     if fmt == "kaggle":
-        return fmt, iter_kaggle(handle, progress), handle
-    if fmt == "oai":
-        return fmt, iter_oai(handle, progress), handle
-    return fmt, iter_feed(path, progress, max_bytes), handle
+        papers = iter_kaggle(stream, progress)
+    elif fmt == "oai":
+        papers = iter_oai(stream, progress)
+    else:
+        papers = iter_feed(stream, progress, max_bytes)
+    return fmt, _reading(papers, str(path)), stack
 
 
 def estimate_records(fmt: str, size: int) -> int:
-    """Roughly how many papers a file holds (Kaggle lines ~1.5-2 KB, OAI records ~3 KB):
-    large imports are bulk loads (see :mod:`hubcli.store.bulk`)."""
+    """Roughly how many papers ``size`` bytes hold once decompressed (Kaggle lines ~1.5-2
+    KB, OAI records ~3 KB): large imports are bulk loads (see :mod:`hubcli.store.bulk`).
+
+    Size 0 is unknown (standard input, a FIFO): a snapshot format then counts as the
+    smallest bulk load, so one piped into an empty or small cache is still loaded in bulk."""
+    from hubcli.store.bulk import BULK_MIN_PAPERS
+
     per_record = {"kaggle": 2000, "oai": 3000}.get(fmt)
-    return size // per_record if per_record else 0
+    if not per_record:
+        return 0
+    return size // per_record if size else BULK_MIN_PAPERS
 
 
 def batched(papers: Iterator[Paper], size: int | None = None) -> Iterator[list[Paper]]:

@@ -71,8 +71,10 @@ class ParsedFeed:
     title: str | None
     papers: list[Paper]
     is_empty_day: bool = False  # a well-formed feed with no items (weekends, holidays)
-    skipped: int = 0  # items that could not become papers
+    skipped: int = 0  # items that could not become papers (the unidentified ones among them)
     partial: str | None = None  # why a malformed feed gave only the items before the error
+    unidentified: int = 0  # skipped for having neither a link nor an id (nor a DOI)
+    entries: int = 0  # items in the document, papers or not
 
 
 @dataclass
@@ -87,6 +89,7 @@ class SourceResult:
     skipped: int = 0
     partial: str | None = None  # the feed was malformed: only the items before the error were read
     seconds: float = 0.0
+    unidentified: int = 0  # of the skipped: those with neither a link nor an id
 
     @property
     def failed(self) -> bool:

@@ -33,6 +33,8 @@ from hubcli.store import write
 from hubcli.store.db import Store
 
 ProgressCallback = Callable[[SourceResult], None]
+# from a worker thread: a source's bytes received so far, and its size when announced
+FetchCallback = Callable[[Source, int, "int | None"], None]
 T = TypeVar("T")
 # feedparser holds a whole document's tree (about 20 times its size): one parse at a time
 _PARSE_LOCK = threading.Lock()
@@ -54,13 +56,19 @@ def _validators(store: Store, spec: str) -> tuple[str | None, str | None]:
     return (row[0], row[1]) if row else (None, None)
 
 
-def _fetch_and_parse(fetcher: Fetcher, source: Source, etag: str | None, last_modified: str | None
-                     ) -> tuple[FetchResult, ParsedFeed | None]:
-    fetched = fetcher.fetch(source.url, etag=etag, last_modified=last_modified)
+def _fetch_and_parse(fetcher: Fetcher, source: Source, etag: str | None, last_modified: str | None,
+                     on_fetch: FetchCallback | None = None) -> tuple[FetchResult, ParsedFeed | None]:
+    on_bytes = None
+    if on_fetch is not None:
+        on_fetch(source, 0, None)
+        on_bytes = lambda received, size: on_fetch(source, received, size)  # noqa: E731
+    fetched = fetcher.fetch(source.url, etag=etag, last_modified=last_modified, on_bytes=on_bytes)
     if fetched.status == 304:
         return fetched, None
     with _PARSE_LOCK:
-        return fetched, parse_feed(fetched.content, content_type=fetched.content_type)
+        # relative links resolve against where the feed really came from (after redirects)
+        return fetched, parse_feed(fetched.content, content_type=fetched.content_type,
+                                   location=fetched.url or source.url, content_location=fetched.content_location)
 
 
 class _Workers:
@@ -130,7 +138,10 @@ def sync_lock(lock_path: Path, on_wait: Callable[[], None] | None = None) -> Ite
 
 
 def run_sync(store: Store, settings: Settings, sources: list[Source], *, jobs: int,
-             on_result: ProgressCallback | None = None, fetcher: Fetcher | None = None) -> SyncReport:
+             on_result: ProgressCallback | None = None, fetcher: Fetcher | None = None,
+             on_fetch: FetchCallback | None = None) -> SyncReport:
+    """Sync ``sources``; ``on_result`` hears of each one as it is stored (calling thread),
+    ``on_fetch`` of its bytes as they arrive (worker threads: it must be thread-safe)."""
     fetcher = fetcher or Fetcher(policy_from(settings))
     report = SyncReport()
     if not sources:
@@ -142,7 +153,7 @@ def run_sync(store: Store, settings: Settings, sources: list[Source], *, jobs: i
     try:
         for source in sources:
             etag, modified = validators[source.spec]
-            task = _bind(fetcher, source, etag, modified)
+            task = _bind(fetcher, source, etag, modified, on_fetch)
             started[pool.submit(task)] = (source, time.monotonic())
         pending = set(started)
         while pending:
@@ -171,9 +182,9 @@ def run_sync(store: Store, settings: Settings, sources: list[Source], *, jobs: i
     return report
 
 
-def _bind(fetcher: Fetcher, source: Source, etag: str | None, modified: str | None
-          ) -> Callable[[], tuple[FetchResult, ParsedFeed | None]]:
-    return lambda: _fetch_and_parse(fetcher, source, etag, modified)
+def _bind(fetcher: Fetcher, source: Source, etag: str | None, modified: str | None,
+          on_fetch: FetchCallback | None = None) -> Callable[[], tuple[FetchResult, ParsedFeed | None]]:
+    return lambda: _fetch_and_parse(fetcher, source, etag, modified, on_fetch)
 
 
 def _timed_out(store: Store, source: Source, seconds: float) -> SourceResult:
@@ -200,11 +211,16 @@ def _store_one(store: Store, source: Source, future: Future[tuple[FetchResult, P
         result.not_modified = True
         write.record_fetch(store, source.spec, status="not-modified", keep_validators=True)
         return result
+    result.skipped, result.unidentified = parsed.skipped, parsed.unidentified
+    if parsed.entries and not parsed.papers:  # every item was dropped: that is no success
+        key = "feed_entries_unidentified" if parsed.unidentified == parsed.entries else "feed_entries_unreadable"
+        result.error = FeedError(key, count=parsed.entries)
+        write.record_fetch(store, source.spec, status="failed", error=str(result.error), keep_validators=True)
+        return result
     state = {"status": "ok", "error": None, "etag": fetched.etag, "last_modified": fetched.last_modified,
              "feed_title": registry.label_from_feed_title(parsed.title)}
     counts = write.store_papers(store, source, parsed.papers, fetch_state=state)
     result.new, result.updated, result.unchanged = counts.new, counts.updated, counts.unchanged
     result.empty = parsed.is_empty_day
-    result.skipped = parsed.skipped
     result.partial = parsed.partial
     return result

@@ -14,23 +14,30 @@ from html.parser import HTMLParser
 # C0 and C1 controls except TAB/LF, DEL, and the bidi marks/embeddings/overrides/isolates
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _WS_RE = re.compile(r"\s+")
-# Only real HTML (and MathML, and any namespaced tag such as JATS ``<jats:p>``) counts as
-# markup: plain-text abstracts hold LaTeX like ``$T<T_{RW}$, ... $T>T_{RW}$``, which a
-# generic ``<[A-Za-z][^<>]*>`` would take for a tag and delete.
-_HTML_TAGS = (
-    "a|abbr|acronym|address|article|aside|b|bdi|bdo|big|blockquote|body|br|caption|center|cite|code|col|"
-    "colgroup|dd|del|dfn|div|dl|dt|em|figcaption|figure|font|footer|h[1-6]|head|header|hr|html|i|img|ins|"
-    "kbd|label|li|link|main|mark|meta|nav|ol|p|pre|q|s|samp|script|section|small|span|strike|strong|style|"
-    "sub|sup|table|tbody|td|tfoot|th|thead|title|tr|tt|u|ul|var|wbr|"
-    "math|mi|mn|mo|ms|mtext|mrow|msub|msup|msubsup|mfrac|msqrt|mroot|mover|munder|munderover|mspace|"
-    "mstyle|mtable|mtr|mtd|mfenced|semantics|annotation"
-)
-_TAG = rf"</?(?:[A-Za-z][\w.\-]*:[A-Za-z][\w.\-]*|(?i:{_HTML_TAGS}))(?=[\s/>])[^<>]*>|<!--[^<>]*-->"
-_TAG_RE = re.compile(_TAG, re.DOTALL)
-_ENTITY = r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
-_TAG_HINT_RE = re.compile(rf"{_TAG}|{_ENTITY}", re.DOTALL)
+# What counts as markup is decided by syntax, whatever the tag's name (``<iframe>``,
+# ``<svg>``, ``<time>``, ``<jats:p>``, ``<my-widget>``): a ``<`` opens a tag only when a
+# letter follows it and the rest is a well-formed tag up to its ``>`` (``<T_{RW}$``, ``<y$``
+# and ``a < b`` are text).  ``<`` inside LaTeX math (``$...$``, ``$$...$$``, ``\(...\)``,
+# ``\[...\]``) is always text.  Comments, ``<!DOCTYPE ...>`` and ``<?...?>`` go;
+# CDATA sections keep their text.  Every quantifier is possessive and no pattern crosses a
+# ``<``, so hostile megabyte fields cost linear time.
+_NAME = r"[A-Za-z][A-Za-z0-9:._\-]*+"
+_ATTR = r"""\s++[^\s"'<>/=]++(?:\s*+=\s*+(?:"[^"<]*+"|'[^'<]*+'|[^\s"'=<>`]++))?+"""
+_START_TAG_RE = re.compile(rf"<{_NAME}(?:{_ATTR})*+\s*+/?>")
+_END_TAG_RE = re.compile(rf"</{_NAME}\s*+>")
+_DECLARATION_RE = re.compile(r"<![A-Za-z][^<>]*+>|<\?[^<>]*+>")
+_MARKUP_HINT_RE = re.compile(r"</?[A-Za-z]|<[!?]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_MATH_TOKEN_RE = re.compile(r"\\[()\[\]$\\]|\$\$|\$")
+_MATH_CLOSER = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
 _MAX_ROUNDS = 8
-_BLOCK_TAGS = frozenset({"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
+_SKIP_TAGS = frozenset({"script", "style"})
+# tags that separate words (inline ones such as <sub>, <i>, <a> do not: S<sub>N</sub>2 is SN2)
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "li",
+    "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+    "title", "tr", "ul",
+})
 
 
 class _TextExtractor(HTMLParser):
@@ -40,13 +47,17 @@ class _TextExtractor(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
+        if tag in _SKIP_TAGS:
             self._skip += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append(" ")
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:  # <br/>; a self-closed <script/> opens nothing
+            self.parts.append(" ")
+
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
+        if tag in _SKIP_TAGS and self._skip:
             self._skip -= 1
         elif tag in _BLOCK_TAGS:
             self.parts.append(" ")
@@ -54,6 +65,73 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._skip:
             self.parts.append(data)
+
+
+def _math_spans(value: str) -> list[tuple[int, int]]:
+    """Where LaTeX math is: ``$...$``, ``$$...$$``, ``\\(...\\)``, ``\\[...\\]`` (one pass;
+    ``\\$`` is a dollar sign; a span holding ``</`` is prose between two prices, not math)."""
+    spans: list[tuple[int, int]] = []
+    opener: str | None = None
+    begin = 0
+    for token in _MATH_TOKEN_RE.finditer(value):
+        text = token.group(0)
+        if opener is None:
+            if text in _MATH_CLOSER:
+                opener, begin = text, token.start()
+        elif text == _MATH_CLOSER[opener]:
+            if "</" not in value[begin : token.end()]:
+                spans.append((begin, token.end()))
+            opener = None
+    return spans
+
+
+def _escape_non_markup(value: str) -> str:
+    """The text with every ``<`` that opens no tag, comment or declaration as ``&lt;``:
+    what is left for the HTML parser is markup it reads as the markup it is."""
+    spans = _math_spans(value) if "$" in value or "\\" in value else []
+    pieces: list[str] = []
+    last = 0
+    span = 0
+    pos = value.find("<")
+    comments_close = cdata_close = True  # once no "-->" follows, none can: "<!--" is text from there on
+    while pos != -1:
+        while span < len(spans) and spans[span][1] <= pos:
+            span += 1
+        end = -1
+        drop = False
+        if span < len(spans) and spans[span][0] <= pos:
+            pass  # inside math: text
+        elif value.startswith("<!--", pos) and comments_close:
+            close = value.find("-->", pos + 4)
+            if close == -1:
+                comments_close = False
+            else:
+                end, drop = close + 3, True
+        elif value.startswith("<![CDATA[", pos) and cdata_close:
+            close = value.find("]]>", pos + 9)
+            cdata_close = close != -1
+            if cdata_close:  # its text, as text
+                pieces.append(value[last:pos].replace("<", "&lt;"))
+                pieces.append(value[pos + 9 : close].replace("&", "&amp;").replace("<", "&lt;"))
+                last = close + 3
+                pos = value.find("<", last)
+                continue
+        else:
+            match = (_START_TAG_RE.match(value, pos) or _END_TAG_RE.match(value, pos)
+                     or _DECLARATION_RE.match(value, pos))
+            if match:
+                end, drop = match.end(), match.group(0)[1] in "!?"
+        if end == -1:
+            pieces.append(value[last : pos + 1].replace("<", "&lt;"))
+            last = pos + 1
+            pos = value.find("<", last)
+            continue
+        pieces.append(value[last:pos])
+        pieces.append(" " if drop else value[pos:end])
+        last = end
+        pos = value.find("<", last)
+    pieces.append(value[last:])
+    return "".join(pieces)
 
 
 def strip_controls(value: str) -> str:
@@ -64,20 +142,14 @@ def strip_controls(value: str) -> str:
 def html_to_text(value: str) -> str:
     """Text content of an HTML fragment; plain text passes through unchanged.
 
-    A ``<`` that does not open a real tag is text (``$p<1$``) and is kept.
+    Any tag goes, whatever its name; script and style contents go with their tags.  A
+    ``<`` that does not open a tag (``$p<1$``, ``a < b``) is text and is kept.
     """
-    if not _TAG_HINT_RE.search(value):
+    if not _MARKUP_HINT_RE.search(value):
         return value
-    # escape every "<" that is not a tag, so the parser keeps it as text
-    pieces, last = [], 0
-    for match in _TAG_RE.finditer(value):
-        pieces.append(value[last : match.start()].replace("<", "&lt;"))
-        pieces.append(match.group(0))
-        last = match.end()
-    pieces.append(value[last:].replace("<", "&lt;"))
     parser = _TextExtractor()
     try:
-        parser.feed("".join(pieces))
+        parser.feed(_escape_non_markup(value))
         parser.close()
     except Exception:  # noqa: BLE001 - malformed markup: fall back to unescaping
         return html.unescape(value)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hubcli.api.results import Context, Data, Result
 from hubcli.config import DEFAULT_SUBSCRIPTIONS, Settings
@@ -12,6 +13,9 @@ from hubcli.models import Source
 from hubcli.sources import registry
 from hubcli.store import write
 from hubcli.store.db import Store
+
+if TYPE_CHECKING:
+    from hubcli.render.opml import Outline
 
 
 def default_sources(settings: Settings) -> list[Source]:
@@ -36,11 +40,11 @@ def add(ctx: Context, source: str, label: str | None) -> Result:
 
 
 def subscriptions(ctx: Context) -> Data:
-    from hubcli.store.query import subscriptions as stored
+    from hubcli.store.sources import subscriptions as stored
 
     items: list[dict[str, Any]] = [
-        {"source": s.spec, "label": s.label, "kind": s.kind, "url": s.url, "papers": s.papers,
-         "last_sync": s.last_sync, "status": s.status, "error": s.error}
+        {"source": s.spec, "label": s.label, "kind": s.kind, "url": s.url, "folder": s.folder,
+         "papers": s.papers, "last_sync": s.last_sync, "status": s.status, "error": s.error}
         for s in stored(writable_store(ctx))
     ]
     result = Data(items=items)
@@ -73,25 +77,44 @@ def remove(ctx: Context, source: str) -> Result:
 
 def export_opml(ctx: Context) -> str:
     from hubcli.render.opml import Outline, to_opml
-    from hubcli.store.query import subscriptions as stored
+    from hubcli.store.sources import subscriptions as stored
 
-    return to_opml([Outline(s.spec, s.label, s.url) for s in stored(writable_store(ctx))])
+    items = stored(writable_store(ctx), count_papers=False)
+    return to_opml([Outline(s.spec, s.label, s.url, s.folder) for s in items])
+
+
+def _subscribing(outline: Outline, settings: Settings) -> write.Subscribing:
+    """The subscription one OPML outline asks for.  An outline's label is kept as the user's
+    unless it is the feed's own arXiv title (``cs.IR updates on arXiv.org``) or the label
+    hub gives the source anyway."""
+    try:
+        source = registry.resolve(outline.spec, settings)
+    except UsageError:
+        source = registry.resolve(outline.url, settings)
+    label = outline.label.strip()
+    custom = bool(label) and label != source.label and not (
+        source.kind == "arxiv" and registry.is_arxiv_feed_title(label))
+    if custom:
+        source = replace(source, label=label)
+    return write.Subscribing(source, custom, outline.folder)
 
 
 def import_opml(ctx: Context, data: bytes) -> Result:
     from hubcli.render.opml import parse_opml
 
     outlines = parse_opml(data)
-    store = writable_store(ctx)
     settings = ctx.settings()
-    added = 0
+    feeds_in_file: dict[str, write.Subscribing] = {}
     for outline in outlines:
-        try:
-            source = registry.resolve(outline.spec, settings, label=outline.label)
-        except UsageError:
-            source = registry.resolve(outline.url, settings, label=outline.label)
-        if write.subscribe(store, source, custom_label=True):
-            added += 1
+        feed = _subscribing(outline, settings)
+        # the same feed twice (a spec and its URL, or one feed in two folders): the first wins
+        feeds_in_file.setdefault(feed.source.spec, feed)
+    # no write.ensure_default_sources here: on a fresh machine the file is the whole radar
+    store = ctx.store(create=True)
+    assert store is not None
+    added = write.import_subscriptions(store, list(feeds_in_file.values()))
     result = Result()
-    result.note("info", "opml_imported", added=added, total=len(outlines))
+    result.note("info", "opml_imported", added=added, total=len(feeds_in_file))
+    if len(feeds_in_file) < len(outlines):
+        result.note("info", "opml_duplicates", count=len(outlines) - len(feeds_in_file))
     return result

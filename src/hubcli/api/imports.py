@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from hubcli.api.results import Context, Result
+from hubcli.i18n import Message
 from hubcli.importer import ImportProgress
 from hubcli.models import Paper
 from hubcli.store.bulk import BulkWriter
@@ -39,8 +40,9 @@ def open_import(ctx: Context, file: Path) -> ImportJob:
     assert store is not None
     progress = ImportProgress()
     fmt, papers, handle = iter_papers(file, progress, max_bytes=max(settings.max_bytes, 256 * 1024 * 1024))
-    source = Source(f"import:{fmt}", "import", {"kaggle": "arXiv", "oai": "arXiv"}.get(fmt, file.name), str(file))
-    writer = BulkWriter(store, source, expected=estimate_records(fmt, progress.total_bytes))
+    source = Source(f"import:{fmt}", "import", {"kaggle": "arXiv", "oai": "arXiv"}.get(fmt, progress.name),
+                    str(file))
+    writer = BulkWriter(store, source, expected=estimate_records(fmt, progress.expanded_bytes))
     return ImportJob(file, writer, papers, handle, progress)
 
 
@@ -76,6 +78,7 @@ def run_import(job: ImportJob, *, on_batch: Callable[[ImportProgress], None] = l
     if writer.bulk_load:
         on_indexing()
     writer.finish()
-    outcome.note("info", "import_done", source=job.file.name, new=totals.new, updated=totals.updated,
+    shown: object = Message("import_stdin") if str(job.file) == "-" else job.file.name
+    outcome.note("info", "import_done", source=shown, new=totals.new, updated=totals.updated,
                  unchanged=totals.unchanged, records=job.progress.records, seconds=time.monotonic() - job.started)
     return outcome

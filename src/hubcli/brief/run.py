@@ -9,7 +9,6 @@ import json
 import os
 import re
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -312,40 +311,3 @@ def document(answer: str, sent: list[Numbered], *, subtitle: str) -> Document:
     if checked.cited:
         parts += [references(checked.cited, by_number, heading=t("brief_references"), et_al=t("brief_et_al")), ""]
     return Document("\n".join(parts), checked.cited, checked.invalid)
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and ``os.replace``: the file is
-    either the old one or complete, never half written."""
-    target = path.expanduser()
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = -1, ""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            fd = -1
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():
-            try:
-                os.chmod(tmp, target.stat().st_mode & 0o7777)
-            except OSError:
-                pass
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-        tmp = ""
-    except OSError as exc:
-        raise HubError("brief_write_failed", path=str(target), reason=exc.strerror or str(exc)) from exc
-    finally:
-        if fd >= 0:
-            os.close(fd)
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-

@@ -14,7 +14,7 @@ import typer
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import chips, with_filters
 from hubcli.cli.papers import notify, open_for_reading, positive
-from hubcli.errors import HubError, NotFoundError
+from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
 from hubcli.i18n import current_language, t
 from hubcli.models import Paper
@@ -63,7 +63,7 @@ def _display_width(text: str) -> int:
 
 def _emit(text: str, output: Optional[str]) -> None:
     if output and output != "-":
-        from hubcli.brief.run import atomic_write
+        from hubcli.outfile import atomic_write
 
         atomic_write(Path(output), text)
         OUT.info(t("brief_written", path=output))
@@ -73,16 +73,10 @@ def _emit(text: str, output: Optional[str]) -> None:
 
 def _check_output(output: Optional[str]) -> None:
     """Fail before any model call when ``-o FILE`` cannot be written."""
-    import os
+    if output and output != "-":
+        from hubcli.outfile import check_target
 
-    if not output or output == "-":
-        return
-    target = Path(output).expanduser()
-    parent = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise HubError("brief_write_failed", path=output, reason=t("brief_is_a_directory"))
-    if not parent.is_dir() or not os.access(parent, os.W_OK):
-        raise HubError("brief_write_failed", path=output, reason=t("brief_no_such_directory", path=str(parent)))
+        check_target(output)
 
 
 def _number(value: int) -> str:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 @dataclass
 class RunState:
     db_option: Optional[str] = None
+    no_pager: bool = False
     lang: str = "en"
     _settings: Optional[Settings] = None
     _stores: list[Store] = field(default_factory=list)
@@ -24,7 +25,7 @@ class RunState:
     def reset(self) -> None:
         """A fresh state for a new run (``main`` may run many times in one process)."""
         self.close()
-        self.db_option, self.lang, self._settings = None, "en", None
+        self.db_option, self.no_pager, self.lang, self._settings = None, False, "en", None
 
     def settings(self) -> Settings:
         if self._settings is None:

@@ -2,8 +2,9 @@
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -15,51 +16,73 @@ from hubcli.filters import Filters
 from hubcli.i18n import t
 from hubcli.models import Paper
 
+if TYPE_CHECKING:
+    from hubcli.render.formats import BibtexWriter
+
 EXPORT_FORMATS = ("json", "jsonl", "csv", "bibtex", "markdown")
 
 ExportFormatOption = Annotated[str, typer.Option("--format", "-f", help="opt_export_format", metavar="FORMAT")]
 
 
-def _write_chunk(fmt: str, chunk: list[Paper], start: int, total: int) -> None:
+def _write_chunk(fmt: str, chunk: list[Paper], start: int, total: int, write: Callable[[str], object],
+                 bibtex: "BibtexWriter") -> None:
     from hubcli.api import reading
     from hubcli.render import formats
 
     if fmt == "json":
         body = ",\n".join(json.dumps(formats.sanitized_dict(p), ensure_ascii=False) for p in chunk)
-        OUT.data(body + (",\n" if body and start + reading.EXPORT_CHUNK < total else "\n" if body else ""))
+        write(body + (",\n" if body and start + reading.EXPORT_CHUNK < total else "\n" if body else ""))
     elif fmt == "csv":
         text = formats.to_csv(chunk)
-        OUT.data(text if start == 0 else text.split("\n", 1)[1])
+        write(text if start == 0 else text.split("\n", 1)[1])
     elif fmt == "markdown":
-        OUT.data(formats.to_markdown(chunk, start=start + 1))
+        write(formats.to_markdown(chunk, start=start + 1))
     elif fmt == "bibtex":
-        OUT.data(formats.to_bibtex(chunk) + ("\n" if chunk else ""))
+        write(bibtex.write(chunk) + ("\n" if chunk else ""))
     else:
-        OUT.data(formats.to_jsonl(chunk))
+        write(formats.to_jsonl(chunk))
+
+
+def _export(fmt: str, filters: Filters, write: Callable[[str], object]) -> int:
+    """Write the selection in ``fmt`` through ``write``, chunk by chunk; the paper count."""
+    from hubcli.api import reading
+    from hubcli.render import formats
+
+    store = STATE.store(create=False)
+    if store is None:
+        OUT.hint(t("no_papers_cache_empty"))
+        write({"json": "[]\n", "csv": formats.to_csv([])}.get(fmt, ""))
+        return 0
+    total, chunks = reading.export(store, STATE.settings(), filters)
+    bibtex = formats.BibtexWriter()  # one writer for every chunk: keys unique over the whole export
+    if fmt == "json":
+        write("[\n")
+    for index, chunk in enumerate(chunks):
+        _write_chunk(fmt, chunk, index * reading.EXPORT_CHUNK, total, write, bibtex)
+    if fmt == "json":
+        write("]\n")
+    return total
+
+
+ExportOutputOption = Annotated[Optional[str], typer.Option("--output", "-o", help="opt_export_output", metavar="FILE")]
 
 
 @with_filters
-def export_command(filters: Filters, format_: ExportFormatOption = "jsonl") -> None:
+def export_command(filters: Filters, format_: ExportFormatOption = "jsonl", output: ExportOutputOption = None) -> None:
+    from hubcli.outfile import atomic_open, check_target
+
     fmt = format_.strip().lower()
     if fmt not in EXPORT_FORMATS:
         raise UsageError("bad_format", value=format_, choices=", ".join(EXPORT_FORMATS))
-    store = STATE.store(create=False)
-    if store is None:
-        from hubcli.render import formats
-
-        OUT.hint(t("no_papers_cache_empty"))
-        OUT.data({"json": "[]\n", "csv": formats.to_csv([])}.get(fmt, ""))
+    if not output or output == "-":
+        count = _export(fmt, filters, OUT.data)
+        OUT.info(t("exported", count=count))
         return
-    from hubcli.api import reading
-
-    total, chunks = reading.export(store, STATE.settings(), filters)
-    if fmt == "json":
-        OUT.data("[\n")
-    for index, chunk in enumerate(chunks):
-        _write_chunk(fmt, chunk, index * reading.EXPORT_CHUNK, total)
-    if fmt == "json":
-        OUT.data("]\n")
-    OUT.info(t("exported", count=total))
+    check_target(output)
+    # the file is the old one until the last chunk is written, then the complete new one
+    with atomic_open(output) as handle:
+        count = _export(fmt, filters, handle.write)
+    OUT.info(t("exported_to", count=count, path=output))
 
 
 def feeds_export_command() -> None:
@@ -87,7 +110,15 @@ def feeds_catalog_command(json_: JsonOption = False) -> None:
     if json_:
         OUT.data(json.dumps([e.__dict__ for e in CATALOG], ensure_ascii=False, indent=2) + "\n")
         return
-    OUT.data("".join(f"{e.name}\t{e.label}\t{e.field}\t{e.spec}\n" for e in CATALOG))
+    OUT.data("".join(f"{e.name}\t{e.label}\t{field_text(e.field)}\t{e.spec}\n" for e in CATALOG))
+
+
+def field_text(field: str) -> str:
+    """A catalogue field (``machine learning``) in the user's language."""
+    key = "field_" + field.lower().replace(" ", "_")
+    from hubcli.i18n.messages import MESSAGES
+
+    return t(key) if key in MESSAGES else field
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,7 @@
 """``hub feeds add|list|remove``."""
 
 import json
+from collections.abc import Sequence
 from typing import Annotated, Optional
 
 import typer
@@ -19,6 +20,28 @@ def feeds_add_command(source: SourceArgument, label: LabelOption = None) -> None
     show_result(feeds.add(STATE, source, label))
 
 
+STATUS_KEYS = {"ok": "status_ok", "not-modified": "status_not_modified", "failed": "status_failed"}
+
+
+def status_text(status: Optional[str]) -> str:
+    """A stored sync status in the user's language (``never`` before the first sync)."""
+    if not status:
+        return t("never")
+    return t(STATUS_KEYS[status]) if status in STATUS_KEYS else status
+
+
+def _table(rows: Sequence[tuple[str, ...]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(t("feeds_heading")), title_justify="left", box=None, pad_edge=False)
+    for key in ("col_source", "col_label", "col_folder", "col_papers", "col_last_sync", "col_status"):
+        table.add_column(Text(t(key)), justify="right" if key == "col_papers" else "left")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    OUT.console().print(table)
+
+
 def feeds_list_command(json_: JsonOption = False) -> None:
     from hubcli.api import feeds
 
@@ -29,14 +52,16 @@ def feeds_list_command(json_: JsonOption = False) -> None:
     if not result.items:
         show_result(result)
         return
-    from hubcli.render.formats import safe
+    from hubcli.render.formats import local_time, safe
 
-    lines = []
-    for item in result.items:
-        status = item["status"] or t("never")
-        lines.append("\t".join([safe(item["source"]), safe(item["label"]), str(item["papers"]),
-                                item["last_sync"] or t("never"), safe(status)]))
-    OUT.data("\n".join(lines) + "\n")
+    rows = [(safe(i["source"]), safe(i["label"]), safe(i["folder"]), str(i["papers"]),
+             local_time(i["last_sync"]) or t("never"), status_text(i["status"])) for i in result.items]
+    if OUT.stdout_is_terminal():
+        _table(rows)
+        return
+    # plain: one tab-separated line a feed (the folder last, so older scripts keep their columns)
+    OUT.data("".join("\t".join([spec, lbl, n, last, status, folder]) + "\n"
+                     for spec, lbl, folder, n, last, status in rows))
 
 
 def feeds_remove_command(source: SourceArgument) -> None:

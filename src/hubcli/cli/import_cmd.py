@@ -29,7 +29,8 @@ def _progress_bar(total_bytes: int) -> Iterator[Optional[Hooks]]:
     bar.start()
     task = bar.add_task(t("import_progress"), total=total_bytes or None, records=0)
     try:
-        yield (lambda p: bar.update(task, completed=p.bytes_read, records=p.records),
+        yield (lambda p: bar.update(task, completed=min(p.bytes_read, p.total_bytes or p.bytes_read),
+                                    records=p.records),
                lambda: bar.update(task, description=t("import_indexing")))
     finally:
         bar.stop()

@@ -43,6 +43,26 @@ def _take_global(argv: list[str], name: str) -> tuple[list[str], Optional[str]]:
     return out, value
 
 
+def _take_flag(argv: list[str], name: str) -> tuple[list[str], bool]:
+    """Remove the flag ``name`` from argv (anywhere before ``--``); whether it was there."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    head = [arg for arg in argv[:cut] if arg != name]
+    return head + argv[cut:], len(head) < cut
+
+
+def _shell_optional(argv: list[str]) -> list[str]:
+    """``hub --install-completion`` / ``--show-completion`` with no shell named: detect it."""
+    out = list(argv)
+    for name in ("--install-completion", "--show-completion"):
+        if name in out:
+            from hubcli.cli.completion import AUTO
+
+            i = out.index(name)
+            if i + 1 >= len(out) or out[i + 1].startswith("-"):
+                out.insert(i + 1, AUTO)
+    return out
+
+
 def _configured_language() -> Optional[str]:
     try:
         return STATE.settings().lang
@@ -56,13 +76,43 @@ def _version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
-VersionOption = Annotated[bool, typer.Option("--version", help="opt_version", is_eager=True,
+def _show_completion_callback(ctx: typer.Context, value: Optional[str]) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from hubcli.cli import completion
+
+    OUT.data(completion.script(ctx.find_root().info_name or "hub", completion.resolve_shell(value)))
+    raise typer.Exit()
+
+
+def _install_completion_callback(ctx: typer.Context, value: Optional[str]) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from hubcli.cli import completion
+
+    shell = completion.resolve_shell(value)
+    path = completion.install(ctx.find_root().info_name or "hub", shell)
+    OUT.info(t("completion_installed", shell=shell, path=str(path)))
+    OUT.hint(t("completion_restart"))
+    raise typer.Exit()
+
+
+VersionOption = Annotated[bool, typer.Option("--version", "-V", help="opt_version", is_eager=True,
                                              callback=_version_callback)]
 LangOption = Annotated[Optional[str], typer.Option("--lang", help="opt_lang", metavar="en|zh")]
 DbOption = Annotated[Optional[str], typer.Option("--db", help="opt_db", metavar="PATH")]
+NoPagerOption = Annotated[bool, typer.Option("--no-pager", help="opt_no_pager")]
+InstallCompletionOption = Annotated[Optional[str], typer.Option(
+    "--install-completion", help="opt_install_completion", metavar="[SHELL]", is_eager=True, expose_value=False,
+    callback=_install_completion_callback)]
+ShowCompletionOption = Annotated[Optional[str], typer.Option(
+    "--show-completion", help="opt_show_completion", metavar="SHELL", is_eager=True, expose_value=False,
+    callback=_show_completion_callback)]
 
 
-def main_callback(version: VersionOption = False, lang: LangOption = None, db: DbOption = None) -> None:
+def main_callback(version: VersionOption = False, lang: LangOption = None, db: DbOption = None,
+                  no_pager: NoPagerOption = False, install_completion: InstallCompletionOption = None,
+                  show_completion: ShowCompletionOption = None) -> None:
     """Global options (also accepted after the command name)."""
 
 
@@ -96,6 +146,18 @@ def build_command() -> TyperGroup:
     return command
 
 
+def _complete(command: ClickCommand, prog_name: str) -> int:
+    """Answer ``_HUB_COMPLETE=complete_SHELL`` (the scripts of ``--show-completion`` set it)."""
+    from typer._completion_classes import completion_init
+
+    completion_init()  # Typer's bash/zsh/fish/PowerShell answers, which its scripts read
+    try:
+        command.main(args=[], prog_name=prog_name, standalone_mode=False)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else 0
+    return 0
+
+
 def _run_translating_help(command: ClickCommand, args: list[str], prog_name: str) -> int:
     """Click writes its help headings in English: capture the help and translate them."""
     import contextlib
@@ -116,11 +178,16 @@ def _dispatch(args: list[str], prog_name: str) -> int:
     """Global options taken out, the language set, then the command run."""
     args, lang = _take_global(args, "--lang")
     args, STATE.db_option = _take_global(args, "--db")
+    args, STATE.no_pager = _take_flag(args, "--no-pager")
+    args = _shell_optional(args)
     if lang is not None and lang.strip().lower() not in LANGUAGES:
         raise UsageError("bad_lang", value=lang)
     STATE.lang = detect_language(lang, None if lang else _configured_language())
     set_language(STATE.lang)
     command = build_command()
+    # a shell asking for completions (Typer's protocol; completion.complete_var names the variable)
+    if os.environ.get(f"_{prog_name.upper()}_COMPLETE"):
+        return _complete(command, prog_name)
     if not args:  # a bare "hub" shows the help (exit 0), like "hub --help"
         args = ["--help"]
     wants_help = any(a in ("--help", "-h") for a in args)
@@ -214,8 +281,10 @@ def _database_path() -> str:
 
 
 def run() -> None:
+    # installed as both "hub" and "hubcli": usage lines and completion scripts name the one run
+    prog_name = "hubcli" if os.path.basename(sys.argv[0]) == "hubcli" else "hub"
     try:
-        code = main()
+        code = main(prog_name=prog_name)
     except KeyboardInterrupt:  # a second Ctrl-C while hub was already cleaning up
         code = int(ExitCode.INTERRUPTED)
     sys.exit(code)

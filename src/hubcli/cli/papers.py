@@ -33,20 +33,24 @@ def positive(value: Optional[int], option: str, minimum: int = 1) -> None:
 
 def emit(papers: list[Paper], fmt: str, *, filters: Filters, footer: str, start: int = 1,
          reasons: Optional[dict[int, str]] = None) -> None:
-    """Write papers in a format; chips and footer go to stdout only with panels."""
+    """Write papers in a format; chips and footer go to stdout only with panels.  On a
+    terminal a listing taller than the screen goes through the pager."""
+    from hubcli.cli.pager import paged
     from hubcli.render import formats
 
     if fmt == "panels":
         from hubcli.render.panels import render_papers
 
-        render_papers(OUT.console(), papers, chips=chips(filters), footer=footer, start=start, reasons=reasons)
+        with paged():
+            render_papers(OUT.console(), papers, chips=chips(filters), footer=footer, start=start, reasons=reasons)
         return
     writers: dict[str, Any] = {
         "plain": lambda ps: formats.to_plain(ps, start=start), "json": formats.to_json, "jsonl": formats.to_jsonl,
         "csv": formats.to_csv, "markdown": lambda ps: formats.to_markdown(ps, start=start),
         "bibtex": formats.to_bibtex,
     }
-    OUT.data(writers[fmt](papers))
+    with paged():
+        OUT.data(writers[fmt](papers))
     if fmt == "plain" and footer:
         OUT.info(footer)
 
@@ -112,23 +116,35 @@ def show_command(ident: IdArgument, format_: FormatOption = None) -> None:
     paper = reading.find(open_for_reading(), ident)
     fmt = resolve_format(format_)
     if fmt == "panels":
+        from hubcli.cli.pager import paged
         from hubcli.render.panels import render_detail
 
-        render_detail(OUT.console(), paper)
+        with paged():
+            render_detail(OUT.console(), paper)
     elif fmt == "plain":
+        from hubcli.cli.pager import paged
         from hubcli.render.formats import safe
         from hubcli.render.panels import detail_rows
 
         lines = [safe(paper.title), ""] + [f"{label}: {value}" for label, value in detail_rows(paper)]
         lines += ["", safe(paper.abstract) or t("no_abstract")]
-        OUT.data("\n".join(lines) + "\n")
+        with paged():
+            OUT.data("\n".join(lines) + "\n")
     else:
         emit([paper], fmt, filters=Filters(), footer="")
 
 
-def open_command(ident: IdArgument) -> None:
+PdfOption = Annotated[bool, typer.Option("--pdf", help="opt_open_pdf")]
+
+
+def open_command(ident: IdArgument, pdf: PdfOption = False) -> None:
     paper = reading.find(open_for_reading(), ident)
-    url = paper.url or paper.pdf_url
+    if pdf:
+        url = paper.pdf_url
+        if not url:
+            raise NotFoundError("paper_no_pdf", ident=ident)
+    else:
+        url = paper.url or paper.pdf_url
     if not url:
         raise NotFoundError("paper_no_link", ident=ident)
     import webbrowser

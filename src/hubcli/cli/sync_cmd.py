@@ -1,9 +1,11 @@
 """``hub sync``."""
 
-from collections.abc import Callable, Iterator
+import threading
+import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -24,43 +26,138 @@ def describe(result: SourceResult) -> str:
         return t("sync_failed", label=label, reason=reason)
     if result.not_modified:
         return t("sync_not_modified", label=label)
-    if result.empty:
-        return t("sync_empty", label=label)
+    if result.empty:  # only arXiv's listings are empty for a reason hub knows (weekends, holidays)
+        return t("sync_empty" if result.source.kind == "arxiv" else "sync_empty_feed", label=label)
     return t("sync_line", label=label, new=result.new, updated=result.updated, unchanged=result.unchanged)
+
+
+def dropped_lines(result: SourceResult) -> list[str]:
+    """What a source that was stored left out, and why."""
+    label = result.source.label
+    lines = []
+    if result.unidentified:
+        lines.append(t("sync_unidentified_one", label=label) if result.unidentified == 1
+                     else t("sync_unidentified", label=label, count=result.unidentified))
+    unreadable = result.skipped - result.unidentified
+    if unreadable:
+        lines.append(t("sync_skipped_one", label=label) if unreadable == 1
+                     else t("sync_skipped", label=label, count=unreadable))
+    return lines
+
+
+class SyncProgress:
+    """The progress bar: sources done of all, and one line per source being fetched with
+    its label and the bytes received so far (of its size, when the server announced one).
+
+    ``fetching`` is called from the worker threads; Rich's Progress takes its own lock.
+    Labels reach Rich as Text (never markup) through :class:`_LabelColumn`.
+    """
+
+    _REFRESH = 0.1  # seconds between forced redraws of one source's line
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn("{task.description}"), _label_column(), BarColumn(), _amount_column(),
+                                 TimeElapsedColumn(), console=OUT.console(stderr=True), transient=True)
+        self.overall = self.progress.add_task(t("sync_progress"), total=total, label="", bytes=False)
+        self._tasks: dict[str, Any] = {}
+        self._done: set[str] = set()
+        self._drawn: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self.progress.start()
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+    def fetching(self, source: Source, received: int, size: int | None) -> None:
+        with self._lock:
+            if source.spec in self._done:  # a worker still running after its source timed out
+                return
+            task = self._tasks.get(source.spec)
+            if task is None:
+                task = self._tasks[source.spec] = self.progress.add_task(
+                    t("sync_fetching"), total=size, label=source.label, bytes=True)
+            now = time.monotonic()
+            # the first bytes and then at most every _REFRESH: a slow large feed is seen moving
+            redraw = received > 0 and now - self._drawn.get(source.spec, -self._REFRESH) >= self._REFRESH
+            if redraw:
+                self._drawn[source.spec] = now
+            self.progress.update(task, completed=received, total=size)  # under the lock: never a removed task
+        if redraw:
+            self.progress.refresh()
+
+    def finished(self, result: SourceResult) -> None:
+        with self._lock:
+            self._done.add(result.source.spec)
+            task = self._tasks.pop(result.source.spec, None)
+            if task is not None:
+                self.progress.remove_task(task)
+        self.progress.advance(self.overall)
+
+
+def _label_column() -> Any:
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    from hubcli.render.formats import safe
+
+    class _LabelColumn(ProgressColumn):
+        """The source's label, as the characters it is (labels can come from feed titles)."""
+
+        def render(self, task: Any) -> Text:
+            return Text(safe(str(task.fields.get("label") or "")), overflow="ellipsis", no_wrap=True)
+
+    return _LabelColumn()
+
+
+def _amount_column() -> Any:
+    from rich.filesize import decimal
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class _AmountColumn(ProgressColumn):
+        """``3/4`` sources overall; ``1.2 MB`` (or ``1.2 MB/3.4 MB``) for a source being fetched."""
+
+        def render(self, task: Any) -> Text:
+            if not task.fields.get("bytes"):
+                return Text(f"{int(task.completed)}/{int(task.total or 0)}")
+            done = decimal(int(task.completed))
+            return Text(f"{done}/{decimal(int(task.total))}" if task.total else done)
+
+    return _AmountColumn()
 
 
 def _known(store: Store, source: Source) -> Source:
     """The stored label for a source named on the command line, when hub knows it."""
-    from hubcli.store.query import source_label
+    from hubcli.store.sources import source_label
 
     label = source_label(store, source.spec)
     return replace(source, label=label) if label else source
 
 
 @contextmanager
-def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[SourceResult], None]]:
-    """A transient bar on stderr advanced once per source (a no-op when not ``enabled``)."""
-    if not enabled:
-        yield lambda _result: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=OUT.console(stderr=True), transient=True)
-    progress.start()
-    task = progress.add_task(t("sync_progress"), total=total)
+def _progress(total: int, enabled: bool) -> Iterator[Optional["SyncProgress"]]:
+    """The progress bar while the sources are fetched (None when not ``enabled``)."""
+    progress = SyncProgress(total) if enabled else None
+    if progress is not None:
+        progress.start()
     try:
-        yield lambda _result: progress.advance(task)
+        yield progress
     finally:
-        progress.stop()
+        if progress is not None:
+            progress.stop()
 
 
 def _report_sources(report: SyncReport, quiet: bool) -> None:
     for result in report.results:
         if result.failed or not quiet:
             OUT.info(describe(result))
-        if result.skipped and not quiet:
-            OUT.info(t("sync_skipped", label=result.source.label, count=result.skipped))
+        if not result.failed and not quiet:
+            for line in dropped_lines(result):
+                OUT.info(line)
         if result.partial:
             OUT.warn(t("sync_partial", label=result.source.label, reason=result.partial,
                        count=result.new + result.updated + result.unchanged))
@@ -111,8 +208,10 @@ def sync_command(sources: SourcesArgument = None, author: SyncAuthorOption = Non
         return
     lock = settings.paths.database.with_name(settings.paths.database.name + ".sync-lock")
     with sync_lock(lock, on_wait=lambda: OUT.info(t("sync_locked"))):
-        with _progress_bar(len(targets), OUT.stderr_is_terminal() and not quiet) as advance:
-            report = run_sync(store, settings, targets, jobs=jobs or settings.jobs, on_result=advance)
+        with _progress(len(targets), OUT.stderr_is_terminal() and not quiet) as progress:
+            report = run_sync(store, settings, targets, jobs=jobs or settings.jobs,
+                              on_result=progress.finished if progress else None,
+                              on_fetch=progress.fetching if progress else None)
         _report_sources(report, quiet)
         _backfill(store, settings, report, author or [], full=not chosen, quiet=quiet)
         if not quiet and len(report.results) > 1:

@@ -104,9 +104,6 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     "brief_server_error": {"en": "{model}: server error (HTTP {status}): {detail}", "zh": "{model}：服务端错误（HTTP {status}）：{detail}"},
     "brief_failed": {"en": "the call to {model} failed: {detail}", "zh": "调用 {model} 失败：{detail}"},
     "brief_empty_answer": {"en": "{model} returned an empty answer", "zh": "{model} 返回了空回答"},
-    "brief_write_failed": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
-    "brief_is_a_directory": {"en": "it is a directory", "zh": "这是一个目录"},
-    "brief_no_such_directory": {"en": "{path} is not a writable directory", "zh": "{path} 不是可写的目录"},
     # --- the document -----------------------------------------------------------------
     "brief_title": {"en": "Research briefing", "zh": "研究简报"},
     "brief_count": {"en": "{count} papers", "zh": "{count} 篇论文"},

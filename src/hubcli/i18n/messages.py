@@ -41,7 +41,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bad_sort": {"en": "unknown sort '{value}': use one of {choices}", "zh": "未知的排序方式 '{value}'：可选 {choices}"},
     "bad_lang": {"en": "unknown language '{value}': use en or zh", "zh": "未知语言 '{value}'：请使用 en 或 zh"},
     "bad_positive": {"en": "{option} must be a whole number of at least {minimum}", "zh": "{option} 必须是不小于 {minimum} 的整数"},
-    "bad_category": {"en": "bad category '{value}' (e.g. cs.IR, hep-th)", "zh": "无效分类 '{value}'（例如 cs.IR、hep-th）"},
+    "bad_category": {"en": "bad category '{value}' (e.g. cs.IR, hep-th, or a journal subject such as Editorials)",
+                     "zh": "无效分类 '{value}'（例如 cs.IR、hep-th，或期刊主题如 Editorials）"},
     "since_after_until": {"en": "--since {since} is after --until {until}", "zh": "--since {since} 晚于 --until {until}"},
     "unknown_topic": {"en": "unknown topic '{name}'; known topics: {known}", "zh": "未知主题 '{name}'；已有主题：{known}"},
     "empty_search": {"en": "--search needs at least one word", "zh": "--search 至少需要一个词"},
@@ -62,6 +63,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_last_sync": {"en": "last sync", "zh": "上次同步"},
     "col_status": {"en": "status", "zh": "状态"},
     "never": {"en": "never", "zh": "从未"},
+    # --- feeds list statuses, folders, catalogue fields, OPML duplicates (issue 9: OPML and arXiv URLs)
+    "col_folder": {"en": "folder", "zh": "文件夹"},
+    "status_ok": {"en": "ok", "zh": "正常"},
+    "status_not_modified": {"en": "not modified", "zh": "无更新"},
+    "status_failed": {"en": "failed", "zh": "失败"},
+    "field_multidisciplinary": {"en": "multidisciplinary", "zh": "综合"},
+    "field_ai": {"en": "AI", "zh": "人工智能"},
+    "field_biology": {"en": "biology", "zh": "生物学"},
+    "field_machine_learning": {"en": "machine learning", "zh": "机器学习"},
+    "field_medicine": {"en": "medicine", "zh": "医学"},
+    "field_robotics": {"en": "robotics", "zh": "机器人"},
+    "opml_duplicates": {"en": "{count} duplicate entries merged (the first label and folder kept)", "zh": "合并了 {count} 个重复条目（保留第一个的标签与文件夹）"},
     # --- fetch / parse --------------------------------------------------------------
     "http_status": {"en": "HTTP {status} from {url}", "zh": "{url} 返回 HTTP {status}"},
     "http_timeout": {"en": "timed out after {seconds:g} s ({url})", "zh": "{seconds:g} 秒后超时（{url}）"},
@@ -95,6 +108,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sync_locked": {
         "en": "another 'hub sync' is running; waiting for it to finish…",
         "zh": "另一个 'hub sync' 正在运行；等待其完成…",
+    },
+    # --- sync: honest summaries, links and progress (issue 9, items 2, 3, 7, 9) --------
+    "sync_fetching": {"en": "Fetching", "zh": "获取中"},
+    "sync_empty_feed": {"en": "{label}: the feed lists no items", "zh": "{label}：订阅中没有条目"},
+    "sync_skipped_one": {"en": "{label}: 1 item could not be read and was skipped", "zh": "{label}：1 个条目无法读取，已跳过"},
+    "sync_unidentified": {
+        "en": "{label}: {count} entries without a link or id skipped",
+        "zh": "{label}：跳过了 {count} 个没有链接或 id 的条目",
+    },
+    "sync_unidentified_one": {
+        "en": "{label}: 1 entry without a link or id skipped",
+        "zh": "{label}：跳过了 1 个没有链接或 id 的条目",
+    },
+    "feed_entries_unidentified": {
+        "en": "none of its {count} entries has a link or id",
+        "zh": "其 {count} 个条目都没有链接或 id",
+    },
+    "feed_entries_unreadable": {
+        "en": "none of its {count} entries could be read",
+        "zh": "其 {count} 个条目都无法读取",
     },
     # --- papers / render ------------------------------------------------------------
     "chip_authors": {"en": "Authors: {value}", "zh": "作者: {value}"},
@@ -149,6 +182,20 @@ MESSAGES.update({
     "opened": {"en": "opened {url}", "zh": "已打开 {url}"},
 })
 MESSAGES.update({
+    # --- daily-use conventions (issue 9 item 9): pager, completion, open --pdf ---------
+    "paper_no_pdf": {"en": "paper '{ident}' has no PDF link; 'hub open {ident}' opens its page",
+                     "zh": "论文 '{ident}' 没有 PDF 链接；'hub open {ident}' 可打开其页面"},
+    "pager_failed": {"en": "cannot run the pager '{command}': {reason}; printing instead",
+                     "zh": "无法运行分页程序 '{command}'：{reason}；改为直接输出"},
+    "completion_installed": {"en": "{shell} completion installed in {path}", "zh": "已为 {shell} 安装补全：{path}"},
+    "completion_restart": {"en": "it takes effect in a new shell", "zh": "在新的 shell 中生效"},
+    "completion_bad_shell": {"en": "unknown shell '{value}': use one of {choices}", "zh": "未知的 shell '{value}'：可选 {choices}"},
+    "completion_no_shell": {"en": "cannot tell which shell this is; name it: {shells}",
+                            "zh": "无法判断当前 shell；请指定：{shells}"},
+    "completion_install_failed": {"en": "cannot install {shell} completion: {reason}",
+                                  "zh": "无法安装 {shell} 补全：{reason}"},
+})
+MESSAGES.update({
     "backfill_label": {"en": "arXiv API backfill for {name}", "zh": "arXiv API 回填：{name}"},
 })
 MESSAGES.update({
@@ -174,6 +221,13 @@ MESSAGES.update({
     "cmd_export": {"en": "Write every paper matching the filters (no paging).\n\nExample: hub export --topic recsys --format bibtex > recsys.bib", "zh": "输出所有符合筛选条件的论文（不分页）。\n\n示例：hub export --topic recsys --format bibtex > recsys.bib"},
     "opt_export_format": {"en": "json, jsonl, csv, bibtex or markdown.", "zh": "json、jsonl、csv、bibtex 或 markdown。"},
     "exported": {"en": "{count} papers written", "zh": "已输出 {count} 篇论文"},
+    # --- export -o FILE and the shared atomic output file (issue 9: BibTeX, export -o) ---
+    "opt_export_output": {"en": "Write to FILE (atomically: it is the old file or the complete new one, never half written) instead of stdout.", "zh": "写入 FILE 而非标准输出（原子写入：文件要么是旧的，要么是完整的新文件，绝不会写到一半）。"},
+    "exported_to": {"en": "{count} papers written to {path}", "zh": "已将 {count} 篇论文写入 {path}"},
+    "output_write_failed": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
+    "output_is_a_directory": {"en": "it is a directory", "zh": "这是一个目录"},
+    "output_no_such_directory": {"en": "{path} is not a writable directory", "zh": "{path} 不是可写的目录"},
+    # --- end of export -o ---
     "cmd_feeds_export": {"en": "Write the subscriptions as OPML.\n\nExample: hub feeds export > radar.opml", "zh": "以 OPML 格式导出订阅。\n\n示例：hub feeds export > radar.opml"},
     "cmd_feeds_import": {"en": "Subscribe to every feed in an OPML file.\n\nExample: hub feeds import radar.opml", "zh": "订阅 OPML 文件中的所有订阅源。\n\n示例：hub feeds import radar.opml"},
     "cmd_feeds_catalog": {"en": "List well-known journal and preprint feeds that 'hub feeds add NAME' accepts.\n\nExample: hub feeds add nature", "zh": "列出 'hub feeds add 名称' 可用的知名期刊与预印本订阅。\n\n示例：hub feeds add nature"},
@@ -184,13 +238,23 @@ MESSAGES.update({
 MESSAGES.update({
     "import_unknown_format": {"en": "not a file hub can import: expected arXiv metadata JSON lines, an OAI-PMH ListRecords response or an RSS/Atom feed", "zh": "无法导入该文件：需要 arXiv 元数据 JSON lines、OAI-PMH ListRecords 响应或 RSS/Atom 订阅"},
     "import_malformed": {"en": "the file is not well-formed XML: {reason}", "zh": "文件不是格式良好的 XML：{reason}"},
-    "import_dtd": {"en": "the file declares a DTD or entities, which hub does not read", "zh": "文件声明了 DTD 或实体，hub 不予读取"},
+    "import_dtd": {"en": "the file declares XML entities, which hub does not read", "zh": "文件声明了 XML 实体，hub 不予读取"},
     "import_too_large": {"en": "the feed file is larger than {limit} bytes", "zh": "订阅文件超过 {limit} 字节"},
     "import_done": {"en": "{source}: {new} new, {updated} updated, {unchanged} unchanged ({records} records, {seconds:.1f} s)", "zh": "{source}：新增 {new}，更新 {updated}，未变 {unchanged}（{records} 条记录，{seconds:.1f} 秒）"},
     "import_progress": {"en": "Importing", "zh": "导入中"},
     "import_indexing": {"en": "Indexing", "zh": "建立索引"},
-    "cmd_import": {"en": "Load an arXiv metadata snapshot (Kaggle JSON lines), an OAI-PMH ListRecords response or an RSS/Atom file.\n\nExample: hub import arxiv-metadata-oai-snapshot.json", "zh": "导入 arXiv 元数据快照（Kaggle JSON lines）、OAI-PMH ListRecords 响应或 RSS/Atom 文件。\n\n示例：hub import arxiv-metadata-oai-snapshot.json"},
-    "arg_import_file": {"en": "The file to import.", "zh": "要导入的文件。"},
+    "cmd_import": {"en": "Load an arXiv metadata snapshot (Kaggle JSON lines), an OAI-PMH ListRecords response or an RSS/Atom file, plain, .gz or .zip.\n\nExample: hub import arxiv.zip", "zh": "导入 arXiv 元数据快照（Kaggle JSON lines）、OAI-PMH ListRecords 响应或 RSS/Atom 文件，可为原文件、.gz 或 .zip。\n\n示例：hub import arxiv.zip"},
+    "arg_import_file": {"en": "The file to import ('-' for standard input; a FIFO, .gz or .zip works too).", "zh": "要导入的文件（'-' 表示标准输入；也可为 FIFO、.gz 或 .zip）。"},
+})
+MESSAGES.update({
+    # XML guard and import inputs (issue 9, items 4 and 8)
+    "opml_entities": {"en": "not an OPML file hub reads: it declares XML entities", "zh": "hub 不读取该 OPML 文件：其中声明了 XML 实体"},
+    "import_stdin": {"en": "standard input", "zh": "标准输入"},
+    "import_stdin_terminal": {"en": "'hub import -' reads standard input: pipe a file in, e.g. zcat snapshot.json.gz | hub import -", "zh": "'hub import -' 读取标准输入：请用管道输入文件，例如 zcat snapshot.json.gz | hub import -"},
+    "import_corrupt": {"en": "cannot read {path}: the data is damaged or cut short ({reason})", "zh": "无法读取 {path}：数据损坏或不完整（{reason}）"},
+    "import_zip_pipe": {"en": "a .zip cannot be read from a pipe (its index is at its end): give the file's path, or pipe 'unzip -p ARCHIVE' into 'hub import -'", "zh": "无法从管道读取 .zip（其索引在文件末尾）：请给出文件路径，或用 'unzip -p 压缩包' 通过管道输入 'hub import -'"},
+    "import_zip_empty": {"en": "the .zip holds no file", "zh": ".zip 中没有文件"},
+    "import_zip_members": {"en": "the .zip holds {count} files ({names}); hub imports a .zip of one file: extract one, e.g. unzip -p ARCHIVE NAME | hub import -", "zh": ".zip 中有 {count} 个文件（{names}）；hub 只导入单个文件的 .zip：请取出其中一个，例如 unzip -p 压缩包 文件名 | hub import -"},
 })
 from hubcli.i18n.brief import BRIEF_MESSAGES  # noqa: E402
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
@@ -18,6 +19,15 @@ from hubcli.models import Paper
 from hubcli.render.formats import authors_line, display_id, safe, source_label
 
 ABSTRACT_LIMIT = 700
+# cards stay readable on wide terminals: lines of abstract no longer than a book's
+MAX_WIDTH = 100
+# what a panel's top border takes around its title: "╭─ " and " ─╮"
+_TITLE_FRAME = 6
+
+
+def panel_width(console: Console) -> int:
+    """The width cards are drawn at: the terminal's, capped at :data:`MAX_WIDTH`."""
+    return max(1, min(console.width, MAX_WIDTH))
 
 
 def chips_line(chips: Sequence[str]) -> Text:
@@ -28,11 +38,22 @@ def chips_line(chips: Sequence[str]) -> Text:
     return line
 
 
-def paper_card(number: int, paper: Paper, *, full: bool = False, reason: str | None = None) -> Panel:
+def paper_card(number: int, paper: Paper, *, full: bool = False, reason: str | None = None,
+               width: int = MAX_WIDTH) -> Panel:
+    """One card; at ``width`` columns a long source label is shortened so the date always shows."""
     meta = Text()
-    meta.append(f"{number:02d}. ", style="bold magenta")
-    meta.append(safe(source_label(paper)), style="bold blue")
-    meta.append(f" · {paper.published or '????-??-??'}", style="dim")
+    number_text = f"{number:02d}. "
+    date_text = f" · {paper.published or '????-??-??'}"
+    meta.append(number_text, style="bold magenta")
+    label = Text(safe(source_label(paper)), style="bold blue")
+    room = width - _TITLE_FRAME - cell_len(number_text) - cell_len(date_text)
+    if room < 2:  # a very narrow terminal: the number and the date only
+        date_text = date_text.removeprefix(" · ")
+    else:
+        if label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        meta.append_text(label)
+    meta.append(date_text, style="dim")
     if reason:
         meta.append(f" · {safe(reason)}", style="yellow")
     body: list[Text] = [Text(safe(paper.title) or t("untitled"), style="bold")]
@@ -46,16 +67,17 @@ def paper_card(number: int, paper: Paper, *, full: bool = False, reason: str | N
     elif full:
         body.append(Text(t("no_abstract"), style="dim"))
     body.append(Text(f"{display_id(paper)}  {safe(paper.url or '')}", style="dim"))
-    return Panel(Group(*body), title=meta, title_align="left", border_style="blue", padding=(0, 1))
+    return Panel(Group(*body), title=meta, title_align="left", border_style="blue", padding=(0, 1), width=width)
 
 
 def render_papers(console: Console, papers: Sequence[Paper], *, chips: Sequence[str], footer: str,
                   start: int = 1, reasons: dict[int, str] | None = None) -> None:
     if chips:
         console.print(chips_line(chips))
+    width = panel_width(console)
     for offset, paper in enumerate(papers):
         reason = reasons.get(paper.rowid or -1) if reasons else None
-        console.print(paper_card(start + offset, paper, reason=reason))
+        console.print(paper_card(start + offset, paper, reason=reason, width=width))
     console.print(Text(footer, style="dim"))
 
 
@@ -66,7 +88,7 @@ def detail_rows(paper: Paper) -> list[tuple[str, str]]:
     for label, value in (
         (t("label_published"), paper.published), (t("label_updated"), paper.updated),
         (t("label_version"), f"v{paper.version}" if paper.version else None),
-        (t("label_type"), paper.announce_type), (t("label_categories"), " ".join(paper.categories) or None),
+        (t("label_type"), paper.announce_type), (t("label_categories"), ", ".join(paper.categories) or None),
         (t("label_doi"), paper.doi), (t("label_journal"), paper.journal),
         (t("label_sources"), "; ".join(paper.sources) or None),
         (t("label_links"), "  ".join(x for x in (paper.url, paper.pdf_url) if x) or None),
@@ -87,4 +109,4 @@ def render_detail(console: Console, paper: Paper) -> None:
     body = Group(Text(safe(paper.title) or t("untitled"), style="bold"), Text(""), table, Text(""),
                  Text(safe(paper.abstract) or t("no_abstract")))
     console.print(Panel(body, title=Text(safe(source_label(paper)), style="bold blue"), title_align="left",
-                        border_style="blue", padding=(0, 1)))
+                        border_style="blue", padding=(0, 1), width=panel_width(console)))

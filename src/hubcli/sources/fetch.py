@@ -12,6 +12,7 @@ import email.utils
 import stat
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,8 @@ MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({429, 503})
 MAX_RETRY_AFTER = 120.0
 _CHUNK = 64 * 1024
+# told the bytes of a body received so far and its size when the server announced one
+BytesCallback = Callable[[int, "int | None"], None]
 
 
 @dataclass
@@ -38,7 +41,8 @@ class FetchResult:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
-    url: str = ""
+    url: str = ""  # where the document was finally fetched from (after redirects), or the file path
+    content_location: str | None = None  # the Content-Location header, as sent
 
 
 @dataclass(frozen=True)
@@ -94,12 +98,16 @@ class Fetcher:
             self._local.session = session
         return session
 
-    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+              on_bytes: BytesCallback | None = None) -> FetchResult:
         if not url.lower().startswith(("http://", "https://")):
-            return self._read_file(url)
+            local = self._read_file(url)
+            if on_bytes is not None:
+                on_bytes(len(local.content), len(local.content))
+            return local
         attempt = 0
         while True:
-            result, retry_after = self._fetch_once(url, etag, last_modified)
+            result, retry_after = self._fetch_once(url, etag, last_modified, on_bytes)
             if result is not None:
                 return result
             if attempt >= self.policy.retries:
@@ -107,8 +115,8 @@ class Fetcher:
             self._sleep(_retry_after(retry_after[0], attempt, self.policy.backoff))  # type: ignore[operator]
             attempt += 1
 
-    def _fetch_once(self, url: str, etag: str | None, last_modified: str | None
-                    ) -> tuple[FetchResult | None, tuple[str | None, int]]:
+    def _fetch_once(self, url: str, etag: str | None, last_modified: str | None,
+                    on_bytes: BytesCallback | None = None) -> tuple[FetchResult | None, tuple[str | None, int]]:
         import requests
 
         headers = {}
@@ -143,10 +151,13 @@ class Fetcher:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > policy.max_bytes:
                 raise FeedError("http_too_large", limit=policy.max_bytes, url=url)
-            body = _read_body(response, policy, started, url)
+            # the announced size is of the body as sent: compressed, it says nothing of the decoded size
+            encoded = response.headers.get("Content-Encoding", "").strip().lower() not in ("", "identity")
+            size = int(declared) if declared and declared.isdigit() and not encoded else None
+            body = _read_body(response, policy, started, url, on_bytes, size)
             return FetchResult(
                 200, bytes(body), response.headers.get("Content-Type"), response.headers.get("ETag"),
-                response.headers.get("Last-Modified"), response.url,
+                response.headers.get("Last-Modified"), response.url, response.headers.get("Content-Location"),
             ), (None, 200)
 
     def _read_file(self, path: str) -> FetchResult:
@@ -167,7 +178,8 @@ class Fetcher:
         return FetchResult(200, data, None, None, None, path)
 
 
-def _read_body(response: requests.Response, policy: FetchPolicy, started: float, url: str) -> bytes:
+def _read_body(response: requests.Response, policy: FetchPolicy, started: float, url: str,
+               on_bytes: BytesCallback | None = None, size: int | None = None) -> bytes:
     """The body, stopped as soon as it passes the size cap or the wall-clock deadline.
 
     ``read1`` returns after each network read (``iter_content`` would wait to fill a whole
@@ -190,6 +202,8 @@ def _read_body(response: requests.Response, policy: FetchPolicy, started: float,
             body += chunk
             if len(body) > policy.max_bytes:
                 raise FeedError("http_too_large", limit=policy.max_bytes, url=url)
+            if on_bytes is not None:
+                on_bytes(len(body), size)
     except (ReadTimeoutError, TimeoutError):
         raise FeedError("http_timeout", seconds=policy.read_timeout, url=url) from None
     except (TransportError, OSError) as exc:

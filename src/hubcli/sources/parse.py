@@ -14,13 +14,15 @@ import datetime
 import email.utils
 import re
 import time
+from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
+from urllib.parse import urljoin, urlsplit
 
 from hubcli.authors import split_authors
+from hubcli.categories import MAX_CATEGORY, category_key
 from hubcli.errors import FeedError
 from hubcli.models import Paper, ParsedFeed
-from hubcli.sources import arxiv
+from hubcli.sources import arxiv, xmlguard
 from hubcli.text import clean_text, strip_controls
 
 DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+)")
@@ -41,10 +43,6 @@ _MAX_TITLE = 2000
 _MAX_ABSTRACT = 20000
 MAX_STORED_AUTHORS = 20000  # collaborations sign with up to ~15,000 names; beyond this a feed is hostile
 _MAX_NAME = 300  # one author's name
-# An entity declaration, as UTF-8/ASCII-compatible bytes and as UTF-16/32 in either byte order.
-_ENTITY_DECLARATIONS = tuple(
-    "<!ENTITY".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-)
 _SAX_LOCATION_RE = re.compile(r"^<unknown>:(\d+):(\d+):\s*")
 
 
@@ -121,6 +119,18 @@ def _tags(entry: Any) -> list[str]:
         if term and term not in cats:
             cats.append(term)
     return cats
+
+
+def _subjects(entry: Any) -> list[str]:
+    """A journal item's subjects (``dc:subject``, ``category``) as written, whole
+    (``Scientific Community`` is one), one per match key, at most 20."""
+    subjects: dict[str, str] = {}
+    for term in _tags(entry):
+        text = clean_text(term)[:MAX_CATEGORY].rstrip()
+        key = category_key(text) if text else ""
+        if key and len(subjects) < 20:
+            subjects.setdefault(key, text)
+    return list(subjects.values())
 
 
 def _text(value: str | None, limit: int) -> str:
@@ -212,15 +222,16 @@ def _is_api_error(entry: Any) -> bool:
     )
 
 
-def _rss1_extras(content: bytes) -> dict[str, dict[str, list[str]]]:
+def _rss1_extras(content: bytes, base: str = "") -> dict[str, dict[str, list[str]]]:
     """Per-item ``dc:identifier``, ``dc:title`` and ``prism:doi`` of an RSS 1.0 feed.
 
     feedparser keeps one ``dc:identifier`` per item (Science sends two, the DOI first).
-    Keyed by the item's ``rdf:about`` and its ``link``.  Never raises.
+    Keyed by the item's ``rdf:about`` and its ``link``, as written and resolved against
+    ``base`` (feedparser resolves them).  Never raises.
     """
     extras: dict[str, dict[str, list[str]]] = {}
     try:
-        for _event, elem in ElementTree.iterparse(_BytesReader(content), events=("end",)):
+        for _event, elem in xmlguard.iterparse(_BytesReader(content), events=("end",)):
             if elem.tag != f"{{{_RSS1}}}item":
                 continue
             found: dict[str, list[str]] = {"identifier": [], "title": [], "doi": []}
@@ -237,6 +248,8 @@ def _rss1_extras(content: bytes) -> dict[str, dict[str, list[str]]]:
             for key in (elem.get(f"{{{_RDF}}}about"), elem.findtext(f"{{{_RSS1}}}link")):
                 if key:
                     extras[_link(key)] = found
+                    if base:
+                        extras[_link(urljoin(base, key.strip()))] = found
             elem.clear()
     except Exception:  # noqa: BLE001 - an extra pass: a document it cannot read keeps feedparser's view
         pass
@@ -261,9 +274,55 @@ def _link(value: object) -> str:
     return "".join(strip_controls(value).split()) if isinstance(value, str) else ""
 
 
-def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | None) -> Paper | None:
-    link = _link(entry.get("link"))
-    guid = _link(entry.get("id"))
+class _NoIdentity(Exception):
+    """An entry with neither a link nor an id (nor a DOI): nothing to key a paper by."""
+
+
+def document_base(location: str, content_location: str | None = None) -> str:
+    """The URL relative links resolve against, as feed readers do (RFC 3986 section 5.1):
+    the ``Content-Location`` of the response, resolved against the URL the document was
+    finally fetched from (after redirects), else that URL; a local file's own
+    ``file://`` URL.  ``xml:base`` inside the document applies on top (feedparser).
+    "" when nothing is known (``hub import`` of stdin): links stay as written."""
+    if location and not location.lower().startswith(("http://", "https://")):
+        try:  # "file://localhost/...": feedparser turns "file:///a" into "file://a" (see _local)
+            base = "file://localhost" + Path(location).absolute().as_uri()[len("file://"):]
+        except ValueError:
+            base = ""
+    else:
+        base = location
+    if content_location and base.lower().startswith(("http://", "https://")):
+        try:
+            resolved = urljoin(base, "".join(strip_controls(content_location).split()))
+            if urlsplit(resolved).scheme in ("http", "https"):  # a header cannot point a feed at a file
+                base = resolved
+        except ValueError:  # "http://[::1" and the like: the fetched URL stays the base
+            pass
+    return base
+
+
+def _local(url: str) -> str:
+    """``file://localhost/a`` as ``file:///a`` (the same file, as everyone writes it)."""
+    return "file:///" + url[len("file://localhost/"):] if url.startswith("file://localhost/") else url
+
+
+def _key_guid(guid: str, base: str) -> str:
+    """A guid as a key: a relative one (``/papers/1``, ``1234``) is resolved against the
+    document, so two feeds on two hosts using the same guid keep two papers.  Guids with a
+    scheme (``tag:``, ``urn:``, ``https:``) are left as they are."""
+    try:
+        if not guid or not base or urlsplit(guid).scheme:
+            return guid
+        return _link(urljoin(base, guid))
+    except ValueError:
+        return guid
+
+
+def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | None,
+                   base: str = "", *, publication: str | None = None) -> Paper | None:
+    link = _local(_link(entry.get("link")))  # feedparser resolved it (xml:base, then the document's URL)
+    raw_guid = _link(entry.get("id"))
+    guid = _local(_key_guid(raw_guid, base))
     doi = None
     for candidate in [*extras.get("doi", []), entry.get("prism_doi"), *extras.get("identifier", []),
                       entry.get("dc_identifier"), guid, link]:
@@ -279,7 +338,7 @@ def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | N
     elif link or guid:
         key = f"url:{link or guid}"
     else:
-        return None
+        raise _NoIdentity
     if not title and not link:
         return None
     abstract = _text(_summary(entry), _MAX_ABSTRACT)
@@ -293,7 +352,10 @@ def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | N
     version_match = re.search(r"\d(v(\d+))(?:[?#]|$)", link)
     if version_match:
         version = int(version_match.group(2))
-    journal = entry.get("prism_publicationname") or entry.get("dc_source") or feed_title
+    # the journal's own name (prism:publicationName, on the item or the channel) before the
+    # feed's title: "Science", not "Science current issue"; "bioRxiv", not "bioRxiv Subject
+    # Collection: Genomics".  dc:source is often a citation ("The Journal of Pediatrics 203, (2018)").
+    journal = clean_text(entry.get("prism_publicationname")) or publication or entry.get("dc_source") or feed_title
     published = _entry_date(entry, "published", "prism_publicationdate", "updated", "created")
     return Paper(
         key=key,
@@ -304,8 +366,8 @@ def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | N
         version=version,
         published=published,
         updated=_entry_date(entry, "updated", "published") or published,
-        categories=[t for t in (clean_text(x) for x in _tags(entry)) if t][:20],
-        url=link or (guid if guid.startswith("http") else None),
+        categories=_subjects(entry),
+        url=link or (raw_guid if raw_guid.startswith("http") else None),
         journal=clean_text(journal) or None,
     )
 
@@ -399,13 +461,9 @@ def _as_xml_parser_reads_it(content: bytes, headers: dict[str, str]) -> bytes:
     return converted if isinstance(converted, bytes) else content
 
 
-def _declares_entities(data: bytes) -> bool:
-    return any(marker in data for marker in _ENTITY_DECLARATIONS)
-
-
 def _xml_reason(exc: object) -> str:
     """An XML error as one clean line: ``line 8, column 79: not well-formed``."""
-    text = clean_text(str(exc))
+    text = " ".join(strip_controls(str(exc)).split())  # a parser's message, not HTML: "<unknown>:8:79"
     where = _SAX_LOCATION_RE.match(text)
     if where:
         text = f"line {where.group(1)}, column {where.group(2)}: {text[where.end():]}"
@@ -419,39 +477,68 @@ def _partial_reason(exc: object) -> str | None:
     return _xml_reason(exc) if isinstance(exc, xml.sax.SAXParseException) else None
 
 
-def _feedparser(feedparser: Any, content: bytes, headers: dict[str, str]) -> Any:
+def _feedparser(feedparser: Any, content: bytes, headers: dict[str, str], base: str = "") -> Any:
     """feedparser's result; its own bugs on malformed input (an ``int(None)`` deep in a
-    namespace handler) become one clear failure of this feed, not a crash."""
+    namespace handler) become one clear failure of this feed, not a crash.  Links and ids
+    are resolved against ``xml:base`` and ``base`` (given to feedparser as the document's
+    Content-Location); links inside HTML text are not (hub keeps only the text)."""
+    if base:
+        headers = {**headers, "content-location": base}
     try:
         return feedparser.parse(content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
+    except xmlguard.Refused:  # feedparser's XML parser is the guard's (see parse_feed)
+        raise FeedError("feed_dtd") from None
     except Exception as exc:  # noqa: BLE001 - any parser failure is this feed's problem only
         raise FeedError("feed_malformed", reason=f"the feed parser gave up ({type(exc).__name__})") from None
 
 
-def parse_feed(content: bytes, *, content_type: str | None = None) -> ParsedFeed:
+def _header_note(exc: object) -> bool:
+    """A note of feedparser's about the HTTP headers (a content type that is not XML's, a
+    charset that was wrong or unknown), not about the document: it is read all the same."""
+    from feedparser.exceptions import ThingsNobodyCaresAboutButMe
+
+    return isinstance(exc, ThingsNobodyCaresAboutButMe)
+
+
+def _broken(doc: Any) -> bool:
+    """No feed was recognised, or the XML itself is broken (not a mere header note)."""
+    return not doc.get("version") or (bool(doc.get("bozo")) and not _header_note(doc.get("bozo_exception")))
+
+
+def parse_feed(content: bytes, *, content_type: str | None = None, location: str = "",
+               content_location: str | None = None) -> ParsedFeed:
     """Parse one feed document.  Raises FeedError for documents that are no feed at all
     and for arXiv's error documents; a feed with a recoverable error keeps its papers.
 
-    Documents that declare XML entities are refused before any parser sees them: expat
-    would expand internal entities (a "billion laughs" grows a few kilobytes into
-    gigabytes) and entity declarations are the way to external files.  The check runs on
-    the raw bytes and on the document as feedparser decodes it, so no charset hides one.
+    ``location`` is where the document came from (the URL after redirects, or a file
+    path) and ``content_location`` the response's Content-Location header: relative links
+    and ids resolve against them (see :func:`document_base`).  A wrong content type or
+    charset in the headers is ignored, for an empty feed as for a full one.
+
+    Documents that declare XML entities are refused (:mod:`hubcli.sources.xmlguard`): the
+    prolog is checked as raw bytes and as feedparser decodes it, so no charset hides a
+    declaration, and feedparser's own XML parser is defusedxml's.
     """
     import feedparser  # heavy; only sync and import need it
 
     _guard_feedparser()
+    xmlguard.guard_feedparser()
     headers = {"content-type": content_type} if content_type else {}
     # servers often lie about the charset: a feed that fails under the header's charset
     # gets one more try with its own (BOM, XML declaration)
     bare = {"content-type": content_type.split(";", 1)[0].strip()} if content_type and ";" in content_type else None
     as_read = _as_xml_parser_reads_it(content, headers)
     as_declared = _as_xml_parser_reads_it(content, bare) if bare is not None else as_read
-    if any(_declares_entities(view) for view in (content, as_read, as_declared)):
-        raise FeedError("feed_dtd")
-    doc = _feedparser(feedparser, content, headers)
+    try:
+        for view in (content, as_read, as_declared):
+            xmlguard.check(view)
+    except xmlguard.Refused:
+        raise FeedError("feed_dtd") from None
+    base = document_base(location, content_location)
+    doc = _feedparser(feedparser, content, headers, base)
     if bare is not None and not doc.get("entries"):
-        retry = _feedparser(feedparser, content, bare)
-        if retry.get("entries"):
+        retry = _feedparser(feedparser, content, bare, base)
+        if retry.get("entries") or (_broken(doc) and not _broken(retry)):
             doc, as_read = retry, as_declared
     feed_title = clean_text(doc.feed.get("title")) or None
     entries = doc.get("entries") or []
@@ -460,23 +547,28 @@ def parse_feed(content: bytes, *, content_type: str | None = None) -> ParsedFeed
         raise FeedError("feed_not_a_feed", reason=_xml_reason(reason) if reason else "no RSS or Atom found")
     if feed_title and feed_title.startswith("Feed error for query"):
         raise FeedError("feed_error_document", reason=feed_title)
-    if doc.get("bozo") and not entries:
+    if _broken(doc) and not entries:
         raise FeedError("feed_malformed", reason=_xml_reason(doc.get("bozo_exception") or "malformed XML"))
     api_errors = [e for e in entries if _is_api_error(e)]
     if api_errors:
         raise FeedError("arxiv_api_error", reason=clean_text(api_errors[0].get("summary")) or "error")
     extras: dict[str, dict[str, list[str]]] = {}
     if doc.get("version") == "rss10" and b"purl.org/dc/elements" in as_read[:200_000]:
-        extras = _rss1_extras(as_read)  # the bytes checked above, decoded as feedparser decoded them
+        extras = _rss1_extras(as_read, base)  # the bytes checked above, decoded as feedparser decoded them
     feed_date = _entry_date(doc.feed, "published", "updated")
+    publication = clean_text(doc.feed.get("prism_publicationname")) or None  # the channel's journal name
     papers: list[Paper] = []
-    skipped = 0
+    skipped = unidentified = 0
     for entry in entries:
         try:
             paper = _parse_arxiv_entry(entry)
             if paper is None:
                 item_extras = extras.get(_link(entry.get("id"))) or extras.get(_link(entry.get("link"))) or {}
-                paper = _journal_paper(entry, item_extras, feed_title)
+                paper = _journal_paper(entry, item_extras, feed_title, base, publication=publication)
+        except _NoIdentity:
+            skipped += 1
+            unidentified += 1
+            continue
         except (ValueError, TypeError, AttributeError, KeyError):
             paper = None
         if paper is None:
@@ -487,5 +579,5 @@ def parse_feed(content: bytes, *, content_type: str | None = None) -> ParsedFeed
             paper.updated = paper.updated or feed_date
         papers.append(paper)
     partial = _partial_reason(doc.get("bozo_exception")) if doc.get("bozo") and entries else None
-    return ParsedFeed(title=feed_title, papers=papers, is_empty_day=not entries and not doc.get("bozo"),
-                      skipped=skipped, partial=partial)
+    return ParsedFeed(title=feed_title, papers=papers, is_empty_day=not entries and not _broken(doc),
+                      skipped=skipped, partial=partial, unidentified=unidentified, entries=len(entries))

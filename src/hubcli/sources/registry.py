@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from hubcli.config import Settings
 from hubcli.errors import UsageError
@@ -32,6 +32,39 @@ def arxiv_categories(text: str) -> list[str]:
 
 def arxiv_label(cats: list[str]) -> str:
     return f"arXiv ({'+'.join(c.upper() for c in cats)})"
+
+
+# arXiv's own feed addresses: rss.arxiv.org/rss/CAT and /atom/CAT (2024 on), and the older
+# export.arxiv.org/rss/CAT and arxiv.org/rss/CAT (which now redirect to rss.arxiv.org)
+ARXIV_FEED_HOSTS = ("rss.arxiv.org", "export.arxiv.org", "arxiv.org", "www.arxiv.org")
+_ARXIV_FEED_PATH_RE = re.compile(r"^/(?:rss|atom)/(?P<cats>[^/]+)/?$")
+
+
+def arxiv_feed_categories(url: str, settings: Settings | None = None) -> list[str] | None:
+    """The categories an arXiv feed URL (or a URL under ``HUB_ARXIV_RSS_BASE``) is for.
+
+    None for any other URL.  ``https://rss.arxiv.org/atom/cs.IR`` gives ``["cs.IR"]``: the
+    shortcut fetches arXiv's RSS, which announces the same papers as the Atom feed.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    tail: str | None = None
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() in ("http", "https") and host in ARXIV_FEED_HOSTS and parts.query in ("", "version=2.0"):
+        match = _ARXIV_FEED_PATH_RE.match(parts.path)
+        tail = match.group("cats") if match else None
+    elif settings is not None and not parts.query:
+        base = _url_join(settings.arxiv_rss_base, "")
+        if url.strip().startswith(base) and "/" not in url.strip()[len(base):].rstrip("/"):
+            tail = url.strip()[len(base):].rstrip("/")
+    if not tail:
+        return None
+    try:
+        return arxiv_categories(unquote(tail))
+    except UsageError:
+        return None
 
 
 def _subject_label(server: str, subject: str) -> str:
@@ -61,6 +94,9 @@ def resolve(spec: str, settings: Settings, *, label: str | None = None) -> Sourc
             return Source(f"{server}:{subject}", server, label or _subject_label(name, subject),
                           _url_join(base, subject))
     if low.startswith(("http://", "https://")):
+        feed_cats = arxiv_feed_categories(raw, settings)
+        if feed_cats is not None:  # arXiv's own feed address: the shortcut, not a second subscription
+            return resolve("arxiv:" + "+".join(feed_cats), settings, label=label)
         parts = urlsplit(raw)
         if not parts.netloc:
             raise UsageError("unknown_source", spec=raw)
@@ -82,6 +118,11 @@ def label_for_spec(spec: str) -> str:
 
 
 _ARXIV_TITLE_RE = re.compile(r"^(?P<cats>[\w.\-]+(?:,\s*[\w.\-]+)*) updates on arXiv\.org$")
+
+
+def is_arxiv_feed_title(title: str) -> bool:
+    """Whether a title is one arXiv gives its feeds (``cs.IR updates on arXiv.org``)."""
+    return _ARXIV_TITLE_RE.match(title.strip()) is not None
 
 
 def label_from_feed_title(title: str | None) -> str | None:

@@ -35,6 +35,7 @@ import re
 import sqlite3
 
 from hubcli.authors import match_columns
+from hubcli.categories import category_keys
 from hubcli.models import Paper, Source
 from hubcli.store.db import Store, now_iso
 from hubcli.store.write import (
@@ -229,7 +230,7 @@ class BulkWriter:
                     if name not in seen:
                         seen.add(name)
                         links.append((paper_id, position, author_ids[name], published))
-            categories += [(paper_id, category, published) for category in paper.categories]
+            categories += [(paper_id, key, published) for key in category_keys(paper.categories)]
         end = first + len(papers)
         # rows at or past fts_from are left alone by the full-text triggers (m004)
         in_load = self.store.get_state("fts_from") is not None

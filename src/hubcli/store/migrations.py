@@ -7,6 +7,7 @@ append a new one.  Tests open a database made by the first schema and migrate it
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -131,11 +132,130 @@ def m004_bulk_fts(db: sqlite_utils.Database) -> None:
     )
 
 
+def rejoin_categories(joined: str, whole: list[str]) -> list[str]:
+    """A paper's categories from the space-joined column of m001 and its link rows.
+
+    m001 stored ``"Scientific Community"`` as two words in ``papers.categories`` but whole
+    in ``paper_categories``: the longest run of words that is a stored link value is one
+    category, any other word is one.  A repeat (an old re-sync joined a subject once more:
+    ``Scientific Community Scientific Community``) is kept once.
+    """
+    words = joined.split()
+    known = set(whole)
+    found: list[str] = []
+    start = 0
+    while start < len(words):
+        end = next(end for end in range(len(words), start, -1)
+                   if end == start + 1 or " ".join(words[start:end]) in known)
+        found.append(" ".join(words[start:end]))
+        start = end
+    return list(dict.fromkeys(found))
+
+
+# papers.categories that split back exactly on single spaces and need no JSON escaping
+_PLAIN_CATEGORIES = ("(categories NOT GLOB '*[^A-Za-z0-9._ -]*' AND instr(categories, '  ') = 0"
+                     " AND categories = trim(categories))")
+
+
+def m005_categories(db: sqlite_utils.Database) -> None:
+    """Categories keep any text: ``papers.categories`` becomes a JSON list (as ``authors``
+    is) of the categories as the feed wrote them, and ``paper_categories`` holds one match
+    key per category (``hubcli.categories.category_key``: arXiv categories unchanged,
+    journal subjects without case or whitespace), so ``--category "scientific community"``
+    finds ``Scientific Community`` through the same index.
+
+    Nothing is lost: a paper whose link rows hold a category with a space (or whose column
+    is not plain ASCII words) is rebuilt from its link rows, which kept each category whole;
+    every other paper's column splits on spaces exactly (arXiv's, in SQL).
+    """
+    import json
+
+    from hubcli.categories import category_key, category_keys
+
+    conn = db.conn
+    odd = conn.execute(
+        "SELECT p.id, p.categories, p.published,"
+        " (SELECT json_group_array(c.category) FROM paper_categories c WHERE c.paper_id = p.id) FROM papers p"
+        " WHERE p.id IN (SELECT paper_id FROM paper_categories WHERE instr(category, ' ') > 0)"
+        f" OR NOT {_PLAIN_CATEGORIES}"
+    ).fetchall()
+    for paper_id, joined, published, whole in odd:
+        cats = rejoin_categories(joined or "", json.loads(whole))
+        conn.execute("UPDATE papers SET categories = ? WHERE id = ?", (json.dumps(cats, ensure_ascii=False), paper_id))
+        conn.execute("DELETE FROM paper_categories WHERE paper_id = ?", (paper_id,))
+        conn.executemany("INSERT INTO paper_categories(paper_id, category, published) VALUES (?,?,?)",
+                         [(paper_id, key, published) for key in category_keys(cats)])
+    conn.execute(  # as json.dumps writes it; the rows just rebuilt are JSON now, never plain
+        "UPDATE papers SET categories = CASE WHEN categories = '' THEN '[]'"
+        " ELSE '[\"' || replace(categories, ' ', '\", \"') || '\"]' END"
+        f" WHERE {_PLAIN_CATEGORIES}"
+    )
+    # the remaining link rows (arXiv's are their own keys): re-keyed one distinct value at a time
+    for (category,) in conn.execute("SELECT DISTINCT category FROM paper_categories").fetchall():
+        key = category_key(category)
+        if key != category:
+            conn.execute("INSERT OR IGNORE INTO paper_categories(paper_id, category, published)"
+                         " SELECT paper_id, ?, published FROM paper_categories WHERE category = ?", (key, category))
+            conn.execute("DELETE FROM paper_categories WHERE category = ?", (category,))
+
+
+# arXiv's feed URLs as they stood when m006 was written (frozen here: a migration never changes)
+_M006_ARXIV_FEED_RE = re.compile(
+    r"^https?://(?:rss\.arxiv\.org|export\.arxiv\.org|(?:www\.)?arxiv\.org)/(?:rss|atom)/"
+    r"(?P<cats>[a-z][a-z\-]*(?:\.[a-z][a-z\-]*)?(?:(?:\+|%2B)[a-z][a-z\-]*(?:\.[a-z][a-z\-]*)?)*)/?"
+    r"(?:\?version=2\.0)?$",
+    re.IGNORECASE,
+)
+
+
+def _m006_category(cat: str) -> str:
+    if "." not in cat:
+        return cat.lower()
+    archive, sub = cat.split(".", 1)
+    return f"{archive.lower()}.{sub.upper() if len(sub) == 2 else sub.lower()}"
+
+
+def m006_source_folder(db: sqlite_utils.Database) -> None:
+    """Subscriptions get a ``folder`` (OPML folders survive import and export), and a URL
+    subscription to one of arXiv's own feeds (``https://rss.arxiv.org/rss/cs.IR``) merges
+    into the shortcut ``arxiv:cs.IR``: one row, its papers' links moved over.  A shortcut
+    row that already exists keeps its label and feed state; otherwise the URL row becomes
+    the shortcut (its custom label kept, validators dropped: the address changed)."""
+    db.execute("ALTER TABLE sources ADD COLUMN folder TEXT")
+    rows = db.execute("SELECT id, url, subscribed, label, label_custom FROM sources WHERE kind = 'url'").fetchall()
+    for sid, url, subscribed, label, custom in rows:
+        match = _M006_ARXIV_FEED_RE.match(url or "")
+        if not match:
+            continue
+        cats = [_m006_category(c) for c in re.split(r"\+|%2B", match.group("cats"), flags=re.IGNORECASE)]
+        spec = "arxiv:" + "+".join(cats)
+        target = db.execute("SELECT id, subscribed FROM sources WHERE spec = ?", [spec]).fetchone()
+        if target is None:
+            db.execute(
+                "UPDATE sources SET spec = ?, kind = 'arxiv', url = ?, etag = NULL, last_modified = NULL,"
+                " label = CASE WHEN label_custom THEN label ELSE ? END WHERE id = ?",
+                [spec, "https://rss.arxiv.org/rss/" + "+".join(cats),
+                 f"arXiv ({'+'.join(c.upper() for c in cats)})", sid],
+            )
+            continue
+        tid, target_subscribed = target
+        db.execute(
+            "INSERT OR IGNORE INTO paper_sources(paper_id, source_id, first_seen)"
+            " SELECT paper_id, ?, first_seen FROM paper_sources WHERE source_id = ?", [tid, sid])
+        db.execute("DELETE FROM paper_sources WHERE source_id = ?", [sid])
+        if subscribed and not target_subscribed:
+            db.execute("UPDATE sources SET subscribed = 1, label = CASE WHEN ? THEN ? ELSE label END,"
+                       " label_custom = max(label_custom, ?) WHERE id = ?", [custom, label, custom, tid])
+        db.execute("DELETE FROM sources WHERE id = ?", [sid])
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_brief_cache", m002_brief_cache),
     ("m003_follows", m003_follows),
     ("m004_bulk_fts", m004_bulk_fts),
+    ("m005_categories", m005_categories),
+    ("m006_source_folder", m006_source_folder),
 ]
 LATEST = len(MIGRATIONS)
 

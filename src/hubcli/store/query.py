@@ -10,7 +10,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hubcli.authors import given_compatible, name_key
+from hubcli.authors import compound_surname, given_compatible, name_key, surname_ends_with
+from hubcli.categories import category_keys
 from hubcli.filters import Filters, fts_query
 from hubcli.models import Page, Paper
 from hubcli.store.db import Store
@@ -142,6 +143,10 @@ def _in(values: list[object]) -> str:
 
 
 def find_author_ids(conn: sqlite3.Connection, name: str) -> list[int]:
+    compound = compound_surname(name)
+    if compound is not None:  # "Demner-Fushman": stored names whose surname ends with both parts
+        rows = conn.execute("SELECT id, folded FROM authors WHERE surname = ?", (compound[-1],)).fetchall()
+        return [int(aid) for aid, folded in rows if surname_ends_with(folded, compound)]
     key = name_key(name)
     if not key.surname:
         return []
@@ -200,7 +205,6 @@ def build_selection(store: Store, filters: Filters, settings: Settings) -> Selec
     categories = list(filters.categories)
     queries: list[str] = []
     if filters.topic:
-        from hubcli.sources import arxiv
         from hubcli.topics import resolve_topic
 
         topic = resolve_topic(filters.topic, settings)
@@ -208,10 +212,9 @@ def build_selection(store: Store, filters: Filters, settings: Settings) -> Selec
         if topic_query:
             queries.append(f"({topic_query})")
         if topic.categories:
-            cats = [arxiv.normalize_category(c) for c in topic.categories]
-            sel.add_link(Link("paper_categories", "category", list(dict.fromkeys(cats))))
-    if categories:
-        sel.add_link(Link("paper_categories", "category", list(dict.fromkeys(categories))))
+            sel.add_link(Link("paper_categories", "category", list[object](category_keys(list(topic.categories)))))
+    if categories:  # the link table holds match keys (hubcli.categories)
+        sel.add_link(Link("paper_categories", "category", list[object](category_keys(categories))))
     if filters.sources:
         source_ids: list[int] = []
         for spec in filters.sources:
@@ -264,7 +267,7 @@ def _row_to_paper(row: tuple, sources: dict[int, list[str]]) -> Paper:  # type: 
     return Paper(
         key=key, arxiv_id=arxiv_id, version=version, doi=doi, title=title, abstract=abstract,
         authors=json.loads(authors) if authors else [], published=published, updated=updated,
-        announce_type=announce, categories=cats.split() if cats else [], primary_category=primary,
+        announce_type=announce, categories=json.loads(cats) if cats else [], primary_category=primary,
         url=url, pdf_url=pdf_url, journal=journal, sources=sources.get(pid, []), rowid=pid, first_seen=first_seen,
     )
 
@@ -500,34 +503,6 @@ def sample(store: Store, sel: Selection, selection_key: str, *, n: int, seed: in
         [selection_key, *shown_params],
     ).fetchone()
     return Batch(load_papers(conn, ids), total, total - int(left_row[0]), restarted)
-
-
-@dataclass(frozen=True)
-class Subscription:
-    spec: str
-    label: str
-    kind: str
-    url: str
-    last_sync: str | None
-    status: str | None
-    error: str | None
-    papers: int
-
-
-def subscriptions(store: Store) -> list[Subscription]:
-    """The subscribed sources in the order they were added, with their paper counts."""
-    rows = store.conn.execute(
-        "SELECT s.spec, s.label, s.kind, s.url, s.last_sync_at, s.last_status, s.last_error,"
-        " (SELECT count(*) FROM paper_sources ps WHERE ps.source_id = s.id)"
-        " FROM sources s WHERE s.subscribed = 1 ORDER BY s.id"
-    ).fetchall()
-    return [Subscription(*row) for row in rows]
-
-
-def source_label(store: Store, spec: str) -> str | None:
-    """The stored label of a known source (subscribed or not)."""
-    row = store.conn.execute("SELECT label FROM sources WHERE spec = ?", (spec,)).fetchone()
-    return str(row[0]) if row and row[0] else None
 
 
 def find_paper(store: Store, ident: str) -> Paper | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from hubcli.authors import match_columns
+from hubcli.categories import category_key, category_keys
 from hubcli.models import Paper, Source
 from hubcli.store.db import Store, now_iso
 from hubcli.text import clean_text, strip_controls
@@ -58,25 +59,57 @@ def _insert_source(conn: sqlite3.Connection, source: Source, *, subscribed: bool
     return int(cur.lastrowid or 0)
 
 
-def subscribe(store: Store, source: Source, *, custom_label: bool) -> bool:
-    """Subscribe; False when already subscribed.  Re-subscribing revives an old row."""
-    source = _clean_label(source)
+def subscribe(store: Store, source: Source, *, custom_label: bool, folder: str | None = None) -> bool:
+    """Subscribe; False when already subscribed.  Re-subscribing revives an old row.
+    ``folder`` (when given) files the subscription there."""
     with store.transaction() as conn:
-        row = conn.execute("SELECT id, subscribed FROM sources WHERE spec = ?", (source.spec,)).fetchone()
-        if row and row[1]:
-            if custom_label:
-                conn.execute("UPDATE sources SET label = ?, label_custom = 1 WHERE id = ?", (source.label, row[0]))
-            return False
-        if row:
-            conn.execute(
-                "UPDATE sources SET subscribed = 1, url = ?, label = CASE WHEN ? THEN ? ELSE label END,"
-                " label_custom = max(label_custom, ?) WHERE id = ?",
-                (source.url, int(custom_label), source.label, int(custom_label), row[0]),
-            )
-        else:
-            _insert_source(conn, source, subscribed=True, custom_label=custom_label)
+        added = _subscribe(conn, source, custom_label=custom_label, folder=folder)
         store.set_state("defaults_seeded", store.get_state("defaults_seeded") or now_iso())
+    return added
+
+
+def _subscribe(conn: sqlite3.Connection, source: Source, *, custom_label: bool, folder: str | None) -> bool:
+    source = _clean_label(source)
+    folder = clean_text(folder) or None if folder is not None else None
+    row = conn.execute("SELECT id, subscribed FROM sources WHERE spec = ?", (source.spec,)).fetchone()
+    if row and row[1]:
+        if custom_label:
+            conn.execute("UPDATE sources SET label = ?, label_custom = 1 WHERE id = ?", (source.label, row[0]))
+        if folder:
+            conn.execute("UPDATE sources SET folder = ? WHERE id = ?", (folder, row[0]))
+        return False
+    if row:
+        conn.execute(
+            "UPDATE sources SET subscribed = 1, url = ?, label = CASE WHEN ? THEN ? ELSE label END,"
+            " label_custom = max(label_custom, ?), folder = coalesce(?, folder) WHERE id = ?",
+            (source.url, int(custom_label), source.label, int(custom_label), folder, row[0]),
+        )
+    else:
+        sid = _insert_source(conn, source, subscribed=True, custom_label=custom_label)
+        if folder:
+            conn.execute("UPDATE sources SET folder = ? WHERE id = ?", (folder, sid))
     return True
+
+
+@dataclass(frozen=True)
+class Subscribing:
+    """One feed of an OPML file: the source, whether its label is the user's, its folder."""
+
+    source: Source
+    custom_label: bool
+    folder: str | None
+
+
+def import_subscriptions(store: Store, feeds: list[Subscribing]) -> int:
+    """Subscribe to every feed of an imported file in one transaction; the number added.
+
+    On a machine where the defaults were never seeded, the file is the whole radar: the
+    defaults are marked seeded without being added."""
+    with store.transaction() as conn:
+        added = sum(_subscribe(conn, f.source, custom_label=f.custom_label, folder=f.folder) for f in feeds)
+        if feeds:
+            store.set_state("defaults_seeded", store.get_state("defaults_seeded") or now_iso())
+    return added
 
 
 def unsubscribe(store: Store, spec: str) -> str | None:
@@ -135,17 +168,17 @@ def encode_authors(authors: list[str]) -> str:
 
 
 def encode_categories(categories: list[str]) -> str:
-    return " ".join(categories)
+    return json.dumps(categories, ensure_ascii=False)
 
 
 def decode_categories(stored: str | None) -> list[str]:
-    return stored.split() if stored else []
+    return list(json.loads(stored)) if stored else []
 
 
 @dataclass(frozen=True)
 class StoredRow:
-    """A stored paper as the merge sees it: its columns in storage encoding (``authors`` as
-    JSON text, ``categories`` as stored), so a comparison is with exactly what is stored."""
+    """A stored paper as the merge sees it: its columns in storage encoding (``authors`` and
+    ``categories`` as JSON text), so a comparison is with exactly what is stored."""
 
     id: int
     version: int | None
@@ -231,11 +264,13 @@ def gaps_filled(stored: StoredRow, paper: Paper) -> dict[str, object]:
 
 def merged_categories(stored: list[str], incoming: list[str], *, newer: bool) -> list[str]:
     """A newer version's categories come first (in its order); every category either
-    listing had is kept."""
+    listing had is kept, one per match key ("Editorials" then "EDITORIALS" is one)."""
     merged = list(incoming) if newer and incoming else list(stored)
+    keys = set(category_keys(merged))
     for category in incoming:
-        if category not in merged:
+        if category_key(category) not in keys:
             merged.append(category)
+            keys.add(category_key(category))
     return merged
 
 
@@ -328,10 +363,11 @@ class PaperWriter:
         )
 
     def _set_categories(self, paper_id: int, categories: list[str], published: str | None) -> None:
+        """The link rows of a paper's categories: one per match key (hubcli.categories)."""
         self.conn.execute("DELETE FROM paper_categories WHERE paper_id = ?", (paper_id,))
         self.conn.executemany(
-            "INSERT OR IGNORE INTO paper_categories(paper_id, category, published) VALUES (?,?,?)",
-            [(paper_id, c, published) for c in categories],
+            "INSERT INTO paper_categories(paper_id, category, published) VALUES (?,?,?)",
+            [(paper_id, key, published) for key in category_keys(categories)],
         )
 
     def upsert(self, paper: Paper, source_id: int | None, counts: UpsertCounts) -> int:
