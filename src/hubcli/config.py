@@ -157,6 +157,20 @@ def _number(data: dict[str, Any], key: str, default: float, path: Path, *, minim
     return value
 
 
+def checked_value(data: dict[str, Any], key: str, kind: type | tuple[type, ...], path: Path, *,
+                  table: str, minimum: float | None = None) -> Any:
+    """An optional value of a config table, checked when a command needs it (``[llm]`` is
+    read only by ``hub brief``): None when unset, ConfigError pointing at its line when
+    of the wrong type or below ``minimum``."""
+    value = data.get(key)
+    if value is None:
+        return None
+    ok = isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)
+    if not ok or (minimum is not None and value < minimum):
+        raise _bad(path, f"{table}.{key}", value)
+    return value
+
+
 def load_settings(db_option: str | None = None) -> Settings:
     paths = resolve_paths(db_option)
     data = read_config_file(paths.config_file)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import Field, asdict, dataclass, field, fields
 from datetime import date, timedelta
+from typing import Any
 
 from hubcli.categories import category_key
 from hubcli.categories import parse_option as parse_category_option
@@ -17,16 +18,43 @@ SORTS = ("date", "relevance")
 
 
 @dataclass(frozen=True)
+class FilterOption:
+    """How one filter is offered on the command line and shown above a listing.
+
+    ``help`` and ``chip`` are catalogue keys; ``chip_rank`` orders the chips."""
+
+    flags: tuple[str, ...]
+    help: str
+    metavar: str | None
+    chip: str
+    chip_rank: int
+
+
+def _filter(default: Any, *flags: str, help: str, chip: str, rank: int, metavar: str | None = None) -> Any:
+    return field(default=default, metadata={"option": FilterOption(flags, help, metavar, chip, rank)})
+
+
+@dataclass(frozen=True)
 class Filters:
-    authors: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    search: str | None = None
-    topic: str | None = None
-    since: str | None = None
-    until: str | None = None
-    types: tuple[str, ...] = ()
-    unseen: bool = False
+    """The filters every listing command shares: the ONE declaration of the filter set.
+
+    Each field carries its command-line option and its chip; ``cli/options.py`` builds
+    every listing command's options from these fields, :func:`make_filters` validates the
+    raw values (keyword = field name), ``store/query.py`` turns them into SQL."""
+
+    authors: tuple[str, ...] = _filter((), "--author", "-a", help="opt_author", metavar="NAME", chip="chip_authors",
+                                       rank=1)
+    categories: tuple[str, ...] = _filter((), "--category", "-c", help="opt_category", metavar="CAT",
+                                          chip="chip_categories", rank=2)
+    sources: tuple[str, ...] = _filter((), "--source", help="opt_source", metavar="SOURCE", chip="chip_source",
+                                       rank=3)
+    search: str | None = _filter(None, "--search", "-s", help="opt_search", metavar="QUERY", chip="chip_search",
+                                 rank=5)
+    topic: str | None = _filter(None, "--topic", "-t", help="opt_topic", metavar="NAME", chip="chip_topic", rank=4)
+    since: str | None = _filter(None, "--since", help="opt_since", metavar="WHEN", chip="chip_since", rank=6)
+    until: str | None = _filter(None, "--until", help="opt_until", metavar="WHEN", chip="chip_until", rank=7)
+    types: tuple[str, ...] = _filter((), "--type", help="opt_type", metavar="TYPE", chip="chip_type", rank=8)
+    unseen: bool = _filter(False, "--unseen", help="opt_unseen", chip="chip_unseen", rank=9)
 
     def selection_key(self) -> str:
         """A canonical string naming this selection (shuffle remembers per selection)."""
@@ -39,6 +67,22 @@ class Filters:
     @property
     def is_empty(self) -> bool:
         return self == Filters()
+
+    def chips(self) -> list[tuple[str, dict[str, str]]]:
+        """The active filters as (catalogue key, parameters), in chip order."""
+        out: list[tuple[int, str, dict[str, str]]] = []
+        for spec, option in filter_fields():
+            value = getattr(self, spec.name)
+            if not value:
+                continue
+            params = {} if value is True else {"value": ", ".join(value) if isinstance(value, tuple) else value}
+            out.append((option.chip_rank, option.chip, params))
+        return [(key, params) for _rank, key, params in sorted(out, key=lambda item: item[0])]
+
+
+def filter_fields() -> list[tuple[Field[Any], FilterOption]]:
+    """The declared filters, in declaration (and ``--help``) order."""
+    return [(f, f.metadata["option"]) for f in fields(Filters)]
 
 
 def _months_back(today: date, months: int) -> date:

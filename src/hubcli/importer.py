@@ -33,7 +33,7 @@ from hubcli.authors import tex_to_unicode
 from hubcli.errors import UsageError
 from hubcli.models import Paper
 from hubcli.sources import arxiv, xmlguard
-from hubcli.sources.parse import MAX_AUTHORS, date_of, extract_doi
+from hubcli.sources.parse import MAX_STORED_AUTHORS, date_of, extract_doi
 from hubcli.text import clean_fast as clean
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -121,7 +121,7 @@ def kaggle_paper(record: dict[str, Any]) -> Paper | None:
         key=f"arxiv:{arxiv_id}", arxiv_id=arxiv_id, version=version,
         title=clean(str(record.get("title") or ""))[:2000],
         abstract=clean(str(record.get("abstract") or ""))[:20000],
-        authors=authors[:MAX_AUTHORS], doi=doi, published=published, updated=updated,
+        authors=authors[:MAX_STORED_AUTHORS], doi=doi, published=published, updated=updated,
         categories=cats, primary_category=cats[0] if cats else None,
         url=arxiv.abs_url(arxiv_id), pdf_url=arxiv.pdf_url(arxiv_id, version),
         journal=clean(str(record.get("journal-ref") or "")) or None,
@@ -168,7 +168,7 @@ def oai_paper(meta: ElementTree.Element) -> Paper | None:
     return Paper(
         key=f"arxiv:{arxiv_id}", arxiv_id=arxiv_id, version=None,
         title=clean(_oai_text(meta, "title"))[:2000], abstract=clean(_oai_text(meta, "abstract"))[:20000],
-        authors=authors[:MAX_AUTHORS], doi=extract_doi(doi_text) if doi_text else None, published=created,
+        authors=authors[:MAX_STORED_AUTHORS], doi=extract_doi(doi_text) if doi_text else None, published=created,
         updated=updated, categories=cats, primary_category=cats[0] if cats else None,
         url=arxiv.abs_url(arxiv_id), pdf_url=arxiv.pdf_url(arxiv_id),
         journal=clean(_oai_text(meta, "journal-ref")) or None,

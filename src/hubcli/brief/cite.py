@@ -26,7 +26,7 @@ _REFS_HEADING_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _FENCE_RE = re.compile(r"^\s*```(?:markdown|md)?\s*\n(.*)\n```\s*$", re.DOTALL | re.IGNORECASE)
-MAX_AUTHORS = 6
+CITED_AUTHORS = 6
 
 
 @dataclass
@@ -105,7 +105,7 @@ def link(paper: Paper) -> str | None:
 
 def reference(number: int, paper: Paper, *, et_al: str) -> str:
     names = [md_inline(a) for a in paper.authors]
-    authors = ", ".join(names[:MAX_AUTHORS]) + (f", {et_al}" if len(names) > MAX_AUTHORS else "")
+    authors = ", ".join(names[:CITED_AUTHORS]) + (f", {et_al}" if len(names) > CITED_AUTHORS else "")
     parts = [f"[{number}] {md_inline(paper.title).rstrip('.')}."]
     if authors:
         parts.append(f"{authors}.")

@@ -21,7 +21,7 @@ _SECTION_RE = re.compile(r"^<!-- @([a-z][a-z-]*) -->[ \t]*$", re.MULTILINE)
 _PLACEHOLDER_RE = re.compile(r"\{\{(\w+)\}\}")
 _DELIMITER_RE = re.compile(r"<(?=\s*/?\s*(?:papers?|notes?|titles?|group)\b)", re.IGNORECASE)
 _WS_RE = re.compile(r"\s+")
-MAX_AUTHORS = 10
+PROMPT_AUTHORS = 10
 Messages = list[dict[str, str]]
 
 
@@ -49,8 +49,8 @@ def defuse(text: str) -> str:
 
 def record(number: int, paper: Paper, abstract: str) -> str:
     authors = [defuse(a) for a in paper.authors]
-    if len(authors) > MAX_AUTHORS:
-        authors = authors[:MAX_AUTHORS] + [f"et al. ({len(paper.authors)} authors)"]
+    if len(authors) > PROMPT_AUTHORS:
+        authors = authors[:PROMPT_AUTHORS] + [f"et al. ({len(paper.authors)} authors)"]
     lines = [f'<paper n="{number}">', f"Title: {defuse(paper.title)}"]
     if authors:
         lines.append("Authors: " + ", ".join(authors))

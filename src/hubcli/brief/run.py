@@ -26,7 +26,7 @@ from hubcli.brief.select import (
     estimate_tokens,
     plan,
 )
-from hubcli.errors import ConfigError, HubError, LLMError, StoreError, UsageError
+from hubcli.errors import HubError, LLMError, StoreError, UsageError
 from hubcli.i18n import t
 from hubcli.store.db import Store
 
@@ -58,15 +58,9 @@ class LLMConfig:
 
 def _config_value(data: dict[str, Any], key: str, kind: type | tuple[type, ...], path: Path,
                   minimum: float | None = None) -> Any:
-    value = data.get(key)
-    if value is None:
-        return None
-    ok = isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool)
-    if ok and minimum is not None and value < minimum:
-        ok = False
-    if not ok:
-        raise ConfigError("brief_config_bad_value", path=str(path), name=f"llm.{key}", value=repr(value))
-    return value
+    from hubcli.config import checked_value
+
+    return checked_value(data, key, kind, path, table="llm", minimum=minimum)
 
 
 def normalize_api_base(value: str) -> str:

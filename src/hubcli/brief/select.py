@@ -82,8 +82,7 @@ def rank(store: Store, sel: Selection, limit: int, *, today: date | None = None)
             [*sel.params, limit],
         ).fetchall()
         return Ranked(load_papers(conn, [int(r[0]) for r in rows]), matched)
-    others = [w for w in sel.where if "papers_fts" not in w]
-    other_params = [p for p in sel.params if p != sel.fts]
+    others, other_params = sel.without_search()
     where = " AND ".join(["papers_fts MATCH ?", *others])
     rows = conn.execute(
         f"SELECT p.id, bm25(papers_fts, {_FTS_WEIGHTS}), p.published FROM papers_fts"

@@ -7,15 +7,22 @@ to stdout or to ``-o FILE`` until the whole document is ready.
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from hubcli.cli.context import OUT, STATE
-from hubcli.cli.options import chips, filter_options, filters_from
-from hubcli.cli.papers import open_for_reading, positive, report_unmatched
+from hubcli.cli.options import chips, with_filters
+from hubcli.cli.papers import notify, open_for_reading, positive
 from hubcli.errors import NotFoundError
+from hubcli.filters import Filters
 from hubcli.i18n import current_language, t
+from hubcli.models import Paper
+from hubcli.store.db import Store
+
+if TYPE_CHECKING:
+    from hubcli.brief.run import LLMConfig, Usage
+    from hubcli.brief.select import Budget, Numbered, Plan, Ranked
 
 
 class _Reporter:
@@ -76,135 +83,158 @@ def _number(value: int) -> str:
     return f"{value:,}"
 
 
-def register(app: typer.Typer) -> None:
-    F = filter_options()
+def _line(number: str, paper: Paper, note: str) -> str:
+    from hubcli.render.formats import display_id, safe
 
-    @app.command("brief", help=t("cmd_brief"))
-    def brief_command(
-        author: F.author = None, category: F.category = None, source: F.source = None, search: F.search = None,
-        topic: F.topic = None, since: F.since = None, until: F.until = None, type_: F.type = None,
-        unseen: F.unseen = False,
-        limit: Annotated[Optional[int], typer.Option("--limit", "-n", help=t("opt_brief_limit"))] = None,
-        model: Annotated[Optional[str], typer.Option("--model", "-m", help=t("opt_brief_model"),
-                                                     metavar="MODEL")] = None,
-        api_base: Annotated[Optional[str], typer.Option("--api-base", help=t("opt_brief_api_base"),
-                                                        metavar="URL")] = None,
-        timeout: Annotated[Optional[float], typer.Option("--timeout", help=t("opt_brief_timeout"),
-                                                         metavar="SECONDS")] = None,
-        dry_run: Annotated[bool, typer.Option("--dry-run", help=t("opt_brief_dry_run"))] = False,
-        offline: Annotated[bool, typer.Option("--offline", help=t("opt_brief_offline"))] = False,
-        no_cache: Annotated[bool, typer.Option("--no-cache", help=t("opt_brief_no_cache"))] = False,
-        output: Annotated[Optional[str], typer.Option("--output", "-o", help=t("opt_brief_output"),
-                                                      metavar="FILE")] = None,
-    ) -> None:
-        from hubcli.brief import run
-        from hubcli.brief.select import DEFAULT_LIMIT, rank
+    parts = [paper.published or "----------", display_id(paper), note, safe(paper.title)]
+    return f"[{number}] " + "  ".join(p for p in parts if p)
 
-        positive(limit, "--limit")
-        _check_output(output)
-        filters = filters_from(author, category, source, search, topic, since, until, type_, unseen)
-        settings = STATE.settings()
-        cfg = run.llm_config(settings.llm, settings.paths.config_file, model=model, api_base=api_base,
-                             timeout=timeout)
-        lang = current_language()
-        store = open_for_reading()
-        if store is None:
-            raise NotFoundError("brief_no_papers_cache_empty")
-        from hubcli.store.query import build_selection
 
-        sel = build_selection(store, filters, settings)
-        if sel.unmatched_authors:
-            report_unmatched(store, sel.unmatched_authors)
-        wanted = limit or DEFAULT_LIMIT
-        ranked = rank(store, sel, wanted)
-        if not ranked.papers:
-            raise NotFoundError("brief_no_papers")
-        if ranked.matched > len(ranked.papers):
-            OUT.info(t("brief_not_considered", more=ranked.matched - len(ranked.papers), limit=wanted))
-        filter_text = " · ".join(chips(filters))
+def _dry_run(cfg: "LLMConfig", budget: "Budget", plan: "Plan", matched: int, lang: str) -> None:
+    from hubcli.brief.run import estimate_prompt_tokens
 
-        if offline or not cfg.model:
-            if dry_run:
-                _dry_run_offline(cfg.model, ranked.papers, ranked.matched)
-                return
-            from hubcli.brief.digest import digest
-
-            text = digest(ranked.papers, subtitle=filter_text)
-            _emit(text, output)
-            if cfg.model:
-                OUT.hint(t("brief_offline_hint_model", model=cfg.model))
-            else:
-                OUT.hint(t("brief_no_model_hint", config=str(settings.paths.config_file)))
-            return
-
-        budget = run.budget_for(store, cfg, lang)
-        plan = run.make_plan(ranked, budget)
-        sent = plan.sent
-        if plan.left_out:
-            OUT.warn(t("brief_left_out", count=len(plan.left_out), sent=len(sent), calls=plan.calls,
-                       window=_number(budget.context_window)))
-        for numbered in sent:
-            if numbered.truncated:
-                OUT.warn(t("brief_truncated", number=numbered.number, title=numbered.paper.title[:80]))
+    lines = [t("brief_dry_model", model=cfg.model, window=_number(budget.context_window),
+               source=t(f"brief_dry_window_{budget.window_source}"), output=_number(budget.output_tokens)),
+             t("brief_dry_papers", sent=len(plan.sent), matched=matched, budget=_number(budget.per_call),
+               calls=plan.calls)]
+    for index, group in enumerate(plan.groups, start=1):
         if plan.map_reduce:
-            OUT.info(t("brief_map_reduce", groups=len(plan.groups), count=len(sent)))
+            lines.append(t("brief_dry_group", index=index, first=group[0].number, last=group[-1].number))
+        lines += [_line(str(n.number), n.paper, f"~{n.tokens} tok") for n in group]
+    lines += [_line("-", paper, t("brief_dry_left_out")) for paper in plan.left_out]
+    lines.append(t("brief_dry_estimate", prompt=_number(estimate_prompt_tokens(plan, lang=lang)),
+                   output=_number(budget.output_tokens), calls=plan.calls))
+    OUT.data("\n".join(lines) + "\n")
 
-        if dry_run:
-            _dry_run(cfg, budget, plan, ranked.matched, lang)
-            return
 
-        caller = run.Caller(store=store, cfg=cfg, use_cache=not no_cache, reporter=_Reporter(),
-                            stream=cfg.stream if cfg.stream is not None else OUT.stderr_is_terminal())
-        answer = run.generate(caller, plan, lang=lang)
-        dates = sorted(n.paper.published for n in sent if n.paper.published)
-        span = f"{dates[0]} – {dates[-1]}" if dates and dates[0] != dates[-1] else (dates[0] if dates else "")
-        count = t("brief_count_one") if len(sent) == 1 else t("brief_count", count=len(sent))
-        subtitle = " · ".join(x for x in (count, span, filter_text, cfg.model) if x)
-        doc = run.document(answer, sent, subtitle=subtitle)
-        if doc.invalid:
-            OUT.warn(t("brief_invalid_markers", markers=", ".join(f"[{m}]" for m in dict.fromkeys(doc.invalid)),
-                       count=len(sent)))
-        if not doc.cited:
-            OUT.warn(t("brief_no_citations"))
-        _emit(doc.markdown, output)
-        _report_usage(caller.usage)
+def _dry_run_offline(model: Optional[str], papers: list[Paper], matched: int) -> None:
+    lines = [t("brief_dry_offline", model=model) if model else t("brief_dry_no_model"),
+             t("brief_dry_offline_papers", count=len(papers), matched=matched)]
+    lines += [_line(str(i), paper, "") for i, paper in enumerate(papers, start=1)]
+    OUT.data("\n".join(lines) + "\n")
 
-    def _line(number: str, paper, note: str) -> str:  # type: ignore[no-untyped-def]
-        from hubcli.render.formats import display_id, safe
 
-        parts = [paper.published or "----------", display_id(paper), note, safe(paper.title)]
-        return f"[{number}] " + "  ".join(p for p in parts if p)
+def _report_usage(usage: "Usage") -> None:
+    if usage.cached and not usage.calls:
+        OUT.info(t("brief_from_cache", when=max(usage.cached_at)))
+        return
+    tokens = (t("brief_tokens", total=_number(usage.prompt_tokens + usage.completion_tokens),
+                prompt=_number(usage.prompt_tokens), completion=_number(usage.completion_tokens))
+              if usage.tokens_known else t("brief_tokens_unknown"))
+    cost = f"${usage.cost:.4f}" if usage.cost_known else t("brief_cost_unknown")
+    OUT.info(t("brief_usage", calls=usage.calls, tokens=tokens, cost=cost, seconds=f"{usage.seconds:.1f}"))
+    if usage.cached:
+        OUT.info(t("brief_partly_cached", cached=usage.cached))
 
-    def _dry_run(cfg, budget, plan, matched, lang):  # type: ignore[no-untyped-def]
-        from hubcli.brief.run import estimate_prompt_tokens
 
-        lines = [t("brief_dry_model", model=cfg.model, window=_number(budget.context_window),
-                   source=t(f"brief_dry_window_{budget.window_source}"), output=_number(budget.output_tokens)),
-                 t("brief_dry_papers", sent=len(plan.sent), matched=matched, budget=_number(budget.per_call),
-                   calls=plan.calls)]
-        for index, group in enumerate(plan.groups, start=1):
-            if plan.map_reduce:
-                lines.append(t("brief_dry_group", index=index, first=group[0].number, last=group[-1].number))
-            lines += [_line(str(n.number), n.paper, f"~{n.tokens} tok") for n in group]
-        lines += [_line("-", paper, t("brief_dry_left_out")) for paper in plan.left_out]
-        lines.append(t("brief_dry_estimate", prompt=_number(estimate_prompt_tokens(plan, lang=lang)),
-                       output=_number(budget.output_tokens), calls=plan.calls))
-        OUT.data("\n".join(lines) + "\n")
+def _select(filters: Filters, limit: Optional[int]) -> tuple[Store, "Ranked"]:
+    """The store and the ranked candidates (NotFoundError when there are none)."""
+    from hubcli.api.reading import unmatched_authors
+    from hubcli.brief.select import DEFAULT_LIMIT, rank
+    from hubcli.store.query import build_selection
 
-    def _dry_run_offline(model, papers, matched) -> None:  # type: ignore[no-untyped-def]
-        lines = [t("brief_dry_offline", model=model) if model else t("brief_dry_no_model"),
-                 t("brief_dry_offline_papers", count=len(papers), matched=matched)]
-        lines += [_line(str(i), paper, "") for i, paper in enumerate(papers, start=1)]
-        OUT.data("\n".join(lines) + "\n")
+    store = open_for_reading()
+    if store is None:
+        raise NotFoundError("brief_no_papers_cache_empty")
+    sel = build_selection(store, filters, STATE.settings())
+    notify(unmatched_authors(store, sel.unmatched_authors))
+    wanted = limit or DEFAULT_LIMIT
+    ranked = rank(store, sel, wanted)
+    if not ranked.papers:
+        raise NotFoundError("brief_no_papers")
+    if ranked.matched > len(ranked.papers):
+        OUT.info(t("brief_not_considered", more=ranked.matched - len(ranked.papers), limit=wanted))
+    return store, ranked
 
-    def _report_usage(usage) -> None:  # type: ignore[no-untyped-def]
-        if usage.cached and not usage.calls:
-            OUT.info(t("brief_from_cache", when=max(usage.cached_at)))
-            return
-        tokens = (t("brief_tokens", total=_number(usage.prompt_tokens + usage.completion_tokens),
-                    prompt=_number(usage.prompt_tokens), completion=_number(usage.completion_tokens))
-                  if usage.tokens_known else t("brief_tokens_unknown"))
-        cost = f"${usage.cost:.4f}" if usage.cost_known else t("brief_cost_unknown")
-        OUT.info(t("brief_usage", calls=usage.calls, tokens=tokens, cost=cost, seconds=f"{usage.seconds:.1f}"))
-        if usage.cached:
-            OUT.info(t("brief_partly_cached", cached=usage.cached))
+
+def _offline(cfg: "LLMConfig", ranked: "Ranked", filter_text: str, output: Optional[str], dry_run: bool) -> None:
+    """The digest: no model configured, or ``--offline``."""
+    if dry_run:
+        _dry_run_offline(cfg.model, ranked.papers, ranked.matched)
+        return
+    from hubcli.brief.digest import digest
+
+    _emit(digest(ranked.papers, subtitle=filter_text), output)
+    if cfg.model:
+        OUT.hint(t("brief_offline_hint_model", model=cfg.model))
+    else:
+        OUT.hint(t("brief_no_model_hint", config=str(STATE.settings().paths.config_file)))
+
+
+def _plan(store: Store, cfg: "LLMConfig", ranked: "Ranked", lang: str) -> tuple["Budget", "Plan"]:
+    from hubcli.brief import run
+
+    budget = run.budget_for(store, cfg, lang)
+    plan = run.make_plan(ranked, budget)
+    if plan.left_out:
+        OUT.warn(t("brief_left_out", count=len(plan.left_out), sent=len(plan.sent), calls=plan.calls,
+                   window=_number(budget.context_window)))
+    for numbered in plan.sent:
+        if numbered.truncated:
+            OUT.warn(t("brief_truncated", number=numbered.number, title=numbered.paper.title[:80]))
+    if plan.map_reduce:
+        OUT.info(t("brief_map_reduce", groups=len(plan.groups), count=len(plan.sent)))
+    return budget, plan
+
+
+def _subtitle(sent: list["Numbered"], filter_text: str, model: Optional[str]) -> str:
+    dates = sorted(n.paper.published for n in sent if n.paper.published)
+    span = f"{dates[0]} – {dates[-1]}" if dates and dates[0] != dates[-1] else (dates[0] if dates else "")
+    count = t("brief_count_one") if len(sent) == 1 else t("brief_count", count=len(sent))
+    return " · ".join(x for x in (count, span, filter_text, model) if x)
+
+
+def _online(store: Store, cfg: "LLMConfig", plan: "Plan", filter_text: str, output: Optional[str],
+            no_cache: bool, lang: str) -> None:
+    from hubcli.brief import run
+
+    caller = run.Caller(store=store, cfg=cfg, use_cache=not no_cache, reporter=_Reporter(),
+                        stream=cfg.stream if cfg.stream is not None else OUT.stderr_is_terminal())
+    answer = run.generate(caller, plan, lang=lang)
+    doc = run.document(answer, plan.sent, subtitle=_subtitle(plan.sent, filter_text, cfg.model))
+    if doc.invalid:
+        OUT.warn(t("brief_invalid_markers", markers=", ".join(f"[{m}]" for m in dict.fromkeys(doc.invalid)),
+                   count=len(plan.sent)))
+    if not doc.cited:
+        OUT.warn(t("brief_no_citations"))
+    _emit(doc.markdown, output)
+    _report_usage(caller.usage)
+
+
+LimitOption = Annotated[Optional[int], typer.Option("--limit", "-n", help="opt_brief_limit")]
+ModelOption = Annotated[Optional[str], typer.Option("--model", "-m", help="opt_brief_model", metavar="MODEL")]
+ApiBaseOption = Annotated[Optional[str], typer.Option("--api-base", help="opt_brief_api_base", metavar="URL")]
+TimeoutOption = Annotated[Optional[float], typer.Option("--timeout", help="opt_brief_timeout", metavar="SECONDS")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="opt_brief_dry_run")]
+OfflineOption = Annotated[bool, typer.Option("--offline", help="opt_brief_offline")]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="opt_brief_no_cache")]
+OutputOption = Annotated[Optional[str], typer.Option("--output", "-o", help="opt_brief_output", metavar="FILE")]
+
+
+@with_filters
+def brief_command(filters: Filters, limit: LimitOption = None, model: ModelOption = None,
+                  api_base: ApiBaseOption = None, timeout: TimeoutOption = None, dry_run: DryRunOption = False,
+                  offline: OfflineOption = False, no_cache: NoCacheOption = False,
+                  output: OutputOption = None) -> None:
+    from hubcli.brief import run
+
+    positive(limit, "--limit")
+    _check_output(output)
+    settings = STATE.settings()
+    cfg = run.llm_config(settings.llm, settings.paths.config_file, model=model, api_base=api_base,
+                         timeout=timeout)
+    lang = current_language()
+    store, ranked = _select(filters, limit)
+    filter_text = " · ".join(chips(filters))
+    if offline or not cfg.model:
+        _offline(cfg, ranked, filter_text, output, dry_run)
+        return
+    budget, plan = _plan(store, cfg, ranked, lang)
+    if dry_run:
+        _dry_run(cfg, budget, plan, ranked.matched, lang)
+        return
+    _online(store, cfg, plan, filter_text, output, no_cache, lang)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("brief", help="cmd_brief")(brief_command)

@@ -3,12 +3,15 @@
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from hubcli.config import Settings, load_settings
 from hubcli.i18n import t
 from hubcli.store.db import Store, open_store
 from hubcli.text import strip_controls
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 @dataclass
@@ -17,7 +20,12 @@ class RunState:
     no_pager: bool = False
     lang: str = "en"
     _settings: Optional[Settings] = None
-    _stores: list = field(default_factory=list)
+    _stores: list[Store] = field(default_factory=list)
+
+    def reset(self) -> None:
+        """A fresh state for a new run (``main`` may run many times in one process)."""
+        self.close()
+        self.db_option, self.no_pager, self.lang, self._settings = None, False, "en", None
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -79,7 +87,7 @@ class Output:
         return sys.stderr.isatty()
 
     @staticmethod
-    def console(*, stderr: bool = False):  # type: ignore[no-untyped-def]
+    def console(*, stderr: bool = False) -> "Console":
         """A Rich console: styled only on a terminal without NO_COLOR."""
         from rich.console import Console
 

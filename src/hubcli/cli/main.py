@@ -7,9 +7,13 @@ import sys
 from typing import Annotated, Optional
 
 import typer
+from typer._click.core import Command as ClickCommand  # Typer (0.26+) vendors Click
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
 
 from hubcli import __version__
 from hubcli.cli.context import OUT, STATE
+from hubcli.cli.options import translate_help
 from hubcli.errors import ExitCode, HubError, UsageError
 from hubcli.i18n import LANGUAGES, detect_language, set_language, t
 
@@ -66,52 +70,60 @@ def _configured_language() -> Optional[str]:
         return None  # reported when a command needs the settings
 
 
+def _version_callback(value: bool) -> None:
+    if value:
+        OUT.data(f"hub {__version__}\n")
+        raise typer.Exit()
+
+
+def _show_completion_callback(ctx: typer.Context, value: Optional[str]) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from hubcli.cli import completion
+
+    OUT.data(completion.script(ctx.find_root().info_name or "hub", completion.resolve_shell(value)))
+    raise typer.Exit()
+
+
+def _install_completion_callback(ctx: typer.Context, value: Optional[str]) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from hubcli.cli import completion
+
+    shell = completion.resolve_shell(value)
+    path = completion.install(ctx.find_root().info_name or "hub", shell)
+    OUT.info(t("completion_installed", shell=shell, path=str(path)))
+    OUT.hint(t("completion_restart"))
+    raise typer.Exit()
+
+
+VersionOption = Annotated[bool, typer.Option("--version", "-V", help="opt_version", is_eager=True,
+                                             callback=_version_callback)]
+LangOption = Annotated[Optional[str], typer.Option("--lang", help="opt_lang", metavar="en|zh")]
+DbOption = Annotated[Optional[str], typer.Option("--db", help="opt_db", metavar="PATH")]
+NoPagerOption = Annotated[bool, typer.Option("--no-pager", help="opt_no_pager")]
+InstallCompletionOption = Annotated[Optional[str], typer.Option(
+    "--install-completion", help="opt_install_completion", metavar="[SHELL]", is_eager=True, expose_value=False,
+    callback=_install_completion_callback)]
+ShowCompletionOption = Annotated[Optional[str], typer.Option(
+    "--show-completion", help="opt_show_completion", metavar="SHELL", is_eager=True, expose_value=False,
+    callback=_show_completion_callback)]
+
+
+def main_callback(version: VersionOption = False, lang: LangOption = None, db: DbOption = None,
+                  no_pager: NoPagerOption = False, install_completion: InstallCompletionOption = None,
+                  show_completion: ShowCompletionOption = None) -> None:
+    """Global options (also accepted after the command name)."""
+
+
 def build_app() -> typer.Typer:
+    """Every command, declared with catalogue keys as help (see :func:`build_command`)."""
     app = typer.Typer(
-        name="hub", help=t("app_help"), epilog=t("app_epilog"), no_args_is_help=True, add_completion=False,
+        name="hub", help="app_help", epilog="app_epilog", no_args_is_help=True, add_completion=False,
         pretty_exceptions_enable=False, pretty_exceptions_show_locals=False, rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-
-    def version_callback(value: bool) -> None:
-        if value:
-            OUT.data(f"hub {__version__}\n")
-            raise typer.Exit()
-
-    def show_completion_callback(ctx: typer.Context, value: Optional[str]) -> None:
-        if value is None or ctx.resilient_parsing:
-            return
-        from hubcli.cli import completion
-
-        OUT.data(completion.script(ctx.find_root().info_name or "hub", completion.resolve_shell(value)))
-        raise typer.Exit()
-
-    def install_completion_callback(ctx: typer.Context, value: Optional[str]) -> None:
-        if value is None or ctx.resilient_parsing:
-            return
-        from hubcli.cli import completion
-
-        shell = completion.resolve_shell(value)
-        path = completion.install(ctx.find_root().info_name or "hub", shell)
-        OUT.info(t("completion_installed", shell=shell, path=str(path)))
-        OUT.hint(t("completion_restart"))
-        raise typer.Exit()
-
-    @app.callback()
-    def main_callback(
-        version: Annotated[bool, typer.Option("--version", "-V", help=t("opt_version"), is_eager=True,
-                                              callback=version_callback)] = False,
-        lang: Annotated[Optional[str], typer.Option("--lang", help=t("opt_lang"), metavar="en|zh")] = None,
-        db: Annotated[Optional[str], typer.Option("--db", help=t("opt_db"), metavar="PATH")] = None,
-        no_pager: Annotated[bool, typer.Option("--no-pager", help=t("opt_no_pager"))] = False,
-        install_completion: Annotated[Optional[str], typer.Option(
-            "--install-completion", help=t("opt_install_completion"), metavar="[SHELL]", is_eager=True,
-            expose_value=False, callback=install_completion_callback)] = None,
-        show_completion: Annotated[Optional[str], typer.Option(
-            "--show-completion", help=t("opt_show_completion"), metavar="SHELL", is_eager=True,
-            expose_value=False, callback=show_completion_callback)] = None,
-    ) -> None:
-        """Global options (also accepted after the command name)."""
+    app.callback()(main_callback)
 
     from hubcli.cli import brief, export, feeds, import_cmd, misc, papers, radar, sync_cmd
 
@@ -126,12 +138,15 @@ def build_app() -> typer.Typer:
     return app
 
 
-def _usage_message(exc: BaseException) -> str:
-    fmt = getattr(exc, "format_message", None)
-    return str(fmt() if callable(fmt) else exc)
+def build_command() -> TyperGroup:
+    """The Click command tree, its help in the run's language."""
+    command = typer.main.get_command(build_app())
+    assert isinstance(command, TyperGroup)
+    translate_help(command)
+    return command
 
 
-def _complete(command: typer.main.TyperGroup, prog_name: str) -> int:  # type: ignore[name-defined]
+def _complete(command: ClickCommand, prog_name: str) -> int:
     """Answer ``_HUB_COMPLETE=complete_SHELL`` (the scripts of ``--show-completion`` set it)."""
     from typer._completion_classes import completion_init
 
@@ -143,7 +158,7 @@ def _complete(command: typer.main.TyperGroup, prog_name: str) -> int:  # type: i
     return 0
 
 
-def _run_translating_help(command: typer.main.TyperGroup, args: list[str], prog_name: str) -> int:  # type: ignore[name-defined]
+def _run_translating_help(command: ClickCommand, args: list[str], prog_name: str) -> int:
     """Click writes its help headings in English: capture the help and translate them."""
     import contextlib
     import io
@@ -159,36 +174,40 @@ def _run_translating_help(command: typer.main.TyperGroup, args: list[str], prog_
     return int(result) if isinstance(result, int) else 0
 
 
+def _dispatch(args: list[str], prog_name: str) -> int:
+    """Global options taken out, the language set, then the command run."""
+    args, lang = _take_global(args, "--lang")
+    args, STATE.db_option = _take_global(args, "--db")
+    args, STATE.no_pager = _take_flag(args, "--no-pager")
+    args = _shell_optional(args)
+    if lang is not None and lang.strip().lower() not in LANGUAGES:
+        raise UsageError("bad_lang", value=lang)
+    STATE.lang = detect_language(lang, None if lang else _configured_language())
+    set_language(STATE.lang)
+    command = build_command()
+    # a shell asking for completions (Typer's protocol; completion.complete_var names the variable)
+    if os.environ.get(f"_{prog_name.upper()}_COMPLETE"):
+        return _complete(command, prog_name)
+    if not args:  # a bare "hub" shows the help (exit 0), like "hub --help"
+        args = ["--help"]
+    wants_help = any(a in ("--help", "-h") for a in args)
+    if STATE.lang == "zh" and wants_help:
+        return _run_translating_help(command, args, prog_name)
+    result = command.main(args=args, prog_name=prog_name, standalone_mode=False)
+    code = int(result) if isinstance(result, int) else 0
+    if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into a silent Exit(130)
+        OUT.error(t("interrupted"))
+    return code
+
+
 def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
     """Run hub; returns the exit code (``run`` exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    STATE.__init__()  # type: ignore[misc]  # a fresh state per run (tests call main repeatedly)
+    STATE.reset()  # a fresh state per run (tests call main repeatedly)
     set_language(detect_language())
     debug = bool(os.environ.get("HUB_DEBUG"))
     try:
-        args, lang = _take_global(args, "--lang")
-        args, STATE.db_option = _take_global(args, "--db")
-        args, STATE.no_pager = _take_flag(args, "--no-pager")
-        args = _shell_optional(args)
-        if lang is not None and lang.strip().lower() not in LANGUAGES:
-            raise UsageError("bad_lang", value=lang)
-        STATE.lang = detect_language(lang, None if lang else _configured_language())
-        set_language(STATE.lang)
-        app = build_app()
-        command = typer.main.get_command(app)
-        # a shell asking for completions (Typer's protocol; completion.complete_var names the variable)
-        if os.environ.get(f"_{prog_name.upper()}_COMPLETE"):
-            return _complete(command, prog_name)
-        if not args:  # a bare "hub" shows the help (exit 0), like "hub --help"
-            args = ["--help"]
-        wants_help = any(a in ("--help", "-h") for a in args)
-        if STATE.lang == "zh" and wants_help:
-            return _run_translating_help(command, args, prog_name)
-        result = command.main(args=args, prog_name=prog_name, standalone_mode=False)
-        code = int(result) if isinstance(result, int) else 0
-        if code == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into a silent Exit(130)
-            OUT.error(t("interrupted"))
-        return code
+        return _dispatch(args, prog_name)
     except HubError as exc:
         if debug:
             _print_traceback()
@@ -212,24 +231,15 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
         except OSError:
             pass
         return 0
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        OUT.error(t("interrupted"))
+        return int(ExitCode.INTERRUPTED)
+    except ClickException as exc:  # usage errors: bad option, missing argument
+        _usage_error(exc)
+        return int(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the one edge where everything becomes a message
-        code = getattr(exc, "exit_code", None)
-        if type(exc).__name__ == "Exit" and isinstance(code, int):
-            return code
-        if type(exc).__name__ == "Abort":
-            OUT.error(t("interrupted"))
-            return int(ExitCode.INTERRUPTED)
-        if hasattr(exc, "format_message") and isinstance(code, int):  # click usage errors
-            message = _usage_message(exc)
-            if STATE.lang == "zh":
-                from hubcli.i18n.click_zh import translate_error
-
-                message = translate_error(message)
-            OUT.error(message)
-            ctx = getattr(exc, "ctx", None)
-            if ctx is not None and code == 2:
-                OUT.info(t("try_help", command=ctx.command_path))
-            return code
         if debug:
             _print_traceback()
             return int(ExitCode.ERROR)
@@ -237,6 +247,18 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
         return int(ExitCode.ERROR)
     finally:
         STATE.close()
+
+
+def _usage_error(exc: ClickException) -> None:
+    message = exc.format_message()
+    if STATE.lang == "zh":
+        from hubcli.i18n.click_zh import translate_error
+
+        message = translate_error(message)
+    OUT.error(message)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None and exc.exit_code == 2:
+        OUT.info(t("try_help", command=ctx.command_path))
 
 
 def _print_traceback() -> None:

@@ -1,55 +1,84 @@
-"""Reusable option aliases, built per run so their help is in the run's language."""
+"""Option declarations shared by commands, and the filter options built from ``Filters``.
 
-from types import SimpleNamespace
-from typing import Annotated, Optional
+Help texts are catalogue *keys* here (``help="opt_author"``): commands are declared once,
+at module level, and :func:`translate_help` puts the run's language into the Click
+command tree when it is built (``cli/main.py``).
+"""
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any, Optional
 
 import typer
+from typer._click.core import Command as ClickCommand  # Typer (0.26+) vendors Click
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from hubcli.filters import Filters, make_filters
+from hubcli.filters import Filters, filter_fields, make_filters
 from hubcli.i18n import t
+from hubcli.i18n.messages import MESSAGES
+
+FormatOption = Annotated[Optional[str], typer.Option("--format", "-f", help="opt_format", metavar="FORMAT")]
+JsonOption = Annotated[bool, typer.Option("--json", help="opt_json")]
+IdArgument = Annotated[str, typer.Argument(help="arg_id", metavar="ID")]
+SourceArgument = Annotated[str, typer.Argument(help="arg_source", metavar="SOURCE")]
+
+Command = Callable[..., Any]
 
 
-def filter_options() -> SimpleNamespace:
-    return SimpleNamespace(
-        author=Annotated[Optional[list[str]], typer.Option("--author", "-a", help=t("opt_author"), metavar="NAME")],
-        category=Annotated[Optional[list[str]], typer.Option("--category", "-c", help=t("opt_category"),
-                                                             metavar="CAT")],
-        source=Annotated[Optional[list[str]], typer.Option("--source", help=t("opt_source"), metavar="SOURCE")],
-        search=Annotated[Optional[str], typer.Option("--search", "-s", help=t("opt_search"), metavar="QUERY")],
-        topic=Annotated[Optional[str], typer.Option("--topic", "-t", help=t("opt_topic"), metavar="NAME")],
-        since=Annotated[Optional[str], typer.Option("--since", help=t("opt_since"), metavar="WHEN")],
-        until=Annotated[Optional[str], typer.Option("--until", help=t("opt_until"), metavar="WHEN")],
-        type=Annotated[Optional[list[str]], typer.Option("--type", help=t("opt_type"), metavar="TYPE")],
-        unseen=Annotated[bool, typer.Option("--unseen", help=t("opt_unseen"))],
-        format=Annotated[Optional[str], typer.Option("--format", "-f", help=t("opt_format"), metavar="FORMAT")],
-    )
+def _filter_parameters() -> list[inspect.Parameter]:
+    params = []
+    for spec, option in filter_fields():
+        if spec.default is False:
+            kind: Any = bool
+            default: Any = False
+        elif spec.default == ():
+            kind, default = Optional[list[str]], None
+        else:
+            kind, default = Optional[str], None
+        info = typer.Option(*option.flags, help=option.help, metavar=option.metavar)
+        params.append(inspect.Parameter(spec.name, inspect.Parameter.KEYWORD_ONLY, default=default,
+                                        annotation=Annotated[kind, info]))
+    return params
 
 
-def filters_from(author: Optional[list[str]], category: Optional[list[str]], source: Optional[list[str]],
-                 search: Optional[str], topic: Optional[str], since: Optional[str], until: Optional[str],
-                 type_: Optional[list[str]], unseen: bool) -> Filters:
-    return make_filters(authors=author, categories=category, sources=source, search=search, topic=topic,
-                        since=since, until=until, types=type_, unseen=unseen)
+def with_filters(command: Command) -> Command:
+    """Give a command every filter option in place of its ``filters: Filters`` parameter,
+    and call it with the validated :class:`Filters` (see ``make_filters``)."""
+    signature = inspect.signature(command)
+    params = list(signature.parameters.values())
+    at = [p.name for p in params].index("filters")
+    rest = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params[at + 1:]]
+    parameters = [*params[:at], *_filter_parameters(), *rest]
+    names = [spec.name for spec, _option in filter_fields()]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        raw = {name: kwargs.pop(name) for name in names if name in kwargs}
+        return command(*args, filters=make_filters(**raw), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    return wrapper
 
 
 def chips(filters: Filters) -> list[str]:
-    out: list[str] = []
-    if filters.authors:
-        out.append(t("chip_authors", value=", ".join(filters.authors)))
-    if filters.categories:
-        out.append(t("chip_categories", value=", ".join(filters.categories)))
-    if filters.sources:
-        out.append(t("chip_source", value=", ".join(filters.sources)))
-    if filters.topic:
-        out.append(t("chip_topic", value=filters.topic))
-    if filters.search:
-        out.append(t("chip_search", value=filters.search))
-    if filters.since:
-        out.append(t("chip_since", value=filters.since))
-    if filters.until:
-        out.append(t("chip_until", value=filters.until))
-    if filters.types:
-        out.append(t("chip_type", value=", ".join(filters.types)))
-    if filters.unseen:
-        out.append(t("chip_unseen"))
-    return out
+    return [t(key, **params) for key, params in filters.chips()]
+
+
+def _translated(text: Optional[str]) -> Optional[str]:
+    if text and text in MESSAGES:
+        return inspect.cleandoc(t(text))
+    return text
+
+
+def translate_help(command: ClickCommand) -> None:
+    """Replace the catalogue keys of a Click command tree by texts in the run's language."""
+    command.help = _translated(command.help)
+    command.epilog = _translated(command.epilog)
+    for param in command.params:
+        if isinstance(param, (TyperOption, TyperArgument)):
+            param.help = _translated(param.help)
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            translate_help(sub)

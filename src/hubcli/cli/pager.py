@@ -123,7 +123,7 @@ def _run_pager(command: str, text: str, terminal: TextIO) -> None:
             signal.signal(signal.SIGINT, previous)
 
 
-def _ignore_interrupts() -> Optional[signal.Handlers | object]:
+def _ignore_interrupts() -> Optional[signal._HANDLER]:
     try:
         return signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread

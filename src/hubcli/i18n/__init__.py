@@ -8,6 +8,7 @@ languages (a test checks it), so a missing translation is a bug, not a fallback.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from typing import Any
 
 from hubcli.i18n.messages import MESSAGES
@@ -46,7 +47,17 @@ def current_language() -> str:
     return _current
 
 
+@dataclass(frozen=True)
+class Message:
+    """A message not yet translated: a catalogue key and its parameters.  As a parameter
+    of another message it is translated in the same language."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
 def translate(key: str, lang: str, /, **params: Any) -> str:
+    params = {k: translate(v.key, lang, **v.params) if isinstance(v, Message) else v for k, v in params.items()}
     entry = MESSAGES.get(key)
     if entry is None:
         text = key

@@ -51,7 +51,6 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
                                "zh": "{window} token 的上下文窗口在预留 {output} 个输出 token 后已无空间放论文；"
                                      "请设置 [llm] context_window 或 [llm] max_output_tokens"},
     # --- configuration ----------------------------------------------------------------
-    "brief_config_bad_value": {"en": "{path}: bad value for '{name}': {value}", "zh": "{path}：'{name}' 的值无效：{value}"},
     "brief_bad_api_base": {"en": "bad --api-base '{value}': use a URL such as http://localhost:8000/v1",
                            "zh": "无效的 --api-base '{value}'：请使用 http://localhost:8000/v1 这样的 URL"},
     "brief_bad_timeout": {"en": "--timeout must be a number of seconds above 0, not {value}", "zh": "--timeout 必须是大于 0 的秒数，而不是 {value}"},

@@ -41,7 +41,7 @@ _JOURNAL_PREFIX_RE = re.compile(r"^[^:]{1,120}, Vol\. \d+, Pages? [\w\-–]+: ")
 _PUBLISHED_ONLINE_RE = re.compile(r"^[^;]{0,160}?\bPublished online:\s*[^;]{1,60};\s*doi:\s*\S+\s*")
 _MAX_TITLE = 2000
 _MAX_ABSTRACT = 20000
-MAX_AUTHORS = 20000  # collaborations sign with up to ~15,000 names; beyond this a feed is hostile
+MAX_STORED_AUTHORS = 20000  # collaborations sign with up to ~15,000 names; beyond this a feed is hostile
 _MAX_NAME = 300  # one author's name
 _SAX_LOCATION_RE = re.compile(r"^<unknown>:(\d+):(\d+):\s*")
 
@@ -105,11 +105,11 @@ def _names(entry: Any) -> list[str]:
         raw = author.get("name") if isinstance(author, dict) else None
         if raw:
             names.extend(split_authors(raw))
-        if len(names) >= MAX_AUTHORS:
+        if len(names) >= MAX_STORED_AUTHORS:
             break
     if not names and entry.get("author"):
         names = split_authors(entry["author"])
-    return [name[:_MAX_NAME].rstrip() for name in names[:MAX_AUTHORS]]
+    return [name[:_MAX_NAME].rstrip() for name in names[:MAX_STORED_AUTHORS]]
 
 
 def _tags(entry: Any) -> list[str]:
@@ -505,6 +505,47 @@ def _broken(doc: Any) -> bool:
     return not doc.get("version") or (bool(doc.get("bozo")) and not _header_note(doc.get("bozo_exception")))
 
 
+def _refuse_no_feed(doc: Any, entries: list[Any], feed_title: str | None) -> None:
+    """FeedError for a document that is no feed, an error document, or broken XML with no items."""
+    if not doc.get("version") and not entries:
+        reason = doc.get("bozo_exception")
+        raise FeedError("feed_not_a_feed", reason=_xml_reason(reason) if reason else "no RSS or Atom found")
+    if feed_title and feed_title.startswith("Feed error for query"):
+        raise FeedError("feed_error_document", reason=feed_title)
+    if _broken(doc) and not entries:
+        raise FeedError("feed_malformed", reason=_xml_reason(doc.get("bozo_exception") or "malformed XML"))
+    api_errors = [e for e in entries if _is_api_error(e)]
+    if api_errors:
+        raise FeedError("arxiv_api_error", reason=clean_text(api_errors[0].get("summary")) or "error")
+
+
+def _entries_to_papers(entries: list[Any], extras: dict[str, dict[str, list[str]]], feed_title: str | None,
+                       base: str, publication: str | None, feed_date: str | None) -> tuple[list[Paper], int, int]:
+    """The papers of a feed's items, with how many were skipped and, of those, unidentified."""
+    papers: list[Paper] = []
+    skipped = unidentified = 0
+    for entry in entries:
+        try:
+            paper = _parse_arxiv_entry(entry)
+            if paper is None:
+                item_extras = extras.get(_link(entry.get("id"))) or extras.get(_link(entry.get("link"))) or {}
+                paper = _journal_paper(entry, item_extras, feed_title, base, publication=publication)
+        except _NoIdentity:
+            skipped += 1
+            unidentified += 1
+            continue
+        except (ValueError, TypeError, AttributeError, KeyError):
+            paper = None
+        if paper is None:
+            skipped += 1
+            continue
+        if not paper.published and feed_date:  # old arXiv RDF dates only the channel (dc:date)
+            paper.published = feed_date
+            paper.updated = paper.updated or feed_date
+        papers.append(paper)
+    return papers, skipped, unidentified
+
+
 def parse_feed(content: bytes, *, content_type: str | None = None, location: str = "",
                content_location: str | None = None) -> ParsedFeed:
     """Parse one feed document.  Raises FeedError for documents that are no feed at all
@@ -542,42 +583,13 @@ def parse_feed(content: bytes, *, content_type: str | None = None, location: str
             doc, as_read = retry, as_declared
     feed_title = clean_text(doc.feed.get("title")) or None
     entries = doc.get("entries") or []
-    if not doc.get("version") and not entries:
-        reason = doc.get("bozo_exception")
-        raise FeedError("feed_not_a_feed", reason=_xml_reason(reason) if reason else "no RSS or Atom found")
-    if feed_title and feed_title.startswith("Feed error for query"):
-        raise FeedError("feed_error_document", reason=feed_title)
-    if _broken(doc) and not entries:
-        raise FeedError("feed_malformed", reason=_xml_reason(doc.get("bozo_exception") or "malformed XML"))
-    api_errors = [e for e in entries if _is_api_error(e)]
-    if api_errors:
-        raise FeedError("arxiv_api_error", reason=clean_text(api_errors[0].get("summary")) or "error")
+    _refuse_no_feed(doc, entries, feed_title)
     extras: dict[str, dict[str, list[str]]] = {}
     if doc.get("version") == "rss10" and b"purl.org/dc/elements" in as_read[:200_000]:
         extras = _rss1_extras(as_read, base)  # the bytes checked above, decoded as feedparser decoded them
     feed_date = _entry_date(doc.feed, "published", "updated")
     publication = clean_text(doc.feed.get("prism_publicationname")) or None  # the channel's journal name
-    papers: list[Paper] = []
-    skipped = unidentified = 0
-    for entry in entries:
-        try:
-            paper = _parse_arxiv_entry(entry)
-            if paper is None:
-                item_extras = extras.get(_link(entry.get("id"))) or extras.get(_link(entry.get("link"))) or {}
-                paper = _journal_paper(entry, item_extras, feed_title, base, publication=publication)
-        except _NoIdentity:
-            skipped += 1
-            unidentified += 1
-            continue
-        except (ValueError, TypeError, AttributeError, KeyError):
-            paper = None
-        if paper is None:
-            skipped += 1
-            continue
-        if not paper.published and feed_date:  # old arXiv RDF dates only the channel (dc:date)
-            paper.published = feed_date
-            paper.updated = paper.updated or feed_date
-        papers.append(paper)
+    papers, skipped, unidentified = _entries_to_papers(entries, extras, feed_title, base, publication, feed_date)
     partial = _partial_reason(doc.get("bozo_exception")) if doc.get("bozo") and entries else None
     return ParsedFeed(title=feed_title, papers=papers, is_empty_day=not entries and not _broken(doc),
                       skipped=skipped, partial=partial, unidentified=unidentified, entries=len(entries))

@@ -2,7 +2,7 @@
 
 Every batch is committed whole, so an interrupted import keeps each finished batch,
 leaves nothing half-written, and a re-run skips what is already stored (same identity
-rules as sync: papers already stored go through :class:`PaperWriter`'s merge).
+rules as sync: papers already stored go through :meth:`PaperWriter.merge`).
 
 Two ways to keep the secondary indexes and the full-text index in step:
 
@@ -38,7 +38,15 @@ from hubcli.authors import match_columns
 from hubcli.categories import category_keys
 from hubcli.models import Paper, Source
 from hubcli.store.db import Store, now_iso
-from hubcli.store.write import PaperWriter, UpsertCounts, source_id
+from hubcli.store.write import (
+    SELECT_STORED,
+    PaperWriter,
+    StoredRow,
+    UpsertCounts,
+    encode_authors,
+    encode_categories,
+    source_id,
+)
 from hubcli.text import clean_fast
 
 AUTHOR_CACHE_LIMIT = 250_000  # names remembered between batches (~150 bytes each)
@@ -49,11 +57,7 @@ FTS_CHUNK = 250_000  # papers per transaction when the full-text index catches u
 DEFERRED_INDEXES = ("papers_published", "papers_doi", "papers_changed", "paper_authors_author",
                     "paper_categories_category", "paper_sources_source", "idx_authors_surname_given_initial")
 
-_SELECT_STORED = (
-    "SELECT id, version, title, abstract, authors, published, updated, announce_type, categories,"
-    " primary_category, doi, journal, url, pdf_url, arxiv_id, key FROM papers"
-    " WHERE key IN (SELECT value FROM json_each(?))"
-)
+_SELECT_STORED = SELECT_STORED + " WHERE key IN (SELECT value FROM json_each(?))"
 _INSERT_PAPER = (
     "INSERT INTO papers(id, key, arxiv_id, version, doi, title, abstract, authors, published, updated,"
     " announce_type, categories, primary_category, url, pdf_url, journal, first_seen, changed_at)"
@@ -171,7 +175,8 @@ class BulkWriter:
             for paper in papers:
                 paper.authors = [a for a in (clean_fast(n) for n in paper.authors) if a]
             keys = list(dict.fromkeys(p.key for p in papers))
-            stored = {row[-1]: row[:-1] for row in conn.execute(_SELECT_STORED, (json.dumps(keys),))}
+            rows = conn.execute(_SELECT_STORED, (json.dumps(keys),))
+            stored = {row.key: row for row in map(StoredRow.from_row, rows)}
             fresh: list[Paper] = []
             known: list[Paper] = []
             repeated: list[Paper] = []
@@ -189,14 +194,13 @@ class BulkWriter:
             if known or repeated:
                 writer = PaperWriter(conn)
                 for paper in known:
-                    row = stored[paper.key]
-                    if writer._merge(int(row[0]), row, paper):
+                    if writer.merge(stored[paper.key], paper):
                         counts.updated += 1
                     else:
                         counts.unchanged += 1
                 conn.executemany(
                     "INSERT OR IGNORE INTO paper_sources(paper_id, source_id, first_seen) VALUES (?,?,?)",
-                    [(int(stored[p.key][0]), sid, writer.now) for p in known],
+                    [(stored[p.key].id, sid, writer.now) for p in known],
                 )
                 for paper in repeated:  # the same paper twice in one batch: merged in file order
                     writer.upsert(paper, sid, counts)
@@ -213,9 +217,9 @@ class BulkWriter:
             published = paper.published
             rows.append((
                 paper_id, paper.key, paper.arxiv_id, paper.version, paper.doi, paper.title, paper.abstract,
-                json.dumps(paper.authors, ensure_ascii=False), published, paper.updated or published,
-                paper.announce_type, json.dumps(paper.categories, ensure_ascii=False), paper.primary_category,
-                paper.url, paper.pdf_url, paper.journal, now, now,
+                encode_authors(paper.authors), published, paper.updated or published,
+                paper.announce_type, encode_categories(paper.categories), paper.primary_category, paper.url,
+                paper.pdf_url, paper.journal, now, now,
             ))
             names = paper.authors
             if len(names) == len(set(names)):

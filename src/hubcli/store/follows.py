@@ -64,12 +64,9 @@ def radar_selection(store: Store, settings: Settings, *, only_new: bool = True) 
     if not parts:
         combined.impossible = True
     else:
-        combined.where.append("(" + " OR ".join(f"({s.sql()})" for _f, s in parts) + ")")
-        for _f, s in parts:
-            combined.params.extend(s.params)
+        combined.add_any([sel for _follow, sel in parts])
     if only_new:
-        combined.where.append("p.changed_at > ?")
-        combined.params.append(seen_at)
+        combined.add_changed_since(seen_at)
     return Radar(combined, parts, seen_at)
 
 
@@ -86,6 +83,12 @@ def reasons_for(store: Store, radar: Radar, paper_ids: list[int]) -> dict[int, l
         for (pid,) in rows:
             found.setdefault(int(pid), []).append(follow)
     return found
+
+
+def latest_change(store: Store) -> str | None:
+    """The newest ``changed_at`` stored (what a radar run marks seen when it ends)."""
+    row = store.conn.execute("SELECT max(changed_at) FROM papers").fetchone()
+    return None if row is None or row[0] is None else str(row[0])
 
 
 def mark_radar_seen(store: Store, up_to: str | None = None) -> None:

@@ -67,37 +67,58 @@ class _Clause:
 
 @dataclass
 class Selection:
-    """Filters turned into SQL conditions over ``papers p``."""
+    """Filters turned into SQL conditions over ``papers p``.
 
-    where: list[str] = field(default_factory=list)
-    params: list[object] = field(default_factory=list)
+    Closed: every condition comes through one of its methods, so each keeps what the query
+    planning code needs to know of it (a link filter can drive a query, a date bound applies
+    to a link row's date, a full-text clause can be ranked); ``sql()`` and ``params`` are
+    read from the conditions, never appended to."""
+
     fts: str | None = None
     unmatched_authors: list[str] = field(default_factory=list)
     impossible: bool = False  # a filter that matches nothing (unknown author, source)
     clauses: list[_Clause] = field(default_factory=list)
 
+    @property
+    def where(self) -> list[str]:
+        return [c.sql for c in self.clauses]
+
+    @property
+    def params(self) -> list[object]:
+        return [v for c in self.clauses for v in c.params]
+
     def sql(self) -> str:
-        return " AND ".join(self.where) if self.where else "1"
+        return " AND ".join(self.where) if self.clauses else "1"
 
     def add(self, sql: str, params: list[object], *, link: Link | None = None, date: tuple[str, str] | None = None,
             on_id: bool = False, fts: bool = False) -> None:
-        self.where.append(sql)
-        self.params.extend(params)
         self.clauses.append(_Clause(sql, list(params), link, date, on_id, fts))
 
     def add_link(self, link: Link) -> None:
         cond, params = link.match("l")
         self.add(f"p.id IN (SELECT l.paper_id FROM {link.table} l WHERE {cond})", params, link=link, on_id=True)
 
-    def _described(self) -> bool:
-        """Whether every condition came through :meth:`add` (callers may also append SQL of
-        their own to ``where``, as radar does: then only the plain SQL is used)."""
-        return len(self.clauses) == len(self.where)
+    def add_search(self, query: str) -> None:
+        """The full-text condition (one per selection: its queries ANDed)."""
+        self.fts = query
+        self.add("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)", [query], on_id=True, fts=True)
+
+    def add_changed_since(self, mark: str) -> None:
+        """Papers new or changed after ``mark`` (a ``changed_at`` value; radar's "seen")."""
+        self.add("p.changed_at > ?", [mark])
+
+    def add_any(self, parts: list[Selection]) -> None:
+        """Papers matching any of ``parts`` (radar: any follow)."""
+        self.add("(" + " OR ".join(f"({part.sql()})" for part in parts) + ")",
+                 [v for part in parts for v in part.params])
+
+    def without_search(self) -> tuple[list[str], list[object]]:
+        """The conditions other than the full-text one (for queries driven by ``papers_fts``)."""
+        others = [c for c in self.clauses if not c.fts]
+        return [c.sql for c in others], [v for c in others for v in c.params]
 
     def driver(self) -> Link | None:
         """The link filter that should drive a query: an author filter before a category one."""
-        if not self._described():
-            return None
         links = [c.link for c in self.clauses if c.link is not None]
         links.sort(key=lambda link: link.table != "paper_authors")
         return links[0] if links else None
@@ -105,8 +126,6 @@ class Selection:
     def per_paper(self) -> tuple[str, list[object]]:
         """The conditions for testing given papers (random ids, the shown ones): link filters
         become primary-key probes instead of lists of every paper they match."""
-        if not self._described():
-            return self.sql(), list(self.params)
         where: list[str] = []
         params: list[object] = []
         for clause in self.clauses:
@@ -116,7 +135,7 @@ class Selection:
         return " AND ".join(where) or "1", params
 
     def fts_only(self) -> bool:
-        return self._described() and len(self.clauses) == 1 and self.clauses[0].fts
+        return len(self.clauses) == 1 and self.clauses[0].fts
 
 
 def _in(values: list[object]) -> str:
@@ -213,8 +232,7 @@ def build_selection(store: Store, filters: Filters, settings: Settings) -> Selec
             raise UsageError("empty_search")
         queries.append(f"({user_query})")
     if queries:
-        sel.fts = " AND ".join(queries)
-        sel.add("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)", [sel.fts], on_id=True, fts=True)
+        sel.add_search(" AND ".join(queries))
     if filters.since:
         sel.add("p.published >= ?", [filters.since], date=(">=", filters.since))
     if filters.until:
@@ -222,8 +240,7 @@ def build_selection(store: Store, filters: Filters, settings: Settings) -> Selec
     if filters.types:
         sel.add(f"p.announce_type IN ({_in(list(filters.types))})", list(filters.types))
     if filters.unseen:
-        seen_at = store.get_state("radar_seen_at") or ""
-        sel.add("p.changed_at > ?", [seen_at])
+        sel.add_changed_since(store.get_state("radar_seen_at") or "")
     return sel
 
 
@@ -270,6 +287,14 @@ def load_papers(conn: sqlite3.Connection, ids: list[int]) -> list[Paper]:
         labels.setdefault(pid, []).append(label)
     by_id = {row[0]: _row_to_paper(row, labels) for row in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def ids_newest_first(store: Store, sel: Selection) -> list[int]:
+    """Every matching paper's id, newest first (for exports)."""
+    if sel.impossible:
+        return []
+    sql = f"SELECT p.id FROM papers p WHERE {sel.sql()} ORDER BY p.published DESC, p.id DESC"
+    return [int(r[0]) for r in store.conn.execute(sql, sel.params)]
 
 
 def _driven(sel: Selection, link: Link) -> tuple[str, list[object]]:
@@ -334,11 +359,11 @@ def _page_query(sel: Selection, sort: str, total: int) -> tuple[str, list[object
     """SQL for one page of ids (``LIMIT ? OFFSET ?`` last) and its parameters."""
     link = sel.driver()
     if sort == "relevance" and sel.fts:
-        others = [c for c in sel.clauses if not c.fts]
-        where = " AND ".join(["papers_fts MATCH ?", *(c.sql for c in others)])
+        others, other_params = sel.without_search()
+        where = " AND ".join(["papers_fts MATCH ?", *others])
         return (f"SELECT p.id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid WHERE {where}"
                 f" ORDER BY bm25(papers_fts, {_FTS_WEIGHTS}), p.published DESC, p.id DESC LIMIT ? OFFSET ?",
-                [sel.fts, *(v for c in others for v in c.params)])
+                [sel.fts, *other_params])
     if link is not None and (len(link.values) == 1 or total <= _SORT_LIMIT):
         # newest first straight from the link index (author_id|category, published DESC, paper_id)
         source, params = _driven(sel, link)

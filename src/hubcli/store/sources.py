@@ -1,4 +1,5 @@
-"""Reads of the subscription list (``hub feeds list`` and ``hub feeds export``)."""
+"""Reads of the subscription list (``hub feeds list`` and ``hub feeds export``) and of
+known sources (``hub sync SOURCE`` keeps a known label)."""
 
 from __future__ import annotations
 
@@ -28,3 +29,9 @@ def subscriptions(store: Store, *, count_papers: bool = True) -> list[Subscripti
         " FROM sources s WHERE s.subscribed = 1 ORDER BY s.id"
     ).fetchall()
     return [Subscription(*row) for row in rows]
+
+
+def source_label(store: Store, spec: str) -> str | None:
+    """The stored label of a known source (subscribed or not)."""
+    row = store.conn.execute("SELECT label FROM sources WHERE spec = ?", (spec,)).fetchone()
+    return str(row[0]) if row and row[0] else None

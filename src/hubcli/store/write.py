@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -154,7 +155,175 @@ def _record_fetch(conn: sqlite3.Connection, spec: str, *, status: str, error: st
     )
 
 
-# --- papers ----------------------------------------------------------------------------
+# --- papers ---------------------------------------------------------------------------
+
+# the columns of a stored paper that the merge reads, in the order ``StoredRow`` lists them
+STORED_COLUMNS = ("id", "version", "title", "abstract", "authors", "published", "updated", "announce_type",
+                  "categories", "primary_category", "doi", "journal", "url", "pdf_url", "arxiv_id", "key")
+SELECT_STORED = "SELECT " + ", ".join(STORED_COLUMNS) + " FROM papers"
+
+
+def encode_authors(authors: list[str]) -> str:
+    return json.dumps(authors, ensure_ascii=False)
+
+
+def encode_categories(categories: list[str]) -> str:
+    return json.dumps(categories, ensure_ascii=False)
+
+
+def decode_categories(stored: str | None) -> list[str]:
+    return list(json.loads(stored)) if stored else []
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """A stored paper as the merge sees it: its columns in storage encoding (``authors`` and
+    ``categories`` as JSON text), so a comparison is with exactly what is stored."""
+
+    id: int
+    version: int | None
+    title: str
+    abstract: str
+    authors: str
+    published: str | None
+    updated: str | None
+    announce_type: str | None
+    categories: str
+    primary_category: str | None
+    doi: str | None
+    journal: str | None
+    url: str | None
+    pdf_url: str | None
+    arxiv_id: str | None
+    key: str
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> StoredRow:
+        """From a row of :data:`SELECT_STORED`."""
+        return cls(*row)
+
+    def value(self, column: str) -> object:
+        return getattr(self, column, None)
+
+    @property
+    def category_list(self) -> list[str]:
+        return decode_categories(self.categories)
+
+
+# --- the merge rules: a stored paper and the same paper listed again --------------------
+
+def is_newer(stored: int | None, incoming: int | None) -> bool:
+    """A newer arXiv version (any version beats an unknown stored one)."""
+    return incoming is not None and (stored is None or incoming > stored)
+
+
+def is_same_or_unknown(stored: int | None, incoming: int | None) -> bool:
+    return incoming is None or incoming == stored
+
+
+def newer_version_replaces(stored: StoredRow, paper: Paper) -> dict[str, object]:
+    """A newer version replaces version, announce type, title, abstract, authors, a later
+    ``updated`` date and the PDF link (each only when the newer listing has it)."""
+    changes: dict[str, object] = {"version": paper.version,
+                                  "announce_type": paper.announce_type or stored.announce_type}
+    if paper.title:
+        changes["title"] = paper.title
+    if paper.abstract:
+        changes["abstract"] = paper.abstract
+    if paper.authors:
+        changes["authors"] = encode_authors(paper.authors)
+    if paper.updated and (not stored.updated or paper.updated > stored.updated):
+        changes["updated"] = paper.updated
+    if paper.pdf_url:
+        changes["pdf_url"] = paper.pdf_url
+    return changes
+
+
+def same_version_fills(stored: StoredRow, paper: Paper) -> dict[str, object]:
+    """The same version (or one of unknown version) fills a missing abstract or author list,
+    and its own listing's announce type replaces a cross-list's."""
+    changes: dict[str, object] = {}
+    if not stored.abstract and paper.abstract:
+        changes["abstract"] = paper.abstract
+    if stored.authors == "[]" and paper.authors:
+        changes["authors"] = encode_authors(paper.authors)
+    if paper.announce_type and (not stored.announce_type or own_listing(stored.announce_type, paper.announce_type)):
+        changes["announce_type"] = paper.announce_type
+    return changes
+
+
+def gaps_filled(stored: StoredRow, paper: Paper) -> dict[str, object]:
+    """Any listing, even of an older version, fills a missing DOI, journal, link or arXiv id."""
+    changes: dict[str, object] = {}
+    for column in ("doi", "journal", "url", "arxiv_id"):
+        incoming = getattr(paper, column)
+        if incoming and not stored.value(column):
+            changes[column] = incoming
+    return changes
+
+
+def merged_categories(stored: list[str], incoming: list[str], *, newer: bool) -> list[str]:
+    """A newer version's categories come first (in its order); every category either
+    listing had is kept, one per match key ("Editorials" then "EDITORIALS" is one)."""
+    merged = list(incoming) if newer and incoming else list(stored)
+    keys = set(category_keys(merged))
+    for category in incoming:
+        if category_key(category) not in keys:
+            merged.append(category)
+            keys.add(category_key(category))
+    return merged
+
+
+def primary_category_update(stored: str | None, incoming: str | None, *, newer: bool) -> str | None:
+    """The new primary category, or None to keep the stored one: a newer version's wins,
+    any listing's fills a gap."""
+    if incoming and (newer or not stored) and incoming != stored:
+        return incoming
+    return None
+
+
+def earliest_date(stored: str | None, incoming: str | None) -> str | None:
+    """The earliest publication date either listing gives (the API knows v1's date)."""
+    if incoming and (not stored or incoming < stored):
+        return incoming
+    return stored
+
+
+@dataclass
+class Merge:
+    """What merging a listing into a stored paper changes (columns in storage encoding)."""
+
+    changes: dict[str, object]
+    categories: list[str]
+    published: str | None
+    substantive: bool  # False: only bookkeeping (an earlier date, the own listing's type)
+
+
+def plan_merge(stored: StoredRow, paper: Paper) -> Merge:
+    """The merge rules applied to one stored paper; nothing is written."""
+    newer = is_newer(stored.version, paper.version)
+    same_or_unknown = is_same_or_unknown(stored.version, paper.version)
+    changes: dict[str, object] = {}
+    if newer:
+        changes.update(newer_version_replaces(stored, paper))
+    elif same_or_unknown:
+        changes.update(same_version_fills(stored, paper))
+    changes.update(gaps_filled(stored, paper))
+    categories = merged_categories(stored.category_list, paper.categories, newer=newer)
+    if categories != stored.category_list:
+        changes["categories"] = encode_categories(categories)
+    primary = primary_category_update(stored.primary_category, paper.primary_category, newer=newer)
+    if primary is not None:
+        changes["primary_category"] = primary
+    published = earliest_date(stored.published, paper.published)
+    if published != stored.published:
+        changes["published"] = published
+    changes = {k: v for k, v in changes.items() if stored.value(k) != v}
+    # an earlier date alone (the API knows v1's date), or the same version's own listing
+    # after a cross-list ("cross" -> "new"), is bookkeeping, not an update
+    bookkeeping = {"published"} | ({"announce_type"} if same_or_unknown and stored.announce_type else set())
+    return Merge(changes, categories, published, bool(changes) and not set(changes) <= bookkeeping)
+
 
 class PaperWriter:
     """Upserts papers inside the caller's transaction, caching author ids."""
@@ -203,17 +372,14 @@ class PaperWriter:
 
     def upsert(self, paper: Paper, source_id: int | None, counts: UpsertCounts) -> int:
         paper.authors = [a for a in (clean_text(n) for n in paper.authors) if a]
-        row = self.conn.execute(
-            "SELECT id, version, title, abstract, authors, published, updated, announce_type, categories,"
-            " primary_category, doi, journal, url, pdf_url, arxiv_id FROM papers WHERE key = ?",
-            (paper.key,),
-        ).fetchone()
+        row = self.conn.execute(SELECT_STORED + " WHERE key = ?", (paper.key,)).fetchone()
         if row is None:
             paper_id = self._insert(paper)
             counts.new += 1
         else:
-            paper_id = int(row[0])
-            if self._merge(paper_id, row, paper):
+            stored = StoredRow.from_row(row)
+            paper_id = stored.id
+            if self.merge(stored, paper):
                 counts.updated += 1
             else:
                 counts.unchanged += 1
@@ -231,9 +397,9 @@ class PaperWriter:
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 paper.key, paper.arxiv_id, paper.version, paper.doi, paper.title, paper.abstract,
-                json.dumps(paper.authors, ensure_ascii=False), paper.published, paper.updated or paper.published,
-                paper.announce_type, json.dumps(paper.categories, ensure_ascii=False), paper.primary_category,
-                paper.url, paper.pdf_url, paper.journal, self.now, self.now,
+                encode_authors(paper.authors), paper.published, paper.updated or paper.published,
+                paper.announce_type, encode_categories(paper.categories), paper.primary_category, paper.url,
+                paper.pdf_url, paper.journal, self.now, self.now,
             ),
         )
         paper_id = int(cur.lastrowid or 0)
@@ -241,86 +407,31 @@ class PaperWriter:
         self._set_categories(paper_id, paper.categories, paper.published)
         return paper_id
 
-    def _merge(self, paper_id: int, row: tuple, paper: Paper) -> bool:  # type: ignore[type-arg]
-        (_id, version, title, abstract, authors_json, published, updated, announce, cats, primary, doi,
-         journal, url, pdf_url, arxiv_id) = row
-        stored_cats: list[str] = json.loads(cats) if cats else []
-        newer = paper.version is not None and (version is None or paper.version > version)
-        same_or_unknown = paper.version is None or paper.version == version
-        changes: dict[str, object] = {}
-        if newer:
-            changes.update(version=paper.version, announce_type=paper.announce_type or announce)
-            if paper.title:
-                changes["title"] = paper.title
-            if paper.abstract:
-                changes["abstract"] = paper.abstract
-            if paper.authors:
-                changes["authors"] = json.dumps(paper.authors, ensure_ascii=False)
-            if paper.updated and (not updated or paper.updated > updated):
-                changes["updated"] = paper.updated
-            if paper.pdf_url:
-                changes["pdf_url"] = paper.pdf_url
-        elif same_or_unknown:
-            if not abstract and paper.abstract:
-                changes["abstract"] = paper.abstract
-            if authors_json == "[]" and paper.authors:
-                changes["authors"] = json.dumps(paper.authors, ensure_ascii=False)
-            if paper.announce_type and (not announce or _own_listing(announce, paper.announce_type)):
-                changes["announce_type"] = paper.announce_type
-        if paper.doi and not doi:
-            changes["doi"] = paper.doi
-        if paper.journal and not journal:
-            changes["journal"] = paper.journal
-        if paper.url and not url:
-            changes["url"] = paper.url
-        if paper.arxiv_id and not arxiv_id:
-            changes["arxiv_id"] = paper.arxiv_id
-        merged_cats = list(paper.categories) if newer and paper.categories else list(stored_cats)
-        merged_keys = set(category_keys(merged_cats))
-        for cat in paper.categories:  # one per match key: "Editorials" then "EDITORIALS" is one
-            if category_key(cat) not in merged_keys:
-                merged_cats.append(cat)
-                merged_keys.add(category_key(cat))
-        if merged_cats != stored_cats:
-            changes["categories"] = json.dumps(merged_cats, ensure_ascii=False)
-        if paper.primary_category and (newer or not primary) and paper.primary_category != primary:
-            changes["primary_category"] = paper.primary_category
-        new_published = published
-        if paper.published and (not published or paper.published < published):
-            new_published = changes["published"] = paper.published
-        changes = {k: v for k, v in changes.items() if row_value(row, k) != v}
+    def merge(self, stored: StoredRow, paper: Paper) -> bool:
+        """Merge a listing into its stored paper (see :func:`plan_merge`); True when the
+        paper changed in substance (it counts as updated)."""
+        plan = plan_merge(stored, paper)
+        changes = dict(plan.changes)
         if not changes:
             return False
-        # an earlier date alone (the API knows v1's date), or the same version's own listing
-        # after a cross-list ("cross" -> "new"), is bookkeeping, not an update
-        bookkeeping = {"published"} | ({"announce_type"} if same_or_unknown and announce else set())
-        substantive = not set(changes) <= bookkeeping
-        if substantive:
+        if plan.substantive:
             changes["changed_at"] = self.now
         assignments = ", ".join(f"{column} = ?" for column in changes)
-        self.conn.execute(f"UPDATE papers SET {assignments} WHERE id = ?", (*changes.values(), paper_id))
+        self.conn.execute(f"UPDATE papers SET {assignments} WHERE id = ?", (*changes.values(), stored.id))
         if "authors" in changes:
-            self._set_authors(paper_id, json.loads(str(changes["authors"])), new_published)
+            self._set_authors(stored.id, json.loads(str(changes["authors"])), plan.published)
         elif "published" in changes:
-            self.conn.execute("UPDATE paper_authors SET published = ? WHERE paper_id = ?", (new_published, paper_id))
+            self.conn.execute("UPDATE paper_authors SET published = ? WHERE paper_id = ?", (plan.published, stored.id))
         if "categories" in changes or "published" in changes:
-            self._set_categories(paper_id, merged_cats, new_published)
-        return substantive
+            self._set_categories(stored.id, plan.categories, plan.published)
+        return plan.substantive
 
 
-def _own_listing(stored: str, incoming: str) -> bool:
+def own_listing(stored: str, incoming: str) -> bool:
     """Whether ``incoming`` is the paper's own listing of a version first seen as a cross-list
     (``cross`` -> ``new``, ``replace-cross`` -> ``replace``), so the stored type does not
     depend on which feed a sync happened to store first."""
     return stored.endswith("cross") and not incoming.endswith("cross")
-
-
-_ROW_COLUMNS = ("id", "version", "title", "abstract", "authors", "published", "updated", "announce_type",
-                "categories", "primary_category", "doi", "journal", "url", "pdf_url", "arxiv_id")
-
-
-def row_value(row: tuple, column: str) -> object:  # type: ignore[type-arg]
-    return row[_ROW_COLUMNS.index(column)] if column in _ROW_COLUMNS else None
 
 
 def store_papers(store: Store, source: Source | None, papers: list[Paper], *,

@@ -1,0 +1,63 @@
+"""``hub follow``, ``unfollow``, ``following``: what the radar watches."""
+
+from __future__ import annotations
+
+from hubcli.api.reading import follow_reason
+from hubcli.api.results import Context, Data, Result
+from hubcli.errors import NotFoundError, UsageError
+
+
+def target(ctx: Context, name: str | None, topic: str | None, category: str | None) -> tuple[str, str]:
+    """Exactly one of an author name, a topic, a category, canonicalised."""
+    given = [(k, v.strip()) for k, v in (("author", name), ("topic", topic), ("category", category)) if v and v.strip()]
+    if len(given) != 1:
+        raise UsageError("follow_one_target")
+    kind, value = given[0]
+    if kind == "category":
+        from hubcli.filters import make_filters
+
+        value = make_filters(categories=[value]).categories[0]
+    elif kind == "topic":
+        from hubcli.topics import resolve_topic
+
+        value = resolve_topic(value, ctx.settings()).name
+    else:
+        value = " ".join(value.split())
+    return kind, value
+
+
+def follow(ctx: Context, name: str | None, topic: str | None, category: str | None) -> Result:
+    from hubcli.store.follows import add_follow
+
+    kind, value = target(ctx, name, topic, category)
+    store = ctx.store(create=True)
+    assert store is not None
+    result = Result()
+    result.note("info", "followed" if add_follow(store, kind, value) else "already_following",
+                what=follow_reason(kind, value))
+    if kind == "author":
+        result.note("hint", "follow_backfill_hint")
+    return result
+
+
+def unfollow(ctx: Context, name: str | None, topic: str | None, category: str | None) -> Result:
+    from hubcli.store.follows import remove_follow
+
+    kind, value = target(ctx, name, topic, category)
+    store = ctx.store(create=False)
+    if store is None or not remove_follow(store, kind, value):
+        raise NotFoundError("not_following", what=follow_reason(kind, value))
+    result = Result()
+    result.note("info", "unfollowed", what=follow_reason(kind, value))
+    return result
+
+
+def following(ctx: Context) -> Data:
+    from hubcli.store.follows import list_follows
+
+    store = ctx.store(create=False)
+    found = list_follows(store) if store else []
+    result = Data(items=[{"kind": f.kind, "value": f.value, "since": f.added_at} for f in found])
+    if not found:
+        result.note("hint", "following_none")
+    return result

@@ -1,0 +1,63 @@
+"""What an ``api`` call returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from hubcli.i18n import Message
+from hubcli.models import Paper
+
+if TYPE_CHECKING:
+    from hubcli.config import Settings
+    from hubcli.store.db import Store
+
+Level = Literal["info", "hint", "warn"]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for the user (stderr in the CLI): a catalogue key and its parameters."""
+
+    level: Level
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    """Notices shown before the data, notices shown after it, and the exit status."""
+
+    before: list[Notice] = field(default_factory=list)
+    after: list[Notice] = field(default_factory=list)
+    status: int = 0
+
+    def note(self, level: Level, key: str, *, after: bool = False, **params: Any) -> None:
+        (self.after if after else self.before).append(Notice(level, key, params))
+
+
+@dataclass
+class Listing(Result):
+    """Papers to show, with a footer (a catalogue key and parameters) and, for radar, why
+    each paper is there (paper id -> its reasons)."""
+
+    papers: list[Paper] = field(default_factory=list)
+    footer: Notice | None = None
+    start: int = 1
+    reasons: dict[int, list[Message]] | None = None
+
+
+@dataclass
+class Data(Result):
+    """Records to print (a list of JSON-ready dicts), as ``--json`` or as lines."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Context(Protocol):
+    """Where a call gets the settings and the store, lazily (so a bad option is reported
+    before a database is created).  ``cli.context.RunState`` is one."""
+
+    def settings(self) -> Settings: ...
+
+    def store(self, *, create: bool = True) -> Store | None: ...

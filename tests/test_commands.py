@@ -1,0 +1,53 @@
+"""The command layer: filters declared once, help keys translated, results carry keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubcli.api import reading
+from hubcli.config import load_settings
+from hubcli.filters import filter_fields, make_filters
+from hubcli.i18n import set_language
+from hubcli.i18n.messages import MESSAGES
+
+
+def _tree():  # type: ignore[no-untyped-def]
+    from hubcli.cli.main import build_command
+
+    return build_command()
+
+
+@pytest.mark.parametrize("name", ["papers", "shuffle", "brief", "export"])
+def test_every_listing_command_has_every_declared_filter(name: str) -> None:
+    set_language("en")
+    command = _tree().commands[name]
+    flags = {opt for param in command.params for opt in param.opts}
+    for _field, option in filter_fields():
+        assert set(option.flags) <= flags, (name, option.flags)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_help_text_is_left_a_catalogue_key(lang: str) -> None:
+    set_language(lang)
+
+    def walk(command):  # type: ignore[no-untyped-def]
+        yield command.help
+        yield from (getattr(p, "help", None) for p in command.params)
+        for sub in getattr(command, "commands", {}).values():
+            yield from walk(sub)
+
+    texts = [text for text in walk(_tree()) if text]
+    assert texts and not [text for text in texts if text in MESSAGES]
+    set_language("en")
+
+
+def test_chips_follow_the_declaration() -> None:
+    filters = make_filters(authors=["Ada"], search="graph", topic="recsys", unseen=True)
+    assert filters.chips() == [("chip_authors", {"value": "Ada"}), ("chip_topic", {"value": "recsys"}),
+                               ("chip_search", {"value": "graph"}), ("chip_unseen", {})]
+
+
+def test_results_carry_message_keys_not_text() -> None:
+    result = reading.list_papers(None, load_settings(), make_filters(), page=1, per_page=None, sort="date")
+    assert result.papers == [] and result.footer is not None and result.footer.key == "footer"
+    assert [(n.level, n.key) for n in result.after] == [("hint", "no_papers_cache_empty")]
