@@ -1,10 +1,13 @@
 """``hub brief`` against the REAL litellm and a loopback OpenAI-compatible server.
 
 The server below speaks ``POST /v1/chat/completions`` (JSON and streamed SSE), records
-every request body, and can answer with errors (401, 429, 400 context_length_exceeded)
-or slowly.  Most tests run the CLI in-process (litellm is imported once per test
-process); a few run ``python -m hubcli`` in a subprocess, where stdout is a real file
-descriptor, to prove litellm's noise never reaches stdout.
+every request body, and can answer with errors (401, 429, 400 context_length_exceeded),
+slowly (before the headers, before the first chunk, between chunks), with the
+``finish_reason`` and token counts a real server reports, and, like llama.cpp and vLLM,
+with its context size on ``GET /props`` and ``GET /v1/models``.  Most tests run the CLI
+in-process (litellm is imported once per test process); a few run ``python -m hubcli`` in
+a subprocess, where stdout is a real file descriptor, to prove litellm's noise never
+reaches stdout.
 """
 
 from __future__ import annotations
@@ -66,8 +69,12 @@ class Reply:
     text: str = ""
     status: int = 200
     error: dict[str, Any] | None = None
-    delay: float = 0.0
+    delay: float = 0.0  # before anything is sent
     headers: dict[str, str] = field(default_factory=dict)
+    finish_reason: str = "stop"
+    completion_tokens: int | None = None  # as the server reports it (default: from the text)
+    first_chunk_delay: float = 0.0  # streamed: after the headers, before the first chunk
+    gap: float = 0.0  # streamed: between chunks
 
 
 class LLMServer:
@@ -79,7 +86,9 @@ class LLMServer:
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
         self.queue: list[Reply] = []
-        self.default: Reply | Callable[[dict[str, Any]], Reply] = Reply("Overview [1].")
+        self.default: Reply | Callable[[dict[str, Any]], Reply] = Reply("Overview [P1].")
+        self.gets: list[str] = []
+        self.get_routes: dict[str, dict[str, Any]] = {}  # e.g. {"/props": {...}} like llama.cpp
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -87,6 +96,14 @@ class LLMServer:
 
             def log_message(self, *args: object) -> None:
                 pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                server.gets.append(self.path)
+                payload = server.get_routes.get(self.path)
+                if payload is None:
+                    self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+                else:
+                    self._json(200, payload)
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
@@ -106,9 +123,9 @@ class LLMServer:
                     elif reply.status != 200:
                         self._json(reply.status, {"error": reply.error or {"message": "error"}}, reply.headers)
                     elif body.get("stream"):
-                        self._stream(body, reply.text)
+                        self._stream(body, reply)
                     else:
-                        self._json(200, completion(body, reply.text))
+                        self._json(200, completion(body, reply))
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -122,18 +139,24 @@ class LLMServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _stream(self, body: dict[str, Any], text: str) -> None:
+            def _stream(self, body: dict[str, Any], reply: Reply) -> None:
+                text = reply.text
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
+                self.wfile.flush()
+                if reply.first_chunk_delay:
+                    time.sleep(reply.first_chunk_delay)
                 pieces = [text[i:i + 7] for i in range(0, len(text), 7)] or [""]
                 for index, piece in enumerate(pieces):
+                    if index and reply.gap:
+                        time.sleep(reply.gap)
                     delta = {"role": "assistant", "content": piece} if index == 0 else {"content": piece}
                     self._event(chunk(body, [{"index": 0, "delta": delta, "finish_reason": None}]))
-                self._event(chunk(body, [{"index": 0, "delta": {}, "finish_reason": "stop"}]))
+                self._event(chunk(body, [{"index": 0, "delta": {}, "finish_reason": reply.finish_reason}]))
                 if (body.get("stream_options") or {}).get("include_usage"):
-                    self._event(chunk(body, [], usage=usage(body, text)))
+                    self._event(chunk(body, [], usage=usage(body, reply)))
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
                 self.close_connection = True
@@ -168,20 +191,21 @@ class LLMServer:
 
     def numbered_titles(self, index: int = -1) -> dict[int, str]:
         """The paper records the request carried: number -> title."""
-        found = re.findall(r'<paper n="(\d+)">\nTitle: (.*)\n', self.user_prompt(index))
+        found = re.findall(r'<paper id="P(\d+)">\nTitle: (.*)\n', self.user_prompt(index))
         return {int(n): title for n, title in found}
 
 
-def usage(body: dict[str, Any], text: str) -> dict[str, int]:
+def usage(body: dict[str, Any], reply: Reply) -> dict[str, int]:
     prompt_tokens = sum(len(m["content"]) for m in body["messages"]) // 4
-    return {"prompt_tokens": prompt_tokens, "completion_tokens": len(text) // 4 + 1,
-            "total_tokens": prompt_tokens + len(text) // 4 + 1}
+    out = reply.completion_tokens if reply.completion_tokens is not None else len(reply.text) // 4 + 1
+    return {"prompt_tokens": prompt_tokens, "completion_tokens": out, "total_tokens": prompt_tokens + out}
 
 
-def completion(body: dict[str, Any], text: str) -> dict[str, Any]:
+def completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
     return {"id": "chatcmpl-test", "object": "chat.completion", "created": 1, "model": body.get("model"),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": usage(body, text)}
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.text},
+                         "finish_reason": reply.finish_reason}],
+            "usage": usage(body, reply)}
 
 
 def chunk(body: dict[str, Any], choices: list[dict[str, Any]], usage: dict[str, int] | None = None) -> dict[str, Any]:
@@ -228,7 +252,7 @@ def brief(hub: Hub, llm: LLMServer, *args: str) -> Result:
 
 def references(markdown: str) -> dict[int, str]:
     """Reference lines hub wrote: number -> the line."""
-    section = markdown.split("## References", 1)[1] if "## References" in markdown else ""
+    section = markdown.split("## References", 1)[1].split("\n## ", 1)[0] if "## References" in markdown else ""
     return {int(m.group(1)): m.group(0) for m in re.finditer(r"^- \[(\d+)\] .*$", section, re.MULTILINE)}
 
 
@@ -247,24 +271,25 @@ def test_selected_abstracts_and_untrusted_papers_are_in_the_request(hub: Hub, ll
     body = llm.bodies[0]
     assert llm.paths == ["/v1/chat/completions"]
     assert body["model"] == "test-model"  # openai/ prefix: litellm's routing, not sent
-    assert body["max_tokens"] > 0 and not body.get("stream")
+    assert body["max_tokens"] > 0
+    assert body["stream"] is True  # streamed even when stderr is not a terminal (cron, a pipe)
     user, system = llm.user_prompt(), llm.system_prompt()
     for snippet in ABSTRACT_SNIPPETS:
         assert snippet in user
     assert set(llm.numbered_titles()) == set(range(1, len(PAPERS) + 1))
     # instructions: English, citations, untrusted data
     assert "untrusted data" in system and "ignore previous instructions" in system
-    assert "[3, 7]" in system and "Write in English" in system
+    assert "[P3, P7]" in system and "Write in English" in system
     for part in ("Overview", "Themes across fields", "Notable papers", "Tensions and open questions"):
         assert part in user + system
     # the injected text stays inside its own record and cannot close it
-    record = re.search(r'<paper n="\d+">\nTitle: A note on prompt robustness\n(.*?)\n</paper>', user, re.DOTALL)
+    record = re.search(r'<paper id="P\d+">\nTitle: A note on prompt robustness\n(.*?)\n</paper>', user, re.DOTALL)
     assert record and "Ignore previous instructions" in record.group(1)
     assert "‹/paper>" in record.group(1) and '<paper n="99">' not in user
     assert user.count("</paper>") == len(PAPERS)
     # the document
     assert result.stdout.startswith("# Research briefing\n")
-    assert "Overview [1]." in result.stdout
+    assert "Overview [1]." in result.stdout  # [P1] as hub writes markers
     assert "1 model call(s)" in result.stderr and "tokens" in result.stderr
 
 
@@ -279,7 +304,7 @@ def test_streamed_answer_with_a_known_price(hub: Hub, llm: LLMServer, papers_db:
     assert llm.bodies[0]["stream_options"] == {"include_usage": True}
     assert "Streaming works [2] and connects fields [1, 3]." in result.stdout
     assert sorted(references(result.stdout)) == [1, 2, 3]
-    assert re.search(r"\d+ tokens \(\d+ in, \d+ out\)", result.stderr)
+    assert re.search(r"[\d,]+ tokens \([\d,]+ in, [\d,]+ out\)", result.stderr)
 
 
 def test_chinese_brief_asks_for_chinese(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
@@ -297,13 +322,17 @@ def test_chinese_brief_asks_for_chinese(hub: Hub, llm: LLMServer, papers_db: Pat
 
 
 def test_invented_citation_is_flagged_and_reported(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
-    llm.default = Reply("## Overview\nGraphs help [1]. A paper that was never sent [99]. Mixed [2, 99].")
+    llm.default = Reply("## Overview\nGraphs help [P1]. A paper that was never sent [P99]. Mixed [P2, P99]. "
+                        "A plain number that names no paper [99].")
     result = brief(hub, llm)
     assert result.exit_code == 0, result.stderr
-    assert "[99]" not in result.stdout
+    assert "[P99]" not in result.stdout
     assert "A paper that was never sent [?]." in result.stdout
     assert "Mixed [2, ?]." in result.stdout
-    assert "[99]" in result.stderr and "[?]" in result.stderr
+    assert "[P99]" in result.stderr and "[?]" in result.stderr
+    # a plain bracketed number could be anything (an interval, a copied reference): kept, credited to none
+    assert "A plain number that names no paper [99]." in result.stdout
+    assert "left as written, not read as citations: [99]" in result.stderr
     assert sorted(references(result.stdout)) == [1, 2]
 
 
@@ -384,7 +413,7 @@ ERRORS = {
                                                     "your messages resulted in 9000 tokens.",
                                          "type": "invalid_request_error", "param": "messages",
                                          "code": "context_length_exceeded"}), "context window"),
-    "timeout": (Reply("too late", delay=3.0), "did not answer within 1 s"),
+    "timeout": (Reply("too late", delay=3.0), "sent nothing for 1 s"),
     "forbidden": (Reply(status=403, error={"message": "Project does not have access"}), "authentication failed"),
     "server-error": (Reply(status=500, error={"message": "CUDA out of memory", "type": "server_error"}),
                      "server error (HTTP 500): CUDA out of memory"),
@@ -511,8 +540,8 @@ def test_map_reduce_when_papers_do_not_fit(hub: Hub, llm: LLMServer, tmp_path: P
         user = next(m["content"] for m in body["messages"] if m["role"] == "user")
         if "<notes>" in user:
             return Reply("## Overview\nCombined [1] and [12].")
-        first = re.search(r'<paper n="(\d+)">', user)
-        return Reply(f"- note on [{first.group(1) if first else 0}]")
+        first = re.search(r'<paper id="P(\d+)">', user)
+        return Reply(f"- note on [P{first.group(1) if first else 0}]")
 
     llm.default = answer
     dry = brief(hub, llm, "--dry-run")
@@ -521,7 +550,7 @@ def test_map_reduce_when_papers_do_not_fit(hub: Hub, llm: LLMServer, tmp_path: P
     assert result.exit_code == 0, result.stderr
     assert len(llm.bodies) >= 3  # at least two groups, then the synthesis
     final = llm.user_prompt()
-    assert "<notes>" in final and "- note on [1]" in final and "<titles>" in final
+    assert "<notes>" in final and "- note on [P1]" in final and "<titles>" in final
     assert re.search(r"12 papers do not fit one call: summarising \d groups first", result.stderr)
     assert "Combined [1] and [12]." in result.stdout
     assert sorted(references(result.stdout)) == [1, 12]
@@ -589,12 +618,16 @@ def test_papers_does_not_import_litellm_feedparser_or_requests(papers_db: Path, 
 # --- units ---------------------------------------------------------------------------------------
 
 def test_markers_are_checked_and_normalised() -> None:
-    checked = cite.check("A [1]. B [P2, p3]. C [1-3]. D [4–5]. E [7]. F [x]. G [1](http://x). H [2; 9].",
-                         {1, 2, 3, 4, 5})
-    assert checked.text == "A [1]. B [2, 3]. C [1, 2, 3]. D [4, 5]. E [?]. F [x]. G [1](http://x). H [2, ?]."
+    checked = cite.check("A [1]. B [P2, p3]. C [1-3]. D [4–5]. E [P7]. F [x]. G [1](http://x). H [P2; 9]. "
+                         "I [7]. J [2; 9].", {1, 2, 3, 4, 5})
+    assert checked.text == ("A [1]. B [2, 3]. C [1, 2, 3]. D [4, 5]. E [?]. F [x]. G [1](http://x). H [2, ?]. "
+                            "I [7]. J [2; 9].")
     assert checked.cited == [1, 2, 3, 4, 5]
-    assert checked.invalid == ["7", "9"]
-    assert cite.check("[1-999]", {1}).text == "[?]"
+    assert checked.invalid == ["P7", "9"]
+    assert checked.left == ["[7]", "[2; 9]"]  # plain numbers that name no paper sent: not citations
+    assert checked.markers == 6
+    assert cite.check("[P1-999]", {1}).text == "[?]"
+    assert cite.check("[1-999]", {1}).text == "[1-999]"
 
 
 def test_clean_answer_drops_fence_and_model_references() -> None:

@@ -97,6 +97,8 @@ def register(app: typer.Typer) -> None:
                                                         metavar="URL")] = None,
         timeout: Annotated[Optional[float], typer.Option("--timeout", help=t("opt_brief_timeout"),
                                                          metavar="SECONDS")] = None,
+        max_time: Annotated[Optional[float], typer.Option("--max-time", help=t("opt_brief_max_time"),
+                                                          metavar="SECONDS")] = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help=t("opt_brief_dry_run"))] = False,
         offline: Annotated[bool, typer.Option("--offline", help=t("opt_brief_offline"))] = False,
         no_cache: Annotated[bool, typer.Option("--no-cache", help=t("opt_brief_no_cache"))] = False,
@@ -111,7 +113,7 @@ def register(app: typer.Typer) -> None:
         filters = filters_from(author, category, source, search, topic, since, until, type_, unseen)
         settings = STATE.settings()
         cfg = run.llm_config(settings.llm, settings.paths.config_file, model=model, api_base=api_base,
-                             timeout=timeout)
+                             timeout=timeout, max_time=max_time)
         lang = current_language()
         store = open_for_reading()
         if store is None:
@@ -143,7 +145,8 @@ def register(app: typer.Typer) -> None:
                 OUT.hint(t("brief_no_model_hint", config=str(settings.paths.config_file)))
             return
 
-        budget = run.budget_for(store, cfg, lang)
+        server = run.server_info(store, cfg, refresh=no_cache)
+        budget = run.budget_for(store, cfg, lang, server)
         plan = run.make_plan(ranked, budget)
         sent = plan.sent
         if plan.left_out:
@@ -156,12 +159,13 @@ def register(app: typer.Typer) -> None:
             OUT.info(t("brief_map_reduce", groups=len(plan.groups), count=len(sent)))
 
         if dry_run:
-            _dry_run(cfg, budget, plan, ranked.matched, lang)
+            _dry_run(cfg, budget, plan, ranked.matched, lang, server)
             return
 
         caller = run.Caller(store=store, cfg=cfg, use_cache=not no_cache, reporter=_Reporter(),
-                            stream=cfg.stream if cfg.stream is not None else OUT.stderr_is_terminal())
+                            stream=cfg.stream, budget=budget, server=server)
         answer = run.generate(caller, plan, lang=lang)
+        caller.report_notes()
         dates = sorted(n.paper.published for n in sent if n.paper.published)
         span = f"{dates[0]} – {dates[-1]}" if dates and dates[0] != dates[-1] else (dates[0] if dates else "")
         count = t("brief_count_one") if len(sent) == 1 else t("brief_count", count=len(sent))
@@ -172,6 +176,7 @@ def register(app: typer.Typer) -> None:
                        count=len(sent)))
         if not doc.cited:
             OUT.warn(t("brief_no_citations"))
+        _report_check(doc, len(sent))
         _emit(doc.markdown, output)
         _report_usage(caller.usage)
 
@@ -181,11 +186,24 @@ def register(app: typer.Typer) -> None:
         parts = [paper.published or "----------", display_id(paper), note, safe(paper.title)]
         return f"[{number}] " + "  ".join(p for p in parts if p)
 
-    def _dry_run(cfg, budget, plan, matched, lang):  # type: ignore[no-untyped-def]
+    def _report_check(doc, count: int) -> None:  # type: ignore[no-untyped-def]
+        checked = doc.check
+        left = list(dict.fromkeys(checked.left))
+        OUT.info(t("brief_check_report", markers=checked.markers, cited=len(checked.cited), count=count,
+                   rejected=len(checked.invalid), left=len(checked.left), spans=checked.protected))
+        if left:
+            from hubcli.render.formats import safe
+
+            shown = ", ".join(safe(m) for m in left[:6]) + (", …" if len(left) > 6 else "")
+            OUT.info(t("brief_left_as_written", items=shown))
+
+    def _dry_run(cfg, budget, plan, matched, lang, server):  # type: ignore[no-untyped-def]
         from hubcli.brief.run import estimate_prompt_tokens
 
+        source = (t("brief_dry_window_server", where=server.source) if budget.window_source == "server"
+                  else t(f"brief_dry_window_{budget.window_source}"))
         lines = [t("brief_dry_model", model=cfg.model, window=_number(budget.context_window),
-                   source=t(f"brief_dry_window_{budget.window_source}"), output=_number(budget.output_tokens)),
+                   source=source, output=_number(budget.output_tokens)),
                  t("brief_dry_papers", sent=len(plan.sent), matched=matched, budget=_number(budget.per_call),
                    calls=plan.calls)]
         for index, group in enumerate(plan.groups, start=1):
