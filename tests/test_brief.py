@@ -124,7 +124,9 @@ class LLMServer:
                         self._json(reply.status, {"error": reply.error or {"message": "error"}}, reply.headers)
                     elif body.get("stream"):
                         self._stream(body, reply)
-                    else:
+                    else:  # the whole answer is generated before the first byte is sent
+                        pieces = max(1, -(-len(reply.text) // 7))
+                        time.sleep(reply.first_chunk_delay + reply.gap * (pieces - 1))
                         self._json(200, completion(body, reply))
                 except (BrokenPipeError, ConnectionResetError):
                     pass
@@ -759,3 +761,215 @@ def test_progress_line_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> No
     reporter.progress(None)
     assert stream.getvalue().startswith("\rreceiving… 10 characters\r")
     assert stream.getvalue().endswith("\r")
+
+
+# --- the failure shapes a real model showed (issue 10) ------------------------------------------------
+
+MATH_AND_CODE_ANSWER = (
+    "## Overview\n"
+    "The sine restricted to the interval, $f|_{[0,1]}$, is studied [P4]. Pion masses "
+    "$m_\\pi\\in[135,350]$ MeV are used [5]. Display math stays: $$x \\in [1, 2]$$ and \\([3]\\) too.\n\n"
+    "Indexing `a[2]` is code, and so is this block:\n\n"
+    "```python\nx[1] = [2, 3]\n```\n\n"
+    "In prose an interval [0, 1] and the half-valid [1, 350] are not citations; W[1]-hard is a class.\n"
+)
+
+
+def test_math_and_code_are_never_changed_and_never_cited(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    from hubcli.brief.spans import math_spans
+
+    llm.default = Reply(MATH_AND_CODE_ANSWER)
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    body = result.stdout.split("\n\n", 2)[2]
+    # every mathematics span and every piece of code comes out byte for byte
+    assert math_spans(body) == math_spans(MATH_AND_CODE_ANSWER) == [
+        "$f|_{[0,1]}$", "$m_\\pi\\in[135,350]$", "$$x \\in [1, 2]$$", "\\([3]\\)"]
+    assert "`a[2]`" in body and "```python\nx[1] = [2, 3]\n```" in body
+    assert "interval [0, 1] and the half-valid [1, 350]" in body and "W[1]-hard" in body
+    assert "[?" not in body and "no such paper" not in result.stderr  # no false "invented citation"
+    # only the two real markers are citations: nothing in an interval, math or code is credited
+    assert sorted(references(result.stdout)) == [4, 5]
+    assert "is studied [4]. Pion" in body and "MeV are used [5]." in body
+    assert "citation check: 2 markers for 2 of 6 papers, 0 rejected; 3 bracketed numbers left as written; " \
+           "6 math/code spans untouched" in result.stderr
+    assert "left as written, not read as citations: [0, 1], [1, 350], [1]" in result.stderr
+
+
+def test_abstracts_own_references_are_neutralised_and_never_credited(hub: Hub, llm: LLMServer, tmp_path: Path,
+                                                                     hub_home: Path) -> None:
+    items = [
+        Item("2604.40001", "Fact checking LLM answers", ["Ann Author"],
+             "Citations help to back up the claims from LLMs[3]. Following the approach in [1, 2], we establish "
+             "the estimate for $d=3,4$ [10,22] on $[0,1]$; the problem is W[1]-hard. See also [P2].",
+             categories=["cs.CL"]),
+        Item("2604.40002", "A second paper", ["Bo Author"], "Nothing bracketed here.", categories=["cs.CL"]),
+    ]
+    feed = tmp_path / "refs.xml"
+    feed.write_bytes(arxiv_rss("cs.CL", items))
+    hub("feeds", "add", str(feed))
+    assert hub("sync", str(feed)).exit_code == 0
+    # the model copies the abstract's wording, as small models do
+    llm.default = Reply("## Overview\nFollowing the approach in (ref. 1, 2), the problem is W[1]-hard [P1]; "
+                        "a second view [P2].")
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    user = llm.user_prompt()
+    assert "Following the approach in (ref. 1, 2), we establish the estimate for $d=3,4$ (ref. 10, 22) on $[0,1]$" \
+        in user
+    assert "LLMs[3]" in user and "W[1]-hard" in user and "See also (ref. P2)." in user
+    assert "[1, 2]" not in user and "[10,22]" not in user and "[P2]" not in user.split("<papers>")[1]
+    assert '<paper id="P1">' in user and '<paper id="P2">' in user
+    assert "(ref. N)" in llm.system_prompt() and "never cite them" in llm.system_prompt()
+    assert "(ref. 1, 2)" in result.stdout and "W[1]-hard [1]" in result.stdout
+    assert sorted(references(result.stdout)) == [1, 2]
+
+
+def test_context_window_is_asked_of_llama_cpp_once(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    llm.get_routes["/props"] = {"default_generation_settings": {"n_ctx": 4096, "params": {}}, "total_slots": 1}
+    dry = brief(hub, llm, "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "context window 4,096 tokens (reported by the server, /props) · 1,024 reserved for the answer" in dry.stdout
+    assert llm.gets == ["/props"]  # at the server root, not under /v1
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    assert llm.bodies[0]["max_tokens"] == 1024
+    assert llm.bodies[0]["return_progress"] is True  # llama.cpp streams its prompt processing too
+    assert llm.gets == ["/props"]  # asked once, then remembered in the database
+    brief(hub, llm, "--no-cache")
+    assert llm.gets == ["/props", "/props"]  # --no-cache asks the server again
+
+
+def test_context_window_from_vllm_models(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    llm.get_routes["/v1/models"] = {"object": "list", "data": [
+        {"id": "other-model", "max_model_len": 2048}, {"id": "test-model", "max_model_len": 16384}]}
+    dry = brief(hub, llm, "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "context window 16,384 tokens (reported by the server, /v1/models)" in dry.stdout
+    assert llm.gets == ["/props", "/v1/models"]
+    result = brief(hub, llm)
+    assert result.exit_code == 0 and "return_progress" not in llm.bodies[0]  # not llama.cpp: nothing extra
+
+
+def test_a_context_exhausted_finish_is_reported_as_such(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    llm.get_routes["/props"] = {"default_generation_settings": {"n_ctx": 4096}}
+    llm.queue.append(Reply("## Overview\nThe answer stops mid [P1", finish_reason="length", completion_tokens=869))
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    assert ("warning: the server stopped the answer after 869 of 1024 tokens: the prompt" in result.stderr
+            and "filled the model's context window (4,096 tokens planned)" in result.stderr)
+    assert "llama-server -c" in result.stderr and "output limit" not in result.stderr
+    # what the server said is forgotten: it is asked again next time
+    assert len(llm.gets) == 1
+    brief(hub, llm, "--dry-run")
+    assert len(llm.gets) == 2
+    # a finish at the output limit says so, and what to change
+    llm.queue.append(Reply("## Overview\nLong [P1]", finish_reason="length", completion_tokens=1024))
+    again = brief(hub, llm, "--no-cache")
+    assert "reached the 1024-token output limit and may be cut short (raise [llm] max_output_tokens)" in again.stderr
+
+
+def test_a_slow_first_byte_is_retried_and_said(hub: Hub, llm: LLMServer, papers_db: Path, hub_home: Path) -> None:
+    write_config(hub_home, max_retries=1)
+    llm.queue.append(Reply("## Overview\nToo late [P1].", first_chunk_delay=4.0))
+    llm.default = Reply("## Overview\nIn time [P2].")
+    result = brief(hub, llm, "--timeout", "1")
+    assert result.exit_code == 0, result.stderr
+    assert len(llm.bodies) == 2
+    assert re.search(r"warning: openai/test-model sent nothing for 1 s \(--timeout or \[llm\] timeout\); "
+                     r"trying again \(1 of 1, [\d.]+ s left\)", result.stderr), result.stderr
+    assert "In time [2]." in result.stdout
+
+
+def test_the_timeout_is_per_read_not_for_the_whole_answer(hub: Hub, llm: LLMServer, papers_db: Path,
+                                                          hub_home: Path) -> None:
+    write_config(hub_home)  # no retries
+    text = "## Overview\nA CPU model writes slowly but steadily, one piece at a time [P1]."
+    llm.default = Reply(text, gap=0.4)  # 12 pieces: about 4.4 s in all, never 2 s of silence
+    result = brief(hub, llm, "--timeout", "2")
+    assert result.exit_code == 0, result.stderr
+    assert "one piece at a time [1]." in result.stdout and "trying again" not in result.stderr
+
+
+def test_never_more_than_the_stated_time_in_total(hub: Hub, llm: LLMServer, papers_db: Path,
+                                                  hub_home: Path) -> None:
+    write_config(hub_home, max_retries=5)
+    llm.default = Reply("x" * 400, gap=0.5)  # bytes keep coming, for half a minute
+    result = brief(hub, llm, "--timeout", "5", "--max-time", "2")
+    assert result.exit_code == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["error: openai/test-model did not finish within 2 s in total (attempts: 1; --max-time or "
+                     "[llm] max_time; the wait for each part is --timeout, 5 s)"], result.stderr
+    assert len(llm.bodies) == 1  # a deadline is not retried
+    # silence, retried: the retries stop when the total time is spent, and the message says what happened
+    llm.default = Reply("late", first_chunk_delay=5.0)
+    slow = brief(hub, llm, "--timeout", "1", "--max-time", "2.5", "--no-cache")
+    assert slow.exit_code == 1 and slow.stdout == ""
+    retries = [line for line in slow.stderr.splitlines() if "trying again" in line]
+    assert 1 <= len(retries) < 5, slow.stderr
+    assert slow.stderr.splitlines()[-1].startswith("error: ") and "in total" in slow.stderr.splitlines()[-1]
+
+
+def test_a_brief_without_citations_still_lists_its_papers(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    llm.default = Reply("## Overview\nA model that cites nothing at all.")
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    assert "## References" not in result.stdout
+    covered = result.stdout.split("## Papers covered\n", 1)[1]
+    assert len(re.findall(r"^- \[\d\] ", covered, re.MULTILINE)) == len(PAPERS)
+    assert "the papers it covered are listed at the end" in result.stderr
+    # with some cited: those first, then the others
+    llm.default = Reply("## Overview\nOnly one [P2].")
+    some = brief(hub, llm, "--no-cache")
+    refs, others = some.stdout.split("## References\n", 1)[1].split("## Also covered (not cited)\n")
+    assert re.findall(r"^- \[(\d)\] ", refs, re.MULTILINE) == ["2"]
+    assert re.findall(r"^- \[(\d)\] ", others, re.MULTILINE) == ["1", "3", "4", "5", "6"]
+    zh = hub("--lang", "zh", "brief", "--model", "test-model", "--api-base", llm.base)
+    assert "## 参考文献" in zh.stdout and "## 其他纳入的论文（未引用）" in zh.stdout
+
+
+def test_reference_lines_have_one_period_and_keep_latex() -> None:
+    paper = Paper(key="k", title=r"Stable $\alpha$-processes on $[0,1]$ and $x_{i}<y$.",
+                  authors=[f"Author {i}" for i in range(8)], published="2024-11-28", url="https://x/1")
+    line = cite.reference(3, paper, et_al="et al.")
+    assert line == (r"- [3] Stable $\alpha$-processes on $[0,1]$ and $x_{i}<y$. Author 0, Author 1, Author 2, "
+                    r"Author 3, Author 4, Author 5, et al. 2024-11-28. <https://x/1>")
+    question = cite.reference(1, Paper(key="q", title="Is it *true*?", authors=["A. B."]), et_al="et al.")
+    assert question == r"- [1] Is it \*true\*? A. B."
+    # mathematics stays verbatim, except what a renderer without math would read as HTML or a link
+    assert cite.md_inline("$<script>$ and $[x](javascript:y)$") == "$< script>$ and $[x] (javascript:y)$"
+
+
+def test_map_reduce_says_each_warning_once(hub: Hub, llm: LLMServer, tmp_path: Path, hub_home: Path) -> None:
+    items = [Item(f"2604.5{i:04d}", f"Study {i} of sparse attention", ["Ann Author"],
+                  " ".join(f"Sentence {j} about sparse attention kernels and memory bandwidth in study {i}."
+                           for j in range(6)), categories=["cs.LG"]) for i in range(1, 13)]
+    feed = tmp_path / "many.xml"
+    feed.write_bytes(arxiv_rss("cs.LG", items))
+    hub("feeds", "add", str(feed))
+    assert hub("sync", str(feed)).exit_code == 0
+    write_config(hub_home, context_window=2400, max_output_tokens=300)
+
+    def answer(body: dict[str, Any]) -> Reply:  # every answer stops at its output limit
+        return Reply("- cut short [P1]", finish_reason="length", completion_tokens=body["max_tokens"])
+
+    llm.default = answer
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    calls = len(llm.bodies)
+    assert calls >= 3
+    warnings = [line for line in result.stderr.splitlines() if "output limit" in line]
+    assert len(warnings) == len(set(warnings)) and 1 <= len(warnings) <= 2, result.stderr
+    assert any(re.search(r"\(\d+ calls\)$", w) for w in warnings), result.stderr
+
+
+def test_protected_spans() -> None:
+    from hubcli.brief.spans import math_spans, protected
+
+    assert math_spans("costs $5 and $10, or \\$3 and $ x $") == []  # prices and spaced dollars are not math
+    assert math_spans("$a$ and $$b\nc$$ and \\(d\\) and \\[e\\]") == ["$a$", "$$b\nc$$", "\\(d\\)", "\\[e\\]"]
+    assert math_spans("$a\n\nb$") == []  # inline math does not cross a paragraph
+    text = "~~~\n$x$ [1]\n~~~\n``a ` b`` `open"
+    assert [(s.kind, text[s.start:s.end]) for s in protected(text)] == [("code", "~~~\n$x$ [1]\n~~~"),
+                                                                         ("code", "``a ` b``")]
+    assert [s.kind for s in protected("```\nnever closed $x$")] == ["code"]

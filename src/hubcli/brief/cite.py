@@ -39,7 +39,7 @@ _REFS_HEADING_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _FENCE_RE = re.compile(r"^\s*```(?:markdown|md)?\s*\n(.*)\n```\s*$", re.DOTALL | re.IGNORECASE)
-_HTML_START_RE = re.compile(r"<(?=[A-Za-z/!?])")
+_HTML_START_RE = re.compile(r"<(?=[A-Za-z][A-Za-z0-9-]*(?:\s|/?>)|/[A-Za-z]|[!?])")  # what CommonMark may read as HTML
 MAX_AUTHORS = 6
 
 

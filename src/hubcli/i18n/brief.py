@@ -118,9 +118,9 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
                                     "raise --timeout for a slow model",
                               "zh": "{model} 已 {tries} 次在 {seconds} 秒内没有发送任何内容（共 {total} 秒）；"
                                     "模型较慢时请调大 --timeout"},
-    "brief_deadline": {"en": "{model} did not finish within {seconds} s in total ({tries} tries; --max-time or [llm] max_time; "
+    "brief_deadline": {"en": "{model} did not finish within {seconds} s in total (attempts: {tries}; --max-time or [llm] max_time; "
                              "the wait for each part is --timeout, {timeout} s)",
-                       "zh": "{model} 未能在总共 {seconds} 秒内完成（尝试 {tries} 次；--max-time 或 [llm] max_time；"
+                       "zh": "{model} 未能在总共 {seconds} 秒内完成（尝试次数：{tries}；--max-time 或 [llm] max_time；"
                              "每部分的等待时间为 --timeout，{timeout} 秒）"},
     "brief_retrying": {"en": "{reason}; trying again ({attempt} of {retries}, {left} s left)",
                        "zh": "{reason}；正在重试（第 {attempt}/{retries} 次，剩余 {left} 秒）"},
