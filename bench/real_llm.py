@@ -110,14 +110,16 @@ def main() -> int:
             before, after = math_spans(final), math_spans(brief)
             missing = [s for s in before if s not in after]
             in_order = after[:len(before)] == before or all(s in after for s in before)
-            raw_markers = len(re.findall(r"\[\s*P?\d+(?:\s*[-–,;]\s*P?\d+)*\s*\]", final, re.IGNORECASE))
+            raw_markers = len(re.findall(r"\[\s*P?\d+(?:\s*[-–,;]\s*P?\d+)*\s*\]|\(\s*P\d+(?:\s*[-–,;]\s*P?\d+)*\s*\)",
+                                         final, re.IGNORECASE))
             f = {name: figure(pattern, err) for name, pattern in {
                 "calls": r"(\d+) model call", "tokens": r"([\d,]+) tokens", "in": r"([\d,]+) in,",
                 "out": r"([\d,]+) out", "markers": r"citation check: (\d+) markers", "rejected": r"(\d+) rejected",
                 "left": r"(\d+) bracketed numbers", "cited": r"markers for (\d+ of \d+) papers"}.items()}
             print(f"  time {seconds:.1f} s · calls {f['calls']} · tokens {f['tokens']} (in {f['in']}, out {f['out']})")
-            print(f"  markers found {f['markers']} (bracketed numbers in the raw answer, math included: {raw_markers}) · rejected "
-                  f"{f['rejected']} · left as written {f['left']} · papers cited {f['cited']}")
+            print(f"  markers found {f['markers']} (bracketed numbers and (Pn) in the raw answer, math included: "
+                  f"{raw_markers}) · rejected {f['rejected']} · left as written {f['left']} · "
+                  f"papers cited {f['cited']}")
             print(f"  math spans in the answer {len(before)} · in the brief {len(after)} · changed or lost "
                   f"{len(missing)}{' · ' + ', '.join(missing[:5]) if missing else ''} · "
                   f"{'no mathematics changed' if not missing and in_order else 'MATHEMATICS CHANGED'}")

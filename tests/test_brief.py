@@ -973,3 +973,17 @@ def test_protected_spans() -> None:
     assert [(s.kind, text[s.start:s.end]) for s in protected(text)] == [("code", "~~~\n$x$ [1]\n~~~"),
                                                                          ("code", "``a ` b``")]
     assert [s.kind for s in protected("```\nnever closed $x$")] == ["code"]
+
+
+def test_parenthesised_ids_are_markers_unless_the_papers_use_them(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    # what Qwen2.5-Coder 1.5B wrote on the math.AP papers: ids in parentheses, not brackets
+    llm.default = Reply("## Themes\n- **Graph neural networks for recommendation** (P1)\n- Two more (P2, P3).")
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    assert "recommendation** [1]" in result.stdout and "Two more [2, 3]." in result.stdout
+    assert sorted(references(result.stdout)) == [1, 2, 3]
+    # a label the papers use themselves ("problem (P1)" in an abstract) is never taken for a marker
+    checked = cite.check("the problem (P1) is solved (P2).", {1, 2},
+                         paper_labels=cite.labels(["We solve the minimisation problem (P1) in $L^2$."]))
+    assert checked.text == "the problem (P1) is solved [2]." and checked.cited == [2] and checked.left == ["(P1)"]
+    assert cite.check("$(P1)$ and `(P2)`", {1, 2}).cited == []

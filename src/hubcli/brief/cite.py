@@ -30,6 +30,9 @@ from hubcli.text import strip_controls
 
 _ITEM = r"P?\d{1,6}(?:\s*[-–]\s*P?\d{1,6})?"
 MARKER_RE = re.compile(rf"\[\s*({_ITEM}(?:\s*[,;]\s*{_ITEM})*)\s*\](?!\()", re.IGNORECASE)
+_P_ITEM = r"P\d{1,6}(?:\s*[-–]\s*P?\d{1,6})?"
+# ``(P3)``/``(P3, P7)``: what small models write instead of ``[P3]``; every item has its P
+PAREN_RE = re.compile(rf"\(\s*({_P_ITEM}(?:\s*[,;]\s*{_P_ITEM})*)\s*\)")
 _RANGE_RE = re.compile(r"(P?\d+)\s*[-–]\s*(P?\d+)", re.IGNORECASE)
 _ATTACHED = frozenset(")]}\\^_'$")  # a bracket right after these indexes or belongs to something
 MAX_RANGE = 50
@@ -84,7 +87,13 @@ def is_hub_marker(marker: str) -> bool:
     return any(item[:1] in "Pp" for item in _items(marker))
 
 
-def check(text: str, valid: set[int]) -> Checked:
+def labels(texts: list[str]) -> set[str]:
+    """The ``(P1)``-like labels papers use themselves (a problem ``(P1)`` in an abstract):
+    such a parenthesis in the answer may be a copy, so it is never read as a marker."""
+    return {re.sub(r"\s+", "", m.group(0)).upper() for text in texts for m in PAREN_RE.finditer(text)}
+
+
+def check(text: str, valid: set[int], *, paper_labels: set[str] | frozenset[str] = frozenset()) -> Checked:
     result = Checked(text)
     cited: set[int] = set()
     spans = protected(text)
@@ -93,7 +102,7 @@ def check(text: str, valid: set[int]) -> Checked:
     offset = 0
     for piece, span in pieces(text, spans):
         if span is None:
-            out.append(_check_prose(text, offset, piece, valid, cited, result))
+            out.append(_check_prose(text, offset, piece, valid, cited, result, paper_labels))
         else:
             out.append(piece)  # mathematics and code: verbatim, always
         offset += len(piece)
@@ -102,10 +111,15 @@ def check(text: str, valid: set[int]) -> Checked:
     return result
 
 
-def _check_prose(text: str, offset: int, piece: str, valid: set[int], cited: set[int], result: Checked) -> str:
+def _check_prose(text: str, offset: int, piece: str, valid: set[int], cited: set[int], result: Checked,
+                 paper_labels: set[str] | frozenset[str]) -> str:
     def rewrite(match: re.Match[str]) -> str:
         items = _items(match.group(1))
-        if not is_hub_marker(match.group(1)):
+        if match.group(0).startswith("("):  # (P3): a marker unless the papers use that label themselves
+            if re.sub(r"\s+", "", match.group(0)).upper() in paper_labels:
+                result.left.append(match.group(0))
+                return match.group(0)
+        elif not is_hub_marker(match.group(1)):
             groups = [_numbers(item) for item in items]
             flat = [n for group in groups if group is not None for n in group]
             if (_attached(text, offset + match.start()) or any(group is None for group in groups)
@@ -130,7 +144,7 @@ def _check_prose(text: str, offset: int, piece: str, valid: set[int], cited: set
                     rendered.append("?")
         return "[" + ", ".join(rendered) + "]"
 
-    return MARKER_RE.sub(rewrite, piece)
+    return PAREN_RE.sub(rewrite, MARKER_RE.sub(rewrite, piece))
 
 
 def neutralise(text: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hubcli.brief import cache, prompt
-from hubcli.brief.cite import Checked, check, clean_answer, md_inline, references
+from hubcli.brief.cite import Checked, check, clean_answer, labels, md_inline, references
 from hubcli.brief.select import (
     DEFAULT_CONTEXT_WINDOW,
     MIN_PAPER_BUDGET,
@@ -408,7 +408,8 @@ def document(answer: str, sent: list[Numbered], *, subtitle: str) -> Document:
     """Title, the checked answer, and hub's list of the papers the brief covered: the cited
     ones first (References), then the others, so a reader always gets every paper sent."""
     by_number = {n.number: n.paper for n in sent}
-    checked = check(clean_answer(answer), set(by_number))
+    own = labels([f"{n.paper.title} {n.abstract}" for n in sent])
+    checked = check(clean_answer(answer), set(by_number), paper_labels=own)
     parts = [f"# {t('brief_title')}", "", f"_{md_inline(subtitle)}_", "", checked.text.strip(), ""]
     others = [n.number for n in sent if n.number not in set(checked.cited)]
     if checked.cited:
