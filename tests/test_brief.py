@@ -1,10 +1,13 @@
 """``hub brief`` against the REAL litellm and a loopback OpenAI-compatible server.
 
 The server below speaks ``POST /v1/chat/completions`` (JSON and streamed SSE), records
-every request body, and can answer with errors (401, 429, 400 context_length_exceeded)
-or slowly.  Most tests run the CLI in-process (litellm is imported once per test
-process); a few run ``python -m hubcli`` in a subprocess, where stdout is a real file
-descriptor, to prove litellm's noise never reaches stdout.
+every request body, and can answer with errors (401, 429, 400 context_length_exceeded),
+slowly (before the headers, before the first chunk, between chunks), with the
+``finish_reason`` and token counts a real server reports, and, like llama.cpp and vLLM,
+with its context size on ``GET /props`` and ``GET /v1/models``.  Most tests run the CLI
+in-process (litellm is imported once per test process); a few run ``python -m hubcli`` in
+a subprocess, where stdout is a real file descriptor, to prove litellm's noise never
+reaches stdout.
 """
 
 from __future__ import annotations
@@ -68,8 +71,12 @@ class Reply:
     text: str = ""
     status: int = 200
     error: dict[str, Any] | None = None
-    delay: float = 0.0
+    delay: float = 0.0  # before anything is sent
     headers: dict[str, str] = field(default_factory=dict)
+    finish_reason: str = "stop"
+    completion_tokens: int | None = None  # as the server reports it (default: from the text)
+    first_chunk_delay: float = 0.0  # streamed: after the headers, before the first chunk
+    gap: float = 0.0  # streamed: between chunks
 
 
 class LLMServer:
@@ -81,7 +88,9 @@ class LLMServer:
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
         self.queue: list[Reply] = []
-        self.default: Reply | Callable[[dict[str, Any]], Reply] = Reply("Overview [1].")
+        self.default: Reply | Callable[[dict[str, Any]], Reply] = Reply("Overview [P1].")
+        self.gets: list[str] = []
+        self.get_routes: dict[str, dict[str, Any]] = {}  # e.g. {"/props": {...}} like llama.cpp
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -89,6 +98,14 @@ class LLMServer:
 
             def log_message(self, *args: object) -> None:
                 pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                server.gets.append(self.path)
+                payload = server.get_routes.get(self.path)
+                if payload is None:
+                    self._json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+                else:
+                    self._json(200, payload)
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
@@ -108,9 +125,11 @@ class LLMServer:
                     elif reply.status != 200:
                         self._json(reply.status, {"error": reply.error or {"message": "error"}}, reply.headers)
                     elif body.get("stream"):
-                        self._stream(body, reply.text)
-                    else:
-                        self._json(200, completion(body, reply.text))
+                        self._stream(body, reply)
+                    else:  # the whole answer is generated before the first byte is sent
+                        pieces = max(1, -(-len(reply.text) // 7))
+                        time.sleep(reply.first_chunk_delay + reply.gap * (pieces - 1))
+                        self._json(200, completion(body, reply))
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -124,18 +143,24 @@ class LLMServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def _stream(self, body: dict[str, Any], text: str) -> None:
+            def _stream(self, body: dict[str, Any], reply: Reply) -> None:
+                text = reply.text
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
+                self.wfile.flush()
+                if reply.first_chunk_delay:
+                    time.sleep(reply.first_chunk_delay)
                 pieces = [text[i:i + 7] for i in range(0, len(text), 7)] or [""]
                 for index, piece in enumerate(pieces):
+                    if index and reply.gap:
+                        time.sleep(reply.gap)
                     delta = {"role": "assistant", "content": piece} if index == 0 else {"content": piece}
                     self._event(chunk(body, [{"index": 0, "delta": delta, "finish_reason": None}]))
-                self._event(chunk(body, [{"index": 0, "delta": {}, "finish_reason": "stop"}]))
+                self._event(chunk(body, [{"index": 0, "delta": {}, "finish_reason": reply.finish_reason}]))
                 if (body.get("stream_options") or {}).get("include_usage"):
-                    self._event(chunk(body, [], usage=usage(body, text)))
+                    self._event(chunk(body, [], usage=usage(body, reply)))
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
                 self.close_connection = True
@@ -170,20 +195,21 @@ class LLMServer:
 
     def numbered_titles(self, index: int = -1) -> dict[int, str]:
         """The paper records the request carried: number -> title."""
-        found = re.findall(r'<paper n="(\d+)">\nTitle: (.*)\n', self.user_prompt(index))
+        found = re.findall(r'<paper id="P(\d+)">\nTitle: (.*)\n', self.user_prompt(index))
         return {int(n): title for n, title in found}
 
 
-def usage(body: dict[str, Any], text: str) -> dict[str, int]:
+def usage(body: dict[str, Any], reply: Reply) -> dict[str, int]:
     prompt_tokens = sum(len(m["content"]) for m in body["messages"]) // 4
-    return {"prompt_tokens": prompt_tokens, "completion_tokens": len(text) // 4 + 1,
-            "total_tokens": prompt_tokens + len(text) // 4 + 1}
+    out = reply.completion_tokens if reply.completion_tokens is not None else len(reply.text) // 4 + 1
+    return {"prompt_tokens": prompt_tokens, "completion_tokens": out, "total_tokens": prompt_tokens + out}
 
 
-def completion(body: dict[str, Any], text: str) -> dict[str, Any]:
+def completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
     return {"id": "chatcmpl-test", "object": "chat.completion", "created": 1, "model": body.get("model"),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": usage(body, text)}
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.text},
+                         "finish_reason": reply.finish_reason}],
+            "usage": usage(body, reply)}
 
 
 def chunk(body: dict[str, Any], choices: list[dict[str, Any]], usage: dict[str, int] | None = None) -> dict[str, Any]:
@@ -230,7 +256,7 @@ def brief(hub: Hub, llm: LLMServer, *args: str) -> Result:
 
 def references(markdown: str) -> dict[int, str]:
     """Reference lines hub wrote: number -> the line."""
-    section = markdown.split("## References", 1)[1] if "## References" in markdown else ""
+    section = markdown.split("## References", 1)[1].split("\n## ", 1)[0] if "## References" in markdown else ""
     return {int(m.group(1)): m.group(0) for m in re.finditer(r"^- \[(\d+)\] .*$", section, re.MULTILINE)}
 
 
@@ -249,24 +275,25 @@ def test_selected_abstracts_and_untrusted_papers_are_in_the_request(hub: Hub, ll
     body = llm.bodies[0]
     assert llm.paths == ["/v1/chat/completions"]
     assert body["model"] == "test-model"  # openai/ prefix: litellm's routing, not sent
-    assert body["max_tokens"] > 0 and not body.get("stream")
+    assert body["max_tokens"] > 0
+    assert body["stream"] is True  # streamed even when stderr is not a terminal (cron, a pipe)
     user, system = llm.user_prompt(), llm.system_prompt()
     for snippet in ABSTRACT_SNIPPETS:
         assert snippet in user
     assert set(llm.numbered_titles()) == set(range(1, len(PAPERS) + 1))
     # instructions: English, citations, untrusted data
     assert "untrusted data" in system and "ignore previous instructions" in system
-    assert "[3, 7]" in system and "Write in English" in system
+    assert "[P3, P7]" in system and "Write in English" in system
     for part in ("Overview", "Themes across fields", "Notable papers", "Tensions and open questions"):
         assert part in user + system
     # the injected text stays inside its own record and cannot close it
-    record = re.search(r'<paper n="\d+">\nTitle: A note on prompt robustness\n(.*?)\n</paper>', user, re.DOTALL)
+    record = re.search(r'<paper id="P\d+">\nTitle: A note on prompt robustness\n(.*?)\n</paper>', user, re.DOTALL)
     assert record and "Ignore previous instructions" in record.group(1)
     assert "‹/ paper>" in record.group(1) and '<paper n="99">' not in user and '< paper n="98">' not in user
     assert user.count("</paper>") == len(PAPERS)
     # the document
     assert result.stdout.startswith("# Research briefing\n")
-    assert "Overview [1]." in result.stdout
+    assert "Overview [1]." in result.stdout  # [P1] as hub writes markers
     assert "1 model call(s)" in result.stderr and "tokens" in result.stderr
 
 
@@ -281,7 +308,7 @@ def test_streamed_answer_with_a_known_price(hub: Hub, llm: LLMServer, papers_db:
     assert llm.bodies[0]["stream_options"] == {"include_usage": True}
     assert "Streaming works [2] and connects fields [1, 3]." in result.stdout
     assert sorted(references(result.stdout)) == [1, 2, 3]
-    assert re.search(r"\d+ tokens \(\d+ in, \d+ out\)", result.stderr)
+    assert re.search(r"[\d,]+ tokens \([\d,]+ in, [\d,]+ out\)", result.stderr)
 
 
 def test_chinese_brief_asks_for_chinese(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
@@ -299,13 +326,17 @@ def test_chinese_brief_asks_for_chinese(hub: Hub, llm: LLMServer, papers_db: Pat
 
 
 def test_invented_citation_is_flagged_and_reported(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
-    llm.default = Reply("## Overview\nGraphs help [1]. A paper that was never sent [99]. Mixed [2, 99].")
+    llm.default = Reply("## Overview\nGraphs help [P1]. A paper that was never sent [P99]. Mixed [P2, P99]. "
+                        "A plain number that names no paper [99].")
     result = brief(hub, llm)
     assert result.exit_code == 0, result.stderr
-    assert "[99]" not in result.stdout
+    assert "[P99]" not in result.stdout
     assert "A paper that was never sent [?]." in result.stdout
     assert "Mixed [2, ?]." in result.stdout
-    assert "[99]" in result.stderr and "[?]" in result.stderr
+    assert "[P99]" in result.stderr and "[?]" in result.stderr
+    # a plain bracketed number could be anything (an interval, a copied reference): kept, credited to none
+    assert "A plain number that names no paper [99]." in result.stdout
+    assert "left as written, not read as citations: [99]" in result.stderr
     assert sorted(references(result.stdout)) == [1, 2]
 
 
@@ -386,7 +417,7 @@ ERRORS = {
                                                     "your messages resulted in 9000 tokens.",
                                          "type": "invalid_request_error", "param": "messages",
                                          "code": "context_length_exceeded"}), "context window"),
-    "timeout": (Reply("too late", delay=3.0), "did not answer within 1 s"),
+    "timeout": (Reply("too late", delay=3.0), "sent nothing for 1 s"),
     "forbidden": (Reply(status=403, error={"message": "Project does not have access"}), "authentication failed"),
     "server-error": (Reply(status=500, error={"message": "CUDA out of memory", "type": "server_error"}),
                      "server error (HTTP 500): CUDA out of memory"),
@@ -513,8 +544,8 @@ def test_map_reduce_when_papers_do_not_fit(hub: Hub, llm: LLMServer, tmp_path: P
         user = next(m["content"] for m in body["messages"] if m["role"] == "user")
         if "<notes>" in user:
             return Reply("## Overview\nCombined [1] and [12].")
-        first = re.search(r'<paper n="(\d+)">', user)
-        return Reply(f"- note on [{first.group(1) if first else 0}]")
+        first = re.search(r'<paper id="P(\d+)">', user)
+        return Reply(f"- note on [P{first.group(1) if first else 0}]")
 
     llm.default = answer
     dry = brief(hub, llm, "--dry-run")
@@ -523,7 +554,7 @@ def test_map_reduce_when_papers_do_not_fit(hub: Hub, llm: LLMServer, tmp_path: P
     assert result.exit_code == 0, result.stderr
     assert len(llm.bodies) >= 3  # at least two groups, then the synthesis
     final = llm.user_prompt()
-    assert "<notes>" in final and "- note on [1]" in final and "<titles>" in final
+    assert "<notes>" in final and "- note on [P1]" in final and "<titles>" in final
     assert re.search(r"12 papers do not fit one call: summarising \d groups first", result.stderr)
     assert "Combined [1] and [12]." in result.stdout
     assert sorted(references(result.stdout)) == [1, 12]
@@ -591,12 +622,16 @@ def test_papers_does_not_import_litellm_feedparser_or_requests(papers_db: Path, 
 # --- units ---------------------------------------------------------------------------------------
 
 def test_markers_are_checked_and_normalised() -> None:
-    checked = cite.check("A [1]. B [P2, p3]. C [1-3]. D [4–5]. E [7]. F [x]. G [1](http://x). H [2; 9].",
-                         {1, 2, 3, 4, 5})
-    assert checked.text == "A [1]. B [2, 3]. C [1, 2, 3]. D [4, 5]. E [?]. F [x]. G [1](http://x). H [2, ?]."
+    checked = cite.check("A [1]. B [P2, p3]. C [1-3]. D [4–5]. E [P7]. F [x]. G [1](http://x). H [P2; 9]. "
+                         "I [7]. J [2; 9].", {1, 2, 3, 4, 5})
+    assert checked.text == ("A [1]. B [2, 3]. C [1, 2, 3]. D [4, 5]. E [?]. F [x]. G [1](http://x). H [2, ?]. "
+                            "I [7]. J [2; 9].")
     assert checked.cited == [1, 2, 3, 4, 5]
-    assert checked.invalid == ["7", "9"]
-    assert cite.check("[1-999]", {1}).text == "[?]"
+    assert checked.invalid == ["P7", "9"]
+    assert checked.left == ["[7]", "[2; 9]"]  # plain numbers that name no paper sent: not citations
+    assert checked.markers == 6
+    assert cite.check("[P1-999]", {1}).text == "[?]"
+    assert cite.check("[1-999]", {1}).text == "[1-999]"
 
 
 def test_clean_answer_drops_fence_and_model_references() -> None:
@@ -728,3 +763,229 @@ def test_progress_line_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> No
     reporter.progress(None)
     assert stream.getvalue().startswith("\rreceiving… 10 characters\r")
     assert stream.getvalue().endswith("\r")
+
+
+# --- the failure shapes a real model showed (issue 10) ------------------------------------------------
+
+MATH_AND_CODE_ANSWER = (
+    "## Overview\n"
+    "The sine restricted to the interval, $f|_{[0,1]}$, is studied [P4]. Pion masses "
+    "$m_\\pi\\in[135,350]$ MeV are used [5]. Display math stays: $$x \\in [1, 2]$$ and \\([3]\\) too.\n\n"
+    "Indexing `a[2]` is code, and so is this block:\n\n"
+    "```python\nx[1] = [2, 3]\n```\n\n"
+    "In prose an interval [0, 1] and the half-valid [1, 350] are not citations; W[1]-hard is a class.\n"
+)
+
+
+def test_math_and_code_are_never_changed_and_never_cited(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    from hubcli.brief.spans import math_spans
+
+    llm.default = Reply(MATH_AND_CODE_ANSWER)
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    body = result.stdout.split("\n\n", 2)[2]
+    # every mathematics span and every piece of code comes out byte for byte
+    assert math_spans(body) == math_spans(MATH_AND_CODE_ANSWER) == [
+        "$f|_{[0,1]}$", "$m_\\pi\\in[135,350]$", "$$x \\in [1, 2]$$", "\\([3]\\)"]
+    assert "`a[2]`" in body and "```python\nx[1] = [2, 3]\n```" in body
+    assert "interval [0, 1] and the half-valid [1, 350]" in body and "W[1]-hard" in body
+    assert "[?" not in body and "no such paper" not in result.stderr  # no false "invented citation"
+    # only the two real markers are citations: nothing in an interval, math or code is credited
+    assert sorted(references(result.stdout)) == [4, 5]
+    assert "is studied [4]. Pion" in body and "MeV are used [5]." in body
+    assert "citation check: 2 markers for 2 of 6 papers, 0 rejected; 3 bracketed numbers left as written; " \
+           "6 math/code spans untouched" in result.stderr
+    assert "left as written, not read as citations: [0, 1], [1, 350], [1]" in result.stderr
+
+
+def test_abstracts_own_references_are_neutralised_and_never_credited(hub: Hub, llm: LLMServer, tmp_path: Path,
+                                                                     hub_home: Path) -> None:
+    items = [
+        Item("2604.40001", "Fact checking LLM answers", ["Ann Author"],
+             "Citations help to back up the claims from LLMs[3]. Following the approach in [1, 2], we establish "
+             "the estimate for $d=3,4$ [10,22] on $[0,1]$; the problem is W[1]-hard. See also [P2].",
+             categories=["cs.CL"]),
+        Item("2604.40002", "A second paper", ["Bo Author"], "Nothing bracketed here.", categories=["cs.CL"]),
+    ]
+    feed = tmp_path / "refs.xml"
+    feed.write_bytes(arxiv_rss("cs.CL", items))
+    hub("feeds", "add", str(feed))
+    assert hub("sync", str(feed)).exit_code == 0
+    # the model copies the abstract's wording, as small models do
+    llm.default = Reply("## Overview\nFollowing the approach in (ref. 1, 2), the problem is W[1]-hard [P1]; "
+                        "a second view [P2].")
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    user = llm.user_prompt()
+    assert "Following the approach in (ref. 1, 2), we establish the estimate for $d=3,4$ (ref. 10, 22) on $[0,1]$" \
+        in user
+    assert "LLMs[3]" in user and "W[1]-hard" in user and "See also (ref. P2)." in user
+    assert "[1, 2]" not in user and "[10,22]" not in user and "[P2]" not in user.split("<papers>")[1]
+    assert '<paper id="P1">' in user and '<paper id="P2">' in user
+    assert "(ref. N)" in llm.system_prompt() and "never cite them" in llm.system_prompt()
+    assert "(ref. 1, 2)" in result.stdout and "W[1]-hard [1]" in result.stdout
+    assert sorted(references(result.stdout)) == [1, 2]
+
+
+def test_context_window_is_asked_of_llama_cpp_once(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    llm.get_routes["/props"] = {"default_generation_settings": {"n_ctx": 4096, "params": {}}, "total_slots": 1}
+    dry = brief(hub, llm, "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "context window 4,096 tokens (reported by the server, /props) · 1,024 reserved for the answer" in dry.stdout
+    assert llm.gets == ["/props"]  # at the server root, not under /v1
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    assert llm.bodies[0]["max_tokens"] == 1024
+    assert llm.bodies[0]["return_progress"] is True  # llama.cpp streams its prompt processing too
+    assert llm.gets == ["/props"]  # asked once, then remembered in the database
+    brief(hub, llm, "--no-cache")
+    assert llm.gets == ["/props", "/props"]  # --no-cache asks the server again
+
+
+def test_context_window_from_vllm_models(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    llm.get_routes["/v1/models"] = {"object": "list", "data": [
+        {"id": "other-model", "max_model_len": 2048}, {"id": "test-model", "max_model_len": 16384}]}
+    dry = brief(hub, llm, "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "context window 16,384 tokens (reported by the server, /v1/models)" in dry.stdout
+    assert llm.gets == ["/props", "/v1/models"]
+    result = brief(hub, llm)
+    assert result.exit_code == 0 and "return_progress" not in llm.bodies[0]  # not llama.cpp: nothing extra
+
+
+def test_a_context_exhausted_finish_is_reported_as_such(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    llm.get_routes["/props"] = {"default_generation_settings": {"n_ctx": 4096}}
+    llm.queue.append(Reply("## Overview\nThe answer stops mid [P1", finish_reason="length", completion_tokens=869))
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    assert ("warning: the server stopped the answer after 869 of 1024 tokens: the prompt" in result.stderr
+            and "filled the model's context window (4,096 tokens planned)" in result.stderr)
+    assert "llama-server -c" in result.stderr and "output limit" not in result.stderr
+    # what the server said is forgotten: it is asked again next time
+    assert len(llm.gets) == 1
+    brief(hub, llm, "--dry-run")
+    assert len(llm.gets) == 2
+    # a finish at the output limit says so, and what to change
+    llm.queue.append(Reply("## Overview\nLong [P1]", finish_reason="length", completion_tokens=1024))
+    again = brief(hub, llm, "--no-cache")
+    assert "reached the 1024-token output limit and may be cut short (raise [llm] max_output_tokens)" in again.stderr
+
+
+def test_a_slow_first_byte_is_retried_and_said(hub: Hub, llm: LLMServer, papers_db: Path, hub_home: Path) -> None:
+    write_config(hub_home, max_retries=1)
+    llm.queue.append(Reply("## Overview\nToo late [P1].", first_chunk_delay=4.0))
+    llm.default = Reply("## Overview\nIn time [P2].")
+    result = brief(hub, llm, "--timeout", "1")
+    assert result.exit_code == 0, result.stderr
+    assert len(llm.bodies) == 2
+    assert re.search(r"warning: openai/test-model sent nothing for 1 s \(--timeout or \[llm\] timeout\); "
+                     r"trying again \(1 of 1, [\d.]+ s left\)", result.stderr), result.stderr
+    assert "In time [2]." in result.stdout
+
+
+def test_the_timeout_is_per_read_not_for_the_whole_answer(hub: Hub, llm: LLMServer, papers_db: Path,
+                                                          hub_home: Path) -> None:
+    write_config(hub_home)  # no retries
+    text = "## Overview\nA CPU model writes slowly but steadily, one piece at a time [P1]."
+    llm.default = Reply(text, gap=0.4)  # 12 pieces: about 4.4 s in all, never 2 s of silence
+    result = brief(hub, llm, "--timeout", "2")
+    assert result.exit_code == 0, result.stderr
+    assert "one piece at a time [1]." in result.stdout and "trying again" not in result.stderr
+
+
+def test_never_more_than_the_stated_time_in_total(hub: Hub, llm: LLMServer, papers_db: Path,
+                                                  hub_home: Path) -> None:
+    write_config(hub_home, max_retries=5)
+    llm.default = Reply("x" * 400, gap=0.5)  # bytes keep coming, for half a minute
+    result = brief(hub, llm, "--timeout", "5", "--max-time", "2")
+    assert result.exit_code == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["error: openai/test-model did not finish within 2 s in total (attempts: 1; --max-time or "
+                     "[llm] max_time; the wait for each part is --timeout, 5 s)"], result.stderr
+    assert len(llm.bodies) == 1  # a deadline is not retried
+    # silence, retried: the retries stop when the total time is spent, and the message says what happened
+    llm.default = Reply("late", first_chunk_delay=5.0)
+    slow = brief(hub, llm, "--timeout", "1", "--max-time", "2.5", "--no-cache")
+    assert slow.exit_code == 1 and slow.stdout == ""
+    retries = [line for line in slow.stderr.splitlines() if "trying again" in line]
+    assert 1 <= len(retries) < 5, slow.stderr
+    assert slow.stderr.splitlines()[-1].startswith("error: ") and "in total" in slow.stderr.splitlines()[-1]
+
+
+def test_a_brief_without_citations_still_lists_its_papers(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    llm.default = Reply("## Overview\nA model that cites nothing at all.")
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    assert "## References" not in result.stdout
+    covered = result.stdout.split("## Papers covered\n", 1)[1]
+    assert len(re.findall(r"^- \[\d\] ", covered, re.MULTILINE)) == len(PAPERS)
+    assert "the papers it covered are listed at the end" in result.stderr
+    # with some cited: those first, then the others
+    llm.default = Reply("## Overview\nOnly one [P2].")
+    some = brief(hub, llm, "--no-cache")
+    refs, others = some.stdout.split("## References\n", 1)[1].split("## Also covered (not cited)\n")
+    assert re.findall(r"^- \[(\d)\] ", refs, re.MULTILINE) == ["2"]
+    assert re.findall(r"^- \[(\d)\] ", others, re.MULTILINE) == ["1", "3", "4", "5", "6"]
+    zh = hub("--lang", "zh", "brief", "--model", "test-model", "--api-base", llm.base)
+    assert "## 参考文献" in zh.stdout and "## 其他纳入的论文（未引用）" in zh.stdout
+
+
+def test_reference_lines_have_one_period_and_keep_latex() -> None:
+    paper = Paper(key="k", title=r"Stable $\alpha$-processes on $[0,1]$ and $x_{i}<y$.",
+                  authors=[f"Author {i}" for i in range(8)], published="2024-11-28", url="https://x/1")
+    line = cite.reference(3, paper, et_al="et al.")
+    assert line == (r"- [3] Stable $\alpha$-processes on $[0,1]$ and $x_{i}<y$. Author 0, Author 1, Author 2, "
+                    r"Author 3, Author 4, Author 5, et al. 2024-11-28. <https://x/1>")
+    question = cite.reference(1, Paper(key="q", title="Is it *true*?", authors=["A. B."]), et_al="et al.")
+    assert question == r"- [1] Is it \*true\*? A. B."
+    # mathematics stays verbatim, except what a renderer without math would read as HTML or a link
+    assert cite.md_inline("$<script>$ and $[x](javascript:y)$") == "$< script>$ and $[x] (javascript:y)$"
+
+
+def test_map_reduce_says_each_warning_once(hub: Hub, llm: LLMServer, tmp_path: Path, hub_home: Path) -> None:
+    items = [Item(f"2604.5{i:04d}", f"Study {i} of sparse attention", ["Ann Author"],
+                  " ".join(f"Sentence {j} about sparse attention kernels and memory bandwidth in study {i}."
+                           for j in range(6)), categories=["cs.LG"]) for i in range(1, 13)]
+    feed = tmp_path / "many.xml"
+    feed.write_bytes(arxiv_rss("cs.LG", items))
+    hub("feeds", "add", str(feed))
+    assert hub("sync", str(feed)).exit_code == 0
+    write_config(hub_home, context_window=2400, max_output_tokens=300)
+
+    def answer(body: dict[str, Any]) -> Reply:  # every answer stops at its output limit
+        return Reply("- cut short [P1]", finish_reason="length", completion_tokens=body["max_tokens"])
+
+    llm.default = answer
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    calls = len(llm.bodies)
+    assert calls >= 3
+    warnings = [line for line in result.stderr.splitlines() if "output limit" in line]
+    assert len(warnings) == len(set(warnings)) and 1 <= len(warnings) <= 2, result.stderr
+    assert any(re.search(r"\(\d+ calls\)$", w) for w in warnings), result.stderr
+
+
+def test_protected_spans() -> None:
+    from hubcli.brief.spans import math_spans, protected
+
+    assert math_spans("costs $5 and $10, or \\$3 and $ x $") == []  # prices and spaced dollars are not math
+    assert math_spans("$a$ and $$b\nc$$ and \\(d\\) and \\[e\\]") == ["$a$", "$$b\nc$$", "\\(d\\)", "\\[e\\]"]
+    assert math_spans("$a\n\nb$") == []  # inline math does not cross a paragraph
+    text = "~~~\n$x$ [1]\n~~~\n``a ` b`` `open"
+    assert [(s.kind, text[s.start:s.end]) for s in protected(text)] == [("code", "~~~\n$x$ [1]\n~~~"),
+                                                                         ("code", "``a ` b``")]
+    assert [s.kind for s in protected("```\nnever closed $x$")] == ["code"]
+
+
+def test_parenthesised_ids_are_markers_unless_the_papers_use_them(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
+    # what Qwen2.5-Coder 1.5B wrote on the math.AP papers: ids in parentheses, not brackets
+    llm.default = Reply("## Themes\n- **Graph neural networks for recommendation** (P1)\n- Two more (P2, P3).")
+    result = brief(hub, llm)
+    assert result.exit_code == 0, result.stderr
+    assert "recommendation** [1]" in result.stdout and "Two more [2, 3]." in result.stdout
+    assert sorted(references(result.stdout)) == [1, 2, 3]
+    # a label the papers use themselves ("problem (P1)" in an abstract) is never taken for a marker
+    checked = cite.check("the problem (P1) is solved (P2).", {1, 2},
+                         paper_labels=cite.labels(["We solve the minimisation problem (P1) in $L^2$."]))
+    assert checked.text == "the problem (P1) is solved [2]." and checked.cited == [2] and checked.left == ["(P1)"]
+    assert cite.check("$(P1)$ and `(P2)`", {1, 2}).cited == []

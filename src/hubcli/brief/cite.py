@@ -1,9 +1,20 @@
 """Citation markers: checked against the papers sent; references written from the database.
 
-A marker is ``[3]``, ``[P3]``, ``[3, 7]``, ``[3; 7]`` or a range ``[3-5]``/``[3–5]``.  Every
-number is checked against the numbers of the papers sent.  Valid markers are rewritten
-in one form (``[3]``, ``[3, 7]``); a number that names no paper sent becomes ``?``
-(``[?]``, ``[3, ?]``) and is reported, so an invented citation is visible where it stands.
+Papers are sent as ``P1``, ``P2``, … and the model is asked to cite them as ``[P3]`` or
+``[P3, P7]``.  A marker is read only outside mathematics and code
+(:mod:`hubcli.brief.spans`): nothing inside ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``,
+inline code or a code block is ever changed.
+
+- A **hub marker** (any item written ``P3``; lists ``[P3, P7]``, ``[P3; P7]``, ranges
+  ``[P3-P5]``/``[P3–5]``) is always a citation: valid numbers are rewritten in one form
+  (``[3]``, ``[3, 7]``), a number that names no paper sent becomes ``?`` (``[?]``,
+  ``[3, ?]``) and is reported, so an invented citation is visible where it stands.
+- A **plain** ``[3]``, ``[3, 7]`` or ``[3-5]`` is taken as a citation only where it cannot
+  be anything else: it stands alone (not right after a letter, digit or closing bracket,
+  as in ``a[2]`` or ``W[1]-hard``) and every number in it names a paper sent.  Anything
+  else (``[0, 1]``, ``[135, 350]``, the in-range half of an interval) is left exactly as
+  written, credited to no paper, and listed in the report.
+
 The reference list is hub's, never the model's: a trailing references section the model
 wrote anyway is dropped.
 """
@@ -13,12 +24,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from hubcli.brief.spans import pieces, protected
 from hubcli.models import Paper
 from hubcli.text import strip_controls
 
 _ITEM = r"P?\d{1,6}(?:\s*[-–]\s*P?\d{1,6})?"
 MARKER_RE = re.compile(rf"\[\s*({_ITEM}(?:\s*[,;]\s*{_ITEM})*)\s*\](?!\()", re.IGNORECASE)
+_P_ITEM = r"P\d{1,6}(?:\s*[-–]\s*P?\d{1,6})?"
+# ``(P3)``/``(P3, P7)``: what small models write instead of ``[P3]``; every item has its P
+PAREN_RE = re.compile(rf"\(\s*({_P_ITEM}(?:\s*[,;]\s*{_P_ITEM})*)\s*\)")
 _RANGE_RE = re.compile(r"(P?\d+)\s*[-–]\s*(P?\d+)", re.IGNORECASE)
+_ATTACHED = frozenset(")]}\\^_'$")  # a bracket right after these indexes or belongs to something
 MAX_RANGE = 50
 _REFS_HEADING_RE = re.compile(
     r"^\s{0,3}(?:#{1,6}\s*|\*\*)\s*(?:references|bibliography|sources|works cited|参考文献|参考资料|引用文献)"
@@ -26,6 +42,7 @@ _REFS_HEADING_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _FENCE_RE = re.compile(r"^\s*```(?:markdown|md)?\s*\n(.*)\n```\s*$", re.DOTALL | re.IGNORECASE)
+_HTML_START_RE = re.compile(r"<(?=[A-Za-z][A-Za-z0-9-]*(?:\s|/?>)|/[A-Za-z]|[!?])")  # what CommonMark may read as HTML
 CITED_AUTHORS = 6
 
 
@@ -33,47 +50,123 @@ CITED_AUTHORS = 6
 class Checked:
     text: str
     cited: list[int] = field(default_factory=list)  # valid numbers, ascending
-    invalid: list[str] = field(default_factory=list)  # numbers that named no paper sent, as written
-    markers: int = 0
+    invalid: list[str] = field(default_factory=list)  # numbers in hub markers that named no paper sent, as written
+    markers: int = 0  # markers read as citations
+    left: list[str] = field(default_factory=list)  # bracketed numbers left as written (not citations)
+    protected: int = 0  # spans of mathematics and code, never changed
 
 
 def _number(token: str) -> int:
     return int(token.lstrip("Pp"))
 
 
-def check(text: str, valid: set[int]) -> Checked:
-    cited: set[int] = set()
-    invalid: list[str] = []
-    markers = 0
+def _attached(text: str, start: int) -> bool:
+    """Whether the bracket at ``start`` belongs to what precedes it (``a[2]``, ``f(x)[1]``)."""
+    if start == 0:
+        return False
+    before = text[start - 1]
+    return before.isalnum() or before in _ATTACHED
 
+
+def _numbers(item: str) -> list[int] | None:
+    """The numbers one item names; None for a backwards or too wide range."""
+    span = _RANGE_RE.fullmatch(item)
+    if not span:
+        return [_number(item)]
+    low, high = _number(span.group(1)), _number(span.group(2))
+    if high < low or high - low > MAX_RANGE:
+        return None
+    return list(range(low, high + 1))
+
+
+def _items(marker: str) -> list[str]:
+    return re.split(r"\s*[,;]\s*", marker.strip())
+
+
+def is_hub_marker(marker: str) -> bool:
+    return any(item[:1] in "Pp" for item in _items(marker))
+
+
+def labels(texts: list[str]) -> set[str]:
+    """The ``(P1)``-like labels papers use themselves (a problem ``(P1)`` in an abstract):
+    such a parenthesis in the answer may be a copy, so it is never read as a marker."""
+    return {re.sub(r"\s+", "", m.group(0)).upper() for text in texts for m in PAREN_RE.finditer(text)}
+
+
+def check(text: str, valid: set[int], *, paper_labels: set[str] | frozenset[str] = frozenset()) -> Checked:
+    result = Checked(text)
+    cited: set[int] = set()
+    spans = protected(text)
+    result.protected = len(spans)
+    out: list[str] = []
+    offset = 0
+    for piece, span in pieces(text, spans):
+        if span is None:
+            out.append(_check_prose(text, offset, piece, valid, cited, result, paper_labels))
+        else:
+            out.append(piece)  # mathematics and code: verbatim, always
+        offset += len(piece)
+    result.text = "".join(out)
+    result.cited = sorted(cited)
+    return result
+
+
+def _check_prose(text: str, offset: int, piece: str, valid: set[int], cited: set[int], result: Checked,
+                 paper_labels: set[str] | frozenset[str]) -> str:
     def rewrite(match: re.Match[str]) -> str:
-        nonlocal markers
-        markers += 1
-        out: list[str] = []
-        for item in re.split(r"\s*[,;]\s*", match.group(1).strip()):
-            numbers: list[int]
-            span = _RANGE_RE.fullmatch(item)
-            if span:
-                low, high = _number(span.group(1)), _number(span.group(2))
-                if high < low or high - low > MAX_RANGE:
-                    invalid.append(item)
-                    out.append("?")
-                    continue
-                numbers = list(range(low, high + 1))
-            else:
-                numbers = [_number(item)]
+        items = _items(match.group(1))
+        if match.group(0).startswith("("):  # (P3): a marker unless the papers use that label themselves
+            if re.sub(r"\s+", "", match.group(0)).upper() in paper_labels:
+                result.left.append(match.group(0))
+                return match.group(0)
+        elif not is_hub_marker(match.group(1)):
+            groups = [_numbers(item) for item in items]
+            flat = [n for group in groups if group is not None for n in group]
+            if (_attached(text, offset + match.start()) or any(group is None for group in groups)
+                    or not flat or any(n not in valid for n in flat)):
+                result.left.append(match.group(0))
+                return match.group(0)
+        result.markers += 1
+        rendered: list[str] = []
+        for item in items:
+            numbers = _numbers(item)
+            if numbers is None:
+                result.invalid.append(item)
+                rendered.append("?")
+                continue
             for n in numbers:
                 if n in valid:
                     cited.add(n)
-                    if str(n) not in out:
-                        out.append(str(n))
+                    if str(n) not in rendered:
+                        rendered.append(str(n))
                 else:
-                    invalid.append(item if not span else str(n))
-                    out.append("?")
-        return "[" + ", ".join(out) + "]"
+                    result.invalid.append(item if len(numbers) == 1 else str(n))
+                    rendered.append("?")
+        return "[" + ", ".join(rendered) + "]"
 
-    new_text = MARKER_RE.sub(rewrite, text)
-    return Checked(new_text, sorted(cited), invalid, markers)
+    return PAREN_RE.sub(rewrite, MARKER_RE.sub(rewrite, piece))
+
+
+def neutralise(text: str) -> str:
+    """Untrusted text (an abstract) with its own bracketed reference numbers made
+    unmistakable: ``[1, 2]`` becomes ``(ref. 1, 2)``, ``[P3]`` ``(ref. P3)``, so neither
+    the model nor the check can take them for hub's paper markers.  Mathematics, code and
+    brackets attached to a word (``W[1]-hard``, which the check never reads) are kept."""
+    out: list[str] = []
+    offset = 0
+    for piece, span in pieces(text):
+        out.append(piece if span is not None else _neutralise_prose(text, offset, piece))
+        offset += len(piece)
+    return "".join(out)
+
+
+def _neutralise_prose(text: str, offset: int, piece: str) -> str:
+    def swap(match: re.Match[str]) -> str:
+        if _attached(text, offset + match.start()):
+            return match.group(0)
+        return f"(ref. {', '.join(_items(match.group(1)))})"
+
+    return MARKER_RE.sub(swap, piece)
 
 
 def clean_answer(text: str) -> str:
@@ -89,10 +182,23 @@ def clean_answer(text: str) -> str:
     return body
 
 
+def _escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
+
+
+def _math(span: str) -> str:
+    """Mathematics from a feed, kept verbatim for a math renderer, with the two things a
+    renderer without math would read as markup taken apart by a space (which TeX ignores in
+    math): the start of an HTML tag and a link's ``](``."""
+    return _HTML_START_RE.sub("< ", span).replace("](", "] (")
+
+
 def md_inline(text: str) -> str:
-    """Feed text made safe for one Markdown line."""
+    """Feed text made safe for one Markdown line; its ``$…$`` mathematics stays as written
+    (no doubled backslashes), everything else has Markdown's special characters escaped."""
     clean = re.sub(r"\s+", " ", strip_controls(text or "")).strip()
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", clean)
+    return "".join(_math(piece) if span is not None and span.kind == "math" else _escape(piece)
+                   for piece, span in pieces(clean, [s for s in protected(clean) if s.kind == "math"]))
 
 
 def link(paper: Paper) -> str | None:
@@ -103,14 +209,23 @@ def link(paper: Paper) -> str | None:
     return paper.pdf_url
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending with exactly one full stop (or its own ``?``/``!``)."""
+    text = text.rstrip()
+    if text.endswith(("?", "!")):
+        return text
+    return text.rstrip(".") + "."
+
+
 def reference(number: int, paper: Paper, *, et_al: str) -> str:
     names = [md_inline(a) for a in paper.authors]
     authors = ", ".join(names[:CITED_AUTHORS]) + (f", {et_al}" if len(names) > CITED_AUTHORS else "")
-    parts = [f"[{number}] {md_inline(paper.title).rstrip('.')}."]
+    parts = [f"[{number}] {_sentence(md_inline(paper.title))}"]
     if authors:
-        parts.append(f"{authors}.")
+        parts.append(_sentence(authors))
     if paper.journal:
-        parts.append(f"*{md_inline(paper.journal)}*.")
+        journal = md_inline(paper.journal)
+        parts.append(f"*{journal}*" if journal.endswith(".") else f"*{journal}*.")
     if paper.published:
         parts.append(f"{paper.published}.")
     url = link(paper)
@@ -119,7 +234,8 @@ def reference(number: int, paper: Paper, *, et_al: str) -> str:
     return "- " + " ".join(parts)
 
 
-def references(cited: list[int], by_number: dict[int, Paper], *, heading: str, et_al: str) -> str:
+def references(numbers: list[int], by_number: dict[int, Paper], *, heading: str, et_al: str) -> str:
+    """A section listing ``numbers`` (in that order) under ``heading``."""
     lines = [f"## {heading}", ""]
-    lines += [reference(n, by_number[n], et_al=et_al) for n in cited if n in by_number]
+    lines += [reference(n, by_number[n], et_al=et_al) for n in numbers if n in by_number]
     return "\n".join(lines)

@@ -7,10 +7,16 @@ suppressed, its loggers write to stderr (only with ``HUB_DEBUG=1``; otherwise th
 silent), tokenizer downloads are off, and every call runs with stdout pointed at stderr,
 so nothing litellm prints can reach ``hub brief > brief.md``.
 
-Retries use ``max_retries`` (the OpenAI client's own; litellm's ``num_retries`` needs
-tenacity, which is not installed).  Failures become :class:`~hubcli.errors.LLMError` with
-one clear message each.  API keys come from the providers' usual environment variables;
-they are never passed around, stored or printed (messages are scrubbed of their values).
+Time: answers are streamed (unless ``[llm] stream = false``), ``timeout`` is the longest
+wait for the next bytes of the answer (the first ones included: it is httpx's read
+timeout, which every byte resets), and ``max_time`` bounds one call in total, retries
+included: the call runs in a worker thread and the caller stops waiting at the deadline,
+whatever the socket is doing.  Retries are hub's own (the OpenAI client's silent
+``max_retries`` is set to 0; litellm's ``num_retries`` needs tenacity, which is not
+installed): each one is announced through ``notify`` with the reason and the time left.
+Failures become :class:`~hubcli.errors.LLMError` with one clear message each.  API keys
+come from the providers' usual environment variables; they are never passed around,
+stored or printed (messages are scrubbed of their values).
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import queue
 import re
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -42,10 +50,15 @@ class Answer:
     cost: float | None
     seconds: float
     finish_reason: str | None = None
+    attempts: int = 1
 
     def usage(self) -> dict[str, Any]:
         return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
                 "cost": self.cost, "seconds": round(self.seconds, 3), "finish_reason": self.finish_reason}
+
+
+RETRYABLE = frozenset({"brief_timeout", "brief_rate_limit", "brief_server_error", "brief_unreachable"})
+MAX_BACKOFF = 8.0
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -198,6 +211,89 @@ def map_error(exc: BaseException, *, model: str, api_base: str | None, timeout: 
     return LLMError("brief_failed", model=model, detail=f"{type(exc).__name__}: {detail}")
 
 
+def _retry_after(exc: BaseException) -> float | None:
+    """Seconds a ``Retry-After`` header asks for, when the failure carries one."""
+    for link in _chain(exc):
+        response = getattr(link, "response", None)
+        headers = getattr(response, "headers", None)
+        value = headers.get("retry-after") if headers is not None else None
+        if value is not None:
+            try:
+                return max(0.0, float(value))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def _close(response: Any) -> None:
+    """Best effort: hang up on a stream we stopped waiting for."""
+    for target in (getattr(response, "completion_stream", None), response):
+        close = getattr(target, "close", None)
+        if callable(close):
+            with contextlib.suppress(Exception):
+                close()
+
+
+class _Deadline(Exception):
+    pass
+
+
+def _attempt(litellm: Any, kwargs: dict[str, Any], *, stream: bool, deadline: float,
+             progress: Callable[[int], None] | None) -> Any:
+    """One request, run in a daemon thread; this thread waits for its pieces no later than
+    ``deadline`` (then raises :class:`_Deadline`).  Returns the whole response."""
+    pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+    def work() -> None:
+        try:
+            if not stream:
+                pieces.put(("done", litellm.completion(**kwargs)))
+                return
+            response = litellm.completion(**kwargs, stream=True, stream_options={"include_usage": True})
+            pieces.put(("open", response))
+            for chunk in response:
+                pieces.put(("chunk", chunk))
+            pieces.put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            pieces.put(("error", exc))
+
+    threading.Thread(target=work, name="hub-llm-call", daemon=True).start()
+    chunks: list[Any] = []
+    opened: Any = None
+    chars = 0
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            if left <= 0:
+                raise queue.Empty
+            kind, value = pieces.get(timeout=left)
+        except queue.Empty:
+            _close(opened)
+            raise _Deadline from None
+        if kind == "error":
+            raise value
+        if kind == "done":
+            return value
+        if kind == "open":
+            opened = value
+        elif kind == "chunk":
+            chunks.append(value)
+            choices = getattr(value, "choices", None) or []
+            piece = getattr(getattr(choices[0], "delta", None), "content", None) if choices else None
+            if piece:
+                chars += len(piece)
+                if progress:
+                    progress(chars)
+        else:  # end of the stream
+            if not chunks:
+                return None
+            return litellm.stream_chunk_builder(chunks, messages=kwargs["messages"])
+
+
+def _round(seconds: float) -> str:
+    return f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.1f}".rstrip("0").rstrip(".")
+
+
 def complete(
     model: str,
     messages: list[dict[str, str]],
@@ -206,45 +302,79 @@ def complete(
     max_tokens: int,
     temperature: float,
     timeout: float,
+    max_time: float,
     max_retries: int,
     stream: bool,
     progress: Callable[[int], None] | None = None,
+    notify: Callable[[str], None] | None = None,
+    extra_body: dict[str, Any] | None = None,
 ) -> Answer:
-    """One chat completion; streamed (with ``progress(chars)``) or not."""
+    """One chat completion, streamed (with ``progress(chars)``) or not, retried up to
+    ``max_retries`` times (each retry announced through ``notify``), never longer than
+    ``max_time`` seconds in total."""
+    from hubcli.i18n import t
+
     litellm = load()
+    kwargs = _request(model, messages, api_base=api_base, max_tokens=max_tokens, temperature=temperature,
+                      extra_body=extra_body)
+    start = time.monotonic()
+    deadline = start + max_time
+    attempt = 0
+    while True:
+        attempt += 1
+        left = deadline - time.monotonic()
+        # the read timeout never outlasts the deadline: a blocked read ends by itself too
+        kwargs["timeout"] = read_timeout = max(0.5, min(timeout, left))
+        try:
+            with _quiet():
+                full = _attempt(litellm, kwargs, stream=stream, deadline=deadline, progress=progress)
+            if full is None:
+                raise LLMError("brief_empty_answer", model=model)
+            break
+        except LLMError:
+            raise
+        except _Deadline:
+            raise LLMError("brief_deadline", model=model, seconds=_round(max_time), tries=attempt,
+                           timeout=_round(timeout)) from None
+        except Exception as exc:  # noqa: BLE001 - every provider failure becomes one message
+            error = map_error(exc, model=model, api_base=api_base, timeout=timeout)
+            left = deadline - time.monotonic()
+            if error.key == "brief_timeout" and read_timeout < timeout and left < 1.0:
+                raise LLMError("brief_deadline", model=model, seconds=_round(max_time), tries=attempt,
+                               timeout=_round(timeout)) from exc
+            wait = _retry_after(exc)
+            if wait is None:
+                wait = 0.0 if error.key == "brief_timeout" else min(MAX_BACKOFF, 2.0 ** (attempt - 1))
+            if error.key not in RETRYABLE or attempt > max_retries or wait >= left - 0.5:
+                if attempt > 1 and error.key == "brief_timeout":
+                    raise LLMError("brief_timeout_retried", model=model, seconds=_round(timeout), tries=attempt,
+                                   total=_round(time.monotonic() - start)) from exc
+                raise error from exc
+            if notify:
+                notify(t("brief_retrying", reason=t(error.key, **error.params), attempt=attempt,
+                         retries=max_retries, left=_round(left - wait)))
+            time.sleep(wait)
+    return _answer(litellm, full, model=model, seconds=time.monotonic() - start, attempts=attempt)
+
+
+def _request(model: str, messages: list[dict[str, str]], *, api_base: str | None, max_tokens: int,
+             temperature: float, extra_body: dict[str, Any] | None) -> dict[str, Any]:
+    """litellm's keyword arguments for one call (retries are hub's own: ``max_retries`` 0)."""
     kwargs: dict[str, Any] = {
         "model": model, "messages": messages, "max_tokens": max_tokens, "temperature": temperature,
-        "timeout": timeout, "max_retries": max_retries,
+        "max_retries": 0,
     }
     if api_base:
         kwargs["api_base"] = api_base
         if provider(model) == "openai" and not os.environ.get("OPENAI_API_KEY"):
             kwargs["api_key"] = _PLACEHOLDER_KEY
-    start = time.monotonic()
-    try:
-        with _quiet():
-            if stream:
-                response = litellm.completion(**kwargs, stream=True, stream_options={"include_usage": True})
-                chunks = []
-                chars = 0
-                for chunk in response:
-                    chunks.append(chunk)
-                    choices = getattr(chunk, "choices", None) or []
-                    piece = getattr(getattr(choices[0], "delta", None), "content", None) if choices else None
-                    if piece:
-                        chars += len(piece)
-                        if progress:
-                            progress(chars)
-                full = litellm.stream_chunk_builder(chunks, messages=messages) if chunks else None
-                if full is None:
-                    raise LLMError("brief_empty_answer", model=model)
-            else:
-                full = litellm.completion(**kwargs)
-    except LLMError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - every provider failure becomes one message
-        raise map_error(exc, model=model, api_base=api_base, timeout=timeout) from exc
-    seconds = time.monotonic() - start
+    if extra_body:
+        kwargs["extra_body"] = extra_body
+    return kwargs
+
+
+def _answer(litellm: Any, full: Any, *, model: str, seconds: float, attempts: int) -> Answer:
+    """The text, usage and cost of a finished response (LLMError when it says nothing)."""
     choice = full.choices[0] if getattr(full, "choices", None) else None
     text = (getattr(getattr(choice, "message", None), "content", None) or "") if choice else ""
     if not text.strip():
@@ -259,4 +389,5 @@ def complete(
                 cost = float(litellm.completion_cost(completion_response=full, model=model))
         except Exception:  # noqa: BLE001 - unmapped models have no price
             cost = None
-    return Answer(text, prompt_tokens, completion_tokens, cost, seconds, getattr(choice, "finish_reason", None))
+    return Answer(text, prompt_tokens, completion_tokens, cost, seconds, getattr(choice, "finish_reason", None),
+                  attempts=attempts)

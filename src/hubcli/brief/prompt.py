@@ -1,9 +1,11 @@
 """The messages sent to the model, built from ``prompt_template.md``.
 
-Paper text is untrusted: each paper is one numbered, delimited record, and anything in a
-title or abstract that looks like one of the delimiters is defused, so a paper cannot
-close its record and speak as the user.  Instructions are always English; the language
-sections say which language to answer in.
+Paper text is untrusted: each paper is one delimited record with its id (``P3``), and
+anything in a title or abstract that looks like one of the delimiters is defused, so a
+paper cannot close its record and speak as the user.  The papers' own bracketed reference
+numbers (``[1, 2]`` in an abstract) are neutralised to ``(ref. 1, 2)``, so the model
+cannot copy them as hub markers (:func:`hubcli.brief.cite.neutralise`).  Instructions are
+always English; the language sections say which language to answer in.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import functools
 import re
 from importlib import resources
 
+from hubcli.brief.cite import neutralise
 from hubcli.brief.select import Numbered, estimate_tokens
 from hubcli.models import Paper
 from hubcli.text import strip_controls
@@ -51,7 +54,7 @@ def record(number: int, paper: Paper, abstract: str) -> str:
     authors = [defuse(a) for a in paper.authors]
     if len(authors) > PROMPT_AUTHORS:
         authors = authors[:PROMPT_AUTHORS] + [f"et al. ({len(paper.authors)} authors)"]
-    lines = [f'<paper n="{number}">', f"Title: {defuse(paper.title)}"]
+    lines = [f'<paper id="P{number}">', f"Title: {neutralise(defuse(paper.title))}"]
     if authors:
         lines.append("Authors: " + ", ".join(authors))
     if paper.published:
@@ -59,7 +62,7 @@ def record(number: int, paper: Paper, abstract: str) -> str:
     venue = paper.journal or ", ".join(paper.categories)
     if venue:
         lines.append(f"{'Journal' if paper.journal else 'Categories'}: {defuse(venue)}")
-    lines.append(f"Abstract: {defuse(abstract) or '(no abstract)'}")
+    lines.append(f"Abstract: {neutralise(defuse(abstract)) or '(no abstract)'}")
     lines.append("</paper>")
     return "\n".join(lines)
 
@@ -97,7 +100,7 @@ def map_messages(group: list[Numbered], *, total: int, summary_tokens: int) -> M
 
 
 def titles(sent: list[Numbered]) -> str:
-    return "\n".join(f"[{n.number}] {defuse(n.paper.title)[:160]}" for n in sent)
+    return "\n".join(f"[P{n.number}] {neutralise(defuse(n.paper.title))[:160]}" for n in sent)
 
 
 def reduce_messages(notes: list[str], sent: list[Numbered], *, lang: str, output_tokens: int,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hubcli.brief import cache, prompt
-from hubcli.brief.cite import check, clean_answer, md_inline, references
+from hubcli.brief.cite import Checked, check, clean_answer, labels, md_inline, references
 from hubcli.brief.select import (
     DEFAULT_CONTEXT_WINDOW,
     MIN_PAPER_BUDGET,
@@ -26,11 +26,13 @@ from hubcli.brief.select import (
     estimate_tokens,
     plan,
 )
+from hubcli.brief.server import ServerInfo
 from hubcli.errors import HubError, LLMError, StoreError, UsageError
 from hubcli.i18n import t
 from hubcli.store.db import Store
 
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = 120.0  # seconds of silence accepted while waiting for (the rest of) an answer
+DEFAULT_MAX_TIME = 600.0  # seconds one model call may take in total, retries included
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_TEMPERATURE = 0.2
 
@@ -53,7 +55,8 @@ class LLMConfig:
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     temperature: float = DEFAULT_TEMPERATURE
-    stream: bool | None = None  # None: stream when stderr is a terminal
+    stream: bool = True  # [llm] stream = false for a server that cannot stream
+    max_time: float = DEFAULT_MAX_TIME
 
 
 def _config_value(data: dict[str, Any], key: str, kind: type | tuple[type, ...], path: Path,
@@ -72,7 +75,7 @@ def normalize_api_base(value: str) -> str:
 
 
 def llm_config(data: dict[str, Any], config_file: Path, *, model: str | None, api_base: str | None,
-               timeout: float | None) -> LLMConfig:
+               timeout: float | None, max_time: float | None = None) -> LLMConfig:
     """Options over environment (``HUB_MODEL``, ``HUB_API_BASE``) over config ``[llm]``."""
     cfg_model = _config_value(data, "model", str, config_file)
     cfg_base = _config_value(data, "api_base", str, config_file)
@@ -88,6 +91,9 @@ def llm_config(data: dict[str, Any], config_file: Path, *, model: str | None, ap
     cfg_timeout = _config_value(data, "timeout", (int, float), config_file, minimum=0.1)
     if timeout is not None and timeout <= 0:
         raise UsageError("brief_bad_timeout", value=f"{timeout:g}")
+    if max_time is not None and max_time <= 0:
+        raise UsageError("brief_bad_max_time", value=f"{max_time:g}")
+    cfg_max_time = _config_value(data, "max_time", (int, float), config_file, minimum=1)
     cfg_temp = _config_value(data, "temperature", (int, float), config_file, minimum=0)
     cfg_retries = _config_value(data, "max_retries", int, config_file, minimum=0)
     return LLMConfig(
@@ -98,7 +104,9 @@ def llm_config(data: dict[str, Any], config_file: Path, *, model: str | None, ap
         timeout=float(timeout if timeout is not None else cfg_timeout if cfg_timeout is not None else DEFAULT_TIMEOUT),
         max_retries=cfg_retries if cfg_retries is not None else DEFAULT_MAX_RETRIES,
         temperature=float(cfg_temp) if cfg_temp is not None else DEFAULT_TEMPERATURE,
-        stream=_config_value(data, "stream", bool, config_file),
+        stream=_config_value(data, "stream", bool, config_file) is not False,
+        max_time=float(max_time if max_time is not None else cfg_max_time if cfg_max_time is not None
+                       else DEFAULT_MAX_TIME),
     )
 
 
@@ -138,12 +146,58 @@ def model_limits(store: Store | None, model: str) -> tuple[int | None, int | Non
     return max_in, max_out
 
 
-def budget_for(store: Store | None, cfg: LLMConfig, lang: str) -> Budget:
+def _server_key(cfg: LLMConfig) -> str:
+    return f"brief_server_info:{cfg.api_base}|{cfg.model}"
+
+
+def server_info(store: Store | None, cfg: LLMConfig, *, refresh: bool = False) -> ServerInfo | None:
+    """What the OpenAI-compatible server at ``--api-base`` reports (its context window),
+    asked once and remembered in the database; ``refresh`` (``--no-cache``) asks again.
+    None without an API base, or when the server cannot be reached (nothing is remembered
+    then)."""
+    if not cfg.api_base or not cfg.model:
+        return None
+    key = _server_key(cfg)
+    if store is not None and not refresh:
+        try:
+            saved = ServerInfo.from_json(json.loads(store.get_state(key) or "null"))
+        except (ValueError, sqlite3.Error):
+            saved = None
+        if saved is not None:
+            return saved
+    from hubcli.brief.server import Unreachable, probe
+
+    try:
+        info = probe(cfg.api_base, cfg.model)
+    except Unreachable:
+        return None
+    if store is not None:
+        try:
+            with store.transaction():
+                store.set_state(key, json.dumps(info.to_json()))
+        except (HubError, OSError, sqlite3.Error):
+            pass  # a read-only database only costs the question next time
+    return info
+
+
+def forget_server_info(store: Store, cfg: LLMConfig) -> None:
+    """Drop what the server said (it was restarted with another context, say)."""
+    try:
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM state WHERE key = ?", (_server_key(cfg),))
+    except (HubError, OSError, sqlite3.Error):
+        pass
+
+
+def budget_for(store: Store | None, cfg: LLMConfig, lang: str, server: ServerInfo | None = None) -> Budget:
     max_in = max_out = None
-    if cfg.model and not (cfg.context_window and cfg.max_output_tokens):
+    reported = server.context if server else None
+    if cfg.model and not ((cfg.context_window or reported) and cfg.max_output_tokens):
         max_in, max_out = model_limits(store, cfg.model)
     if cfg.context_window:
         window, source = cfg.context_window, "config"
+    elif reported:
+        window, source = reported, "server"
     elif max_in:
         window, source = max_in, "litellm"
     else:
@@ -199,9 +253,37 @@ class Caller:
     cfg: LLMConfig
     use_cache: bool
     reporter: Reporter
-    stream: bool
+    stream: bool = True
+    budget: Budget | None = None
+    server: ServerInfo | None = None
     usage: Usage = field(default_factory=Usage)
     keys_checked: bool = False
+    notes: dict[str, int] = field(default_factory=dict)  # warnings about answers, said once each
+
+    def note(self, message: str) -> None:
+        self.notes[message] = self.notes.get(message, 0) + 1
+
+    def report_notes(self) -> None:
+        """Each warning about the answers once, however many calls it concerned."""
+        for message, count in self.notes.items():
+            self.reporter.warn(message if count == 1 else t("brief_repeated", message=message, count=count))
+        self.notes.clear()
+
+    def _check_finish(self, usage: dict[str, Any], max_tokens: int) -> None:
+        """Why an answer stopped early, as the server says (``finish_reason``)."""
+        if usage.get("finish_reason") != "length":
+            return
+        completion, prompt_tokens = usage.get("completion_tokens"), usage.get("prompt_tokens")
+        if not isinstance(completion, int):
+            self.note(t("brief_cut_short_unknown", tokens=max_tokens))
+        elif completion < max_tokens:  # stopped before the output limit: the context is full
+            window = self.budget.context_window if self.budget else None
+            self.note(t("brief_context_full", completion=completion, tokens=max_tokens,
+                        prompt=prompt_tokens if isinstance(prompt_tokens, int) else "?",
+                        window=f"{window:,}" if window else "?"))
+            forget_server_info(self.store, self.cfg)
+        else:
+            self.note(t("brief_cut_short", tokens=max_tokens))
 
     def __call__(self, messages: prompt.Messages, *, max_tokens: int, label: str, final: bool) -> str:
         assert self.cfg.model
@@ -212,6 +294,7 @@ class Caller:
             if hit is not None:
                 self.usage.add(hit.usage, from_cache=True)
                 self.usage.cached_at.append(hit.created_at)
+                self._check_finish(hit.usage, max_tokens)
                 return hit.text
         from hubcli.brief import llm
 
@@ -219,28 +302,38 @@ class Caller:
             llm.check_keys(self.cfg.model, self.cfg.api_base)
             self.keys_checked = True
         self.reporter.status(label)
-        stream = self.stream and final
 
         def progress(chars: int) -> None:
             self.reporter.progress(t("brief_receiving", chars=chars))
 
+        def notify(message: str) -> None:
+            self.reporter.progress(None)
+            self.reporter.warn(message)
+
+        # llama.cpp streams its prompt processing too (return_progress): bytes keep coming
+        # while a CPU model reads a long prompt, so the read timeout measures real silence
+        extra = {"return_progress": True} if self.stream and self.server and self.server.kind == "llama.cpp" else None
         try:
             answer = llm.complete(
                 self.cfg.model, messages, api_base=self.cfg.api_base, max_tokens=max_tokens,
-                temperature=self.cfg.temperature, timeout=self.cfg.timeout, max_retries=self.cfg.max_retries,
-                stream=stream, progress=progress,
+                temperature=self.cfg.temperature, timeout=self.cfg.timeout, max_time=self.cfg.max_time,
+                max_retries=self.cfg.max_retries, stream=self.stream, progress=progress, notify=notify,
+                extra_body=extra,
             )
+        except LLMError as exc:
+            if exc.key == "brief_context":
+                forget_server_info(self.store, self.cfg)
+            raise
         finally:
-            if stream:
+            if self.stream:
                 self.reporter.progress(None)
-        if answer.finish_reason == "length":
-            self.reporter.warn(t("brief_cut_short", tokens=max_tokens))
         usage = answer.usage()
+        self._check_finish(usage, max_tokens)
         self.usage.add(usage, from_cache=False)
         try:
             cache.put(self.store, key, self.cfg.model, answer.text, usage)
         except StoreError as exc:
-            self.reporter.warn(t("brief_cache_write_failed", reason=t(exc.key, **exc.params)))
+            self.note(t("brief_cache_write_failed", reason=t(exc.key, **exc.params)))
         return answer.text
 
 
@@ -301,13 +394,21 @@ class Document:
     markdown: str
     cited: list[int]
     invalid: list[str]
+    check: Checked | None = None
 
 
 def document(answer: str, sent: list[Numbered], *, subtitle: str) -> Document:
-    """Title, the checked answer, and hub's reference list for the cited papers."""
+    """Title, the checked answer, and hub's list of the papers the brief covered: the cited
+    ones first (References), then the others, so a reader always gets every paper sent."""
     by_number = {n.number: n.paper for n in sent}
-    checked = check(clean_answer(answer), set(by_number))
+    own = labels([f"{n.paper.title} {n.abstract}" for n in sent])
+    checked = check(clean_answer(answer), set(by_number), paper_labels=own)
     parts = [f"# {t('brief_title')}", "", f"_{md_inline(subtitle)}_", "", checked.text.strip(), ""]
+    others = [n.number for n in sent if n.number not in set(checked.cited)]
     if checked.cited:
         parts += [references(checked.cited, by_number, heading=t("brief_references"), et_al=t("brief_et_al")), ""]
-    return Document("\n".join(parts), checked.cited, checked.invalid)
+    if others:
+        heading = t("brief_also_covered") if checked.cited else t("brief_papers_covered")
+        parts += [references(others, by_number, heading=heading, et_al=t("brief_et_al")), ""]
+    return Document("\n".join(parts), checked.cited, checked.invalid, checked)
+

@@ -21,8 +21,9 @@ from hubcli.models import Paper
 from hubcli.store.db import Store
 
 if TYPE_CHECKING:
-    from hubcli.brief.run import LLMConfig, Usage
+    from hubcli.brief.run import Document, LLMConfig, Usage
     from hubcli.brief.select import Budget, Numbered, Plan, Ranked
+    from hubcli.brief.server import ServerInfo
 
 
 class _Reporter:
@@ -90,11 +91,15 @@ def _line(number: str, paper: Paper, note: str) -> str:
     return f"[{number}] " + "  ".join(p for p in parts if p)
 
 
-def _dry_run(cfg: "LLMConfig", budget: "Budget", plan: "Plan", matched: int, lang: str) -> None:
+def _dry_run(cfg: "LLMConfig", budget: "Budget", plan: "Plan", matched: int, lang: str,
+             server: Optional["ServerInfo"]) -> None:
     from hubcli.brief.run import estimate_prompt_tokens
 
+    source = (t("brief_dry_window_server", where=server.source)
+              if budget.window_source == "server" and server is not None
+              else t(f"brief_dry_window_{budget.window_source}"))
     lines = [t("brief_dry_model", model=cfg.model, window=_number(budget.context_window),
-               source=t(f"brief_dry_window_{budget.window_source}"), output=_number(budget.output_tokens)),
+               source=source, output=_number(budget.output_tokens)),
              t("brief_dry_papers", sent=len(plan.sent), matched=matched, budget=_number(budget.per_call),
                calls=plan.calls)]
     for index, group in enumerate(plan.groups, start=1):
@@ -161,10 +166,11 @@ def _offline(cfg: "LLMConfig", ranked: "Ranked", filter_text: str, output: Optio
         OUT.hint(t("brief_no_model_hint", config=str(STATE.settings().paths.config_file)))
 
 
-def _plan(store: Store, cfg: "LLMConfig", ranked: "Ranked", lang: str) -> tuple["Budget", "Plan"]:
+def _plan(store: Store, cfg: "LLMConfig", ranked: "Ranked", lang: str,
+          server: Optional["ServerInfo"]) -> tuple["Budget", "Plan"]:
     from hubcli.brief import run
 
-    budget = run.budget_for(store, cfg, lang)
+    budget = run.budget_for(store, cfg, lang, server)
     plan = run.make_plan(ranked, budget)
     if plan.left_out:
         OUT.warn(t("brief_left_out", count=len(plan.left_out), sent=len(plan.sent), calls=plan.calls,
@@ -184,19 +190,36 @@ def _subtitle(sent: list["Numbered"], filter_text: str, model: Optional[str]) ->
     return " · ".join(x for x in (count, span, filter_text, model) if x)
 
 
-def _online(store: Store, cfg: "LLMConfig", plan: "Plan", filter_text: str, output: Optional[str],
-            no_cache: bool, lang: str) -> None:
+def _report_check(doc: "Document", count: int) -> None:
+    """The citation check's one-line report, and what was left as written."""
+    checked = doc.check
+    if checked is None:
+        return
+    left = list(dict.fromkeys(checked.left))
+    OUT.info(t("brief_check_report", markers=checked.markers, cited=len(checked.cited), count=count,
+               rejected=len(checked.invalid), left=len(checked.left), spans=checked.protected))
+    if left:
+        from hubcli.render.formats import safe
+
+        shown = ", ".join(safe(m) for m in left[:6]) + (", …" if len(left) > 6 else "")
+        OUT.info(t("brief_left_as_written", items=shown))
+
+
+def _online(store: Store, cfg: "LLMConfig", budget: "Budget", plan: "Plan", server: Optional["ServerInfo"], *,
+            filter_text: str, output: Optional[str], no_cache: bool, lang: str) -> None:
     from hubcli.brief import run
 
     caller = run.Caller(store=store, cfg=cfg, use_cache=not no_cache, reporter=_Reporter(),
-                        stream=cfg.stream if cfg.stream is not None else OUT.stderr_is_terminal())
+                        stream=cfg.stream, budget=budget, server=server)
     answer = run.generate(caller, plan, lang=lang)
+    caller.report_notes()
     doc = run.document(answer, plan.sent, subtitle=_subtitle(plan.sent, filter_text, cfg.model))
     if doc.invalid:
         OUT.warn(t("brief_invalid_markers", markers=", ".join(f"[{m}]" for m in dict.fromkeys(doc.invalid)),
                    count=len(plan.sent)))
     if not doc.cited:
         OUT.warn(t("brief_no_citations"))
+    _report_check(doc, len(plan.sent))
     _emit(doc.markdown, output)
     _report_usage(caller.usage)
 
@@ -205,6 +228,7 @@ LimitOption = Annotated[Optional[int], typer.Option("--limit", "-n", help="opt_b
 ModelOption = Annotated[Optional[str], typer.Option("--model", "-m", help="opt_brief_model", metavar="MODEL")]
 ApiBaseOption = Annotated[Optional[str], typer.Option("--api-base", help="opt_brief_api_base", metavar="URL")]
 TimeoutOption = Annotated[Optional[float], typer.Option("--timeout", help="opt_brief_timeout", metavar="SECONDS")]
+MaxTimeOption = Annotated[Optional[float], typer.Option("--max-time", help="opt_brief_max_time", metavar="SECONDS")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="opt_brief_dry_run")]
 OfflineOption = Annotated[bool, typer.Option("--offline", help="opt_brief_offline")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="opt_brief_no_cache")]
@@ -213,7 +237,8 @@ OutputOption = Annotated[Optional[str], typer.Option("--output", "-o", help="opt
 
 @with_filters
 def brief_command(filters: Filters, limit: LimitOption = None, model: ModelOption = None,
-                  api_base: ApiBaseOption = None, timeout: TimeoutOption = None, dry_run: DryRunOption = False,
+                  api_base: ApiBaseOption = None, timeout: TimeoutOption = None, max_time: MaxTimeOption = None,
+                  dry_run: DryRunOption = False,
                   offline: OfflineOption = False, no_cache: NoCacheOption = False,
                   output: OutputOption = None) -> None:
     from hubcli.brief import run
@@ -222,18 +247,19 @@ def brief_command(filters: Filters, limit: LimitOption = None, model: ModelOptio
     _check_output(output)
     settings = STATE.settings()
     cfg = run.llm_config(settings.llm, settings.paths.config_file, model=model, api_base=api_base,
-                         timeout=timeout)
+                         timeout=timeout, max_time=max_time)
     lang = current_language()
     store, ranked = _select(filters, limit)
     filter_text = " · ".join(chips(filters))
     if offline or not cfg.model:
         _offline(cfg, ranked, filter_text, output, dry_run)
         return
-    budget, plan = _plan(store, cfg, ranked, lang)
+    server = run.server_info(store, cfg, refresh=no_cache)
+    budget, plan = _plan(store, cfg, ranked, lang, server)
     if dry_run:
-        _dry_run(cfg, budget, plan, ranked.matched, lang)
+        _dry_run(cfg, budget, plan, ranked.matched, lang, server)
         return
-    _online(store, cfg, plan, filter_text, output, no_cache, lang)
+    _online(store, cfg, budget, plan, server, filter_text=filter_text, output=output, no_cache=no_cache, lang=lang)
 
 
 def register(app: typer.Typer) -> None:

@@ -19,8 +19,9 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
                         "zh": "litellm 模型名：openai/gpt-4o-mini、anthropic/…、ollama_chat/qwen2.5，或配合 --api-base 使用 openai/名称。"},
     "opt_brief_api_base": {"en": "Base URL of an OpenAI-compatible server, e.g. http://localhost:8000/v1 (/v1 is added when missing).",
                            "zh": "OpenAI 兼容服务的地址，例如 http://localhost:8000/v1（缺少 /v1 时自动补上）。"},
-    "opt_brief_timeout": {"en": "Seconds to wait for the model (config [llm] timeout; default 120).",
-                          "zh": "等待模型的秒数（配置 [llm] timeout；默认 120）。"},
+    "opt_brief_timeout": {"en": "Longest wait, in seconds, for the next part of the answer, the first one included "
+                                "(config [llm] timeout; default 120).",
+                          "zh": "等待回答下一部分（包括第一部分）的最长秒数（配置 [llm] timeout；默认 120）。"},
     "opt_brief_dry_run": {"en": "Print the selected papers and the token estimate; call no model.",
                           "zh": "只列出所选论文和 token 估算，不调用模型。"},
     "opt_brief_offline": {"en": "Write the local extractive digest instead of asking a model.",
@@ -53,6 +54,8 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     # --- configuration ----------------------------------------------------------------
     "brief_bad_api_base": {"en": "bad --api-base '{value}': use a URL such as http://localhost:8000/v1",
                            "zh": "无效的 --api-base '{value}'：请使用 http://localhost:8000/v1 这样的 URL"},
+    "brief_bad_max_time": {"en": "--max-time must be a number of seconds above 0, not {value}",
+                           "zh": "--max-time 必须是大于 0 的秒数，而不是 {value}"},
     "brief_bad_timeout": {"en": "--timeout must be a number of seconds above 0, not {value}", "zh": "--timeout 必须是大于 0 的秒数，而不是 {value}"},
     "brief_api_base_needs_model": {"en": "--api-base needs a model name: add --model NAME (the name the server serves)",
                                    "zh": "--api-base 需要模型名：请加上 --model 名称（服务端提供的模型名）"},
@@ -74,8 +77,8 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     "brief_asking_synthesis": {"en": "asking {model} to combine the {groups} group summaries…",
                                "zh": "正在请 {model} 综合 {groups} 组总结…"},
     "brief_receiving": {"en": "receiving… {chars} characters", "zh": "接收中… {chars} 个字符"},
-    "brief_cut_short": {"en": "the answer reached the {tokens}-token output limit and may be cut short ([llm] max_output_tokens)",
-                        "zh": "回答达到 {tokens} 个输出 token 的上限，可能不完整（[llm] max_output_tokens）"},
+    "brief_cut_short": {"en": "the answer reached the {tokens}-token output limit and may be cut short (raise [llm] max_output_tokens)",
+                        "zh": "回答达到 {tokens} 个输出 token 的上限，可能不完整（可调大 [llm] max_output_tokens）"},
     "brief_cache_write_failed": {"en": "the answer could not be cached: {reason}", "zh": "无法缓存回答：{reason}"},
     "brief_from_cache": {"en": "from the cache (answered {when}); no model call was made; --no-cache asks again",
                          "zh": "来自缓存（回答于 {when}）；未调用模型；使用 --no-cache 可重新请求"},
@@ -91,8 +94,8 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
                      "zh": "{model} 缺少 API 密钥：请在环境变量中设置 {keys}（hub 从不保存密钥）"},
     "brief_auth": {"en": "{model}: authentication failed (HTTP {status}); check the provider's API key variable, e.g. OPENAI_API_KEY",
                    "zh": "{model}：认证失败（HTTP {status}）；请检查服务商的 API 密钥环境变量，例如 OPENAI_API_KEY"},
-    "brief_timeout": {"en": "{model} did not answer within {seconds} s (--timeout or [llm] timeout)",
-                      "zh": "{model} 在 {seconds} 秒内没有回答（--timeout 或 [llm] timeout）"},
+    "brief_timeout": {"en": "{model} sent nothing for {seconds} s (--timeout or [llm] timeout)",
+                      "zh": "{model} 已有 {seconds} 秒没有发送任何内容（--timeout 或 [llm] timeout）"},
     "brief_rate_limit": {"en": "{model}: rate limit or quota reached (HTTP 429); try again later",
                          "zh": "{model}：达到速率限制或配额（HTTP 429）；请稍后再试"},
     "brief_context": {"en": "the prompt is longer than {model}'s context window; lower --limit or set [llm] context_window",
@@ -104,6 +107,39 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     "brief_server_error": {"en": "{model}: server error (HTTP {status}): {detail}", "zh": "{model}：服务端错误（HTTP {status}）：{detail}"},
     "brief_failed": {"en": "the call to {model} failed: {detail}", "zh": "调用 {model} 失败：{detail}"},
     "brief_empty_answer": {"en": "{model} returned an empty answer", "zh": "{model} 返回了空回答"},
+    # --- real-model hardening (issue 10): time, budgets from the server, the check's report ----
+    "opt_brief_max_time": {"en": "Seconds one model call may take in total, retries included (config [llm] max_time; default 600).",
+                           "zh": "一次模型调用（含重试）总共最多用时的秒数（配置 [llm] max_time；默认 600）。"},
+    "brief_timeout_retried": {"en": "{model} sent nothing for {seconds} s, {tries} times ({total} s in total); "
+                                    "raise --timeout for a slow model",
+                              "zh": "{model} 已 {tries} 次在 {seconds} 秒内没有发送任何内容（共 {total} 秒）；"
+                                    "模型较慢时请调大 --timeout"},
+    "brief_deadline": {"en": "{model} did not finish within {seconds} s in total (attempts: {tries}; --max-time or [llm] max_time; "
+                             "the wait for each part is --timeout, {timeout} s)",
+                       "zh": "{model} 未能在总共 {seconds} 秒内完成（尝试次数：{tries}；--max-time 或 [llm] max_time；"
+                             "每部分的等待时间为 --timeout，{timeout} 秒）"},
+    "brief_retrying": {"en": "{reason}; trying again ({attempt} of {retries}, {left} s left)",
+                       "zh": "{reason}；正在重试（第 {attempt}/{retries} 次，剩余 {left} 秒）"},
+    "brief_repeated": {"en": "{message} ({count} calls)", "zh": "{message}（{count} 次调用）"},
+    "brief_context_full": {
+        "en": "the server stopped the answer after {completion} of {tokens} tokens: the prompt ({prompt} tokens) and the "
+              "answer filled the model's context window ({window} tokens planned); start the server with a larger context "
+              "(llama-server -c, vLLM --max-model-len) or lower --limit",
+        "zh": "服务端在输出 {completion}/{tokens} 个 token 后停止了回答：提示（{prompt} 个 token）和回答占满了模型的上下文窗口"
+              "（按 {window} token 规划）；请以更大的上下文启动服务（llama-server -c、vLLM --max-model-len），或调低 --limit",
+    },
+    "brief_cut_short_unknown": {"en": "the server stopped the answer early (finish_reason \"length\"): the {tokens}-token output "
+                                      "limit or the context window was reached",
+                                "zh": "服务端提前结束了回答（finish_reason \"length\"）：达到了 {tokens} 个输出 token 的上限或上下文窗口"},
+    "brief_check_report": {"en": "citation check: {markers} markers for {cited} of {count} papers, {rejected} rejected; "
+                                 "{left} bracketed numbers left as written; {spans} math/code spans untouched",
+                           "zh": "引用核对：{markers} 处引用，涉及 {count} 篇中的 {cited} 篇，{rejected} 处被拒绝；"
+                                 "{left} 处方括号数字保持原样；{spans} 段数学公式或代码未作改动"},
+    "brief_left_as_written": {"en": "left as written, not read as citations: {items}",
+                              "zh": "保持原样、未视为引用：{items}"},
+    "brief_dry_window_server": {"en": "reported by the server, {where}", "zh": "服务端报告，{where}"},
+    "brief_also_covered": {"en": "Also covered (not cited)", "zh": "其他纳入的论文（未引用）"},
+    "brief_papers_covered": {"en": "Papers covered", "zh": "本简报涵盖的论文"},
     # --- the document -----------------------------------------------------------------
     "brief_title": {"en": "Research briefing", "zh": "研究简报"},
     "brief_count": {"en": "{count} papers", "zh": "{count} 篇论文"},
@@ -111,10 +147,10 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     "brief_references": {"en": "References", "zh": "参考文献"},
     "brief_et_al": {"en": "et al.", "zh": "等"},
     "brief_written": {"en": "wrote {path}", "zh": "已写入 {path}"},
-    "brief_invalid_markers": {"en": "the model cited {markers}, but no such paper was sent (papers are numbered 1–{count}); marked [?] in the text",
-                              "zh": "模型引用了 {markers}，但并未发送这样的论文（论文编号为 1–{count}）；已在正文中标记为 [?]"},
-    "brief_no_citations": {"en": "the briefing cites no paper, so it has no reference list",
-                           "zh": "简报没有引用任何论文，因此没有参考文献列表"},
+    "brief_invalid_markers": {"en": "the model cited {markers}, but no such paper was sent (papers are P1–P{count}); marked [?] in the text",
+                              "zh": "模型引用了 {markers}，但并未发送这样的论文（论文编号为 P1–P{count}）；已在正文中标记为 [?]"},
+    "brief_no_citations": {"en": "the briefing cites no paper; the papers it covered are listed at the end",
+                           "zh": "简报没有引用任何论文；文末列出了它涵盖的论文"},
     # --- offline digest ---------------------------------------------------------------
     "brief_digest_title": {"en": "Offline digest (extractive, no language model)", "zh": "离线摘要（抽取式，未使用语言模型）"},
     "brief_digest_note": {
