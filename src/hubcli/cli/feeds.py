@@ -1,6 +1,5 @@
 """``hub feeds add|list|remove``."""
 
-import json
 from collections.abc import Sequence
 from typing import Annotated, Optional
 
@@ -8,7 +7,7 @@ import typer
 
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import JsonOption, SourceArgument
-from hubcli.cli.papers import show_result
+from hubcli.cli.papers import show_items, show_result
 from hubcli.i18n import t
 
 LabelOption = Annotated[Optional[str], typer.Option("--label", help="opt_label")]
@@ -46,11 +45,7 @@ def feeds_list_command(json_: JsonOption = False) -> None:
     from hubcli.api import feeds
 
     result = feeds.subscriptions(STATE)
-    if json_:
-        OUT.data(json.dumps(result.items, ensure_ascii=False, indent=2) + "\n")
-        return
-    if not result.items:
-        show_result(result)
+    if show_items(result, json_):
         return
     from hubcli.render.formats import local_time, safe
 

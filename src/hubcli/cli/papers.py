@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from hubcli.api import reading
-from hubcli.api.results import Listing, Notice, Result
+from hubcli.api.results import Data, Listing, Notice, Result
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import FormatOption, IdArgument, chips, with_filters
 from hubcli.errors import NotFoundError, UsageError
@@ -64,6 +64,20 @@ def notify(notices: list[Notice]) -> None:
 def show_result(result: Result) -> None:
     notify(result.before)
     notify(result.after)
+
+
+def show_items(result: Data, as_json: bool) -> bool:
+    """A listing of items as JSON, or its notices when it has none: True when nothing is
+    left for the caller to render."""
+    if as_json:
+        import json
+
+        OUT.data(json.dumps(result.items, ensure_ascii=False, indent=2) + "\n")
+        return True
+    if not result.items:
+        show_result(result)
+        return True
+    return False
 
 
 def show_listing(result: Listing, fmt: str, filters: Filters) -> None:

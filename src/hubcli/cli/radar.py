@@ -1,13 +1,12 @@
 """``hub follow``, ``hub unfollow``, ``hub following``, ``hub radar``."""
 
-import json
 from typing import Annotated, Optional
 
 import typer
 
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import FormatOption, JsonOption
-from hubcli.cli.papers import positive, resolve_format, show_listing, show_result
+from hubcli.cli.papers import positive, resolve_format, show_items, show_listing, show_result
 from hubcli.filters import Filters
 
 NameArgument = Annotated[Optional[str], typer.Argument(help="arg_follow_name", metavar="NAME")]
@@ -31,11 +30,7 @@ def following_command(json_: JsonOption = False) -> None:
     from hubcli.api import follows
 
     result = follows.following(STATE)
-    if json_:
-        OUT.data(json.dumps(result.items, ensure_ascii=False, indent=2) + "\n")
-        return
-    if not result.items:
-        show_result(result)
+    if show_items(result, json_):
         return
     OUT.data("".join(f"{item['kind']}\t{item['value']}\n" for item in result.items))
 
