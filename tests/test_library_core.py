@@ -138,3 +138,49 @@ def test_a_broken_bib_names_file_and_line_and_stores_nothing(corpus: Path) -> No
 def test_an_empty_library(hub_home: Path) -> None:
     with store_at(hub_home) as store:
         assert library.tags(store) == [] and library.export_records(store) == []
+
+
+KILLER = r"""
+import os, signal, sqlite3, sys
+from pathlib import Path
+kill_at = int(sys.argv[3]); count = 0
+def trace(statement):
+    global count
+    count += 1
+    if count == kill_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+real = sqlite3.connect
+def connect(*a, **k):
+    conn = real(*a, **k); conn.set_trace_callback(trace); return conn
+sqlite3.connect = connect
+from hubcli.library_import import import_library
+from hubcli.store.db import open_store
+store = open_store(Path(sys.argv[1]))
+import_library(store, Path(sys.argv[2]))
+print("done")
+"""
+
+
+def test_kill_9_mid_import_leaves_the_library_intact(corpus: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    with store_at(corpus) as store:
+        import_library(store, LIB / "jabref.bib")
+        before = library.export_records(store)
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), "HUB_HOME": str(corpus)}
+    killed = 0
+    for kill_at in (3, 12, 25, 40):
+        proc = subprocess.run([sys.executable, "-c", KILLER, str(corpus / "hub.db"), str(LIB / "zotero.bib"),
+                               str(kill_at)], env=env, capture_output=True, text=True, timeout=120)
+        if proc.returncode == 0:
+            break
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+        killed += 1
+        with store_at(corpus) as store:
+            assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert library.export_records(store) == before  # all or nothing: nothing of the killed import
+    assert killed >= 2
