@@ -129,6 +129,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "none of its {count} entries could be read",
         "zh": "其 {count} 个条目都无法读取",
     },
+    # --- library core (issue 12: saved, tags, notes, read, dismissed; library import) ---
+    "library_unknown_id": {"en": "no paper '{id}' in the cache", "zh": "缓存中没有论文 '{id}'"},
+    "library_no_card": {
+        "en": "no card {number} in the last listing ({count} cards)",
+        "zh": "上次列表中没有第 {number} 张卡片（共 {count} 张）",
+    },
+    "library_bad_tag": {"en": "bad tag '{tag}': a tag needs visible text", "zh": "无效标签 '{tag}'：标签需要可见文字"},
+    "library_import_unreadable": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
+    "library_import_unknown": {
+        "en": "{path}: not hub json, BibTeX or CSL-JSON",
+        "zh": "{path}：不是 hub json、BibTeX 或 CSL-JSON",
+    },
+    "library_import_broken": {
+        "en": "{path}, line {line}: {reason}; nothing was imported",
+        "zh": "{path}，第 {line} 行：{reason}；未导入任何内容",
+    },
+    # --- end of library core ---
     # --- papers / render ------------------------------------------------------------
     "chip_authors": {"en": "Authors: {value}", "zh": "作者: {value}"},
     "chip_categories": {"en": "Categories: {value}", "zh": "分类: {value}"},

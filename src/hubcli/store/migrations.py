@@ -249,6 +249,32 @@ def m006_source_folder(db: sqlite_utils.Database) -> None:
         db.execute("DELETE FROM sources WHERE id = ?", [sid])
 
 
+def m007_library(db: sqlite_utils.Database) -> None:
+    """The user's library (``hubcli.store.library``): per-paper state that is never lost.
+
+    ``library`` holds one row per paper with any state (saved, note, read, dismissed),
+    keyed by the paper's row id, which a re-sync, a newer version or a re-import keeps
+    (papers are updated in place by key); ``key`` repeats ``papers.key`` so a backup or
+    a repair can re-link a row.  A row without any state left is deleted.  Tags are
+    their own table (names unique without case) with a ``(tag_id, paper_id)`` link, so
+    ``--tag T`` is one index range.  Partial indexes serve ``--saved`` (newest saved
+    first), ``--unread`` and the dismissed papers left out of shuffle and radar.
+    """
+    db.execute(
+        "CREATE TABLE library (paper_id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, saved_at TEXT,"
+        " note TEXT, read_at TEXT, dismissed_at TEXT, changed_at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX library_saved ON library(saved_at DESC, paper_id) WHERE saved_at IS NOT NULL")
+    db.execute("CREATE INDEX library_read ON library(paper_id) WHERE read_at IS NOT NULL")
+    db.execute("CREATE INDEX library_dismissed ON library(paper_id) WHERE dismissed_at IS NOT NULL")
+    db.execute("CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE)")
+    db.execute(
+        "CREATE TABLE paper_tags (tag_id INTEGER NOT NULL, paper_id INTEGER NOT NULL,"
+        " PRIMARY KEY (tag_id, paper_id)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX paper_tags_paper ON paper_tags(paper_id, tag_id)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_brief_cache", m002_brief_cache),
@@ -256,6 +282,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("m004_bulk_fts", m004_bulk_fts),
     ("m005_categories", m005_categories),
     ("m006_source_folder", m006_source_folder),
+    ("m007_library", m007_library),
 ]
 LATEST = len(MIGRATIONS)
 
