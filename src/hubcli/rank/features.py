@@ -153,7 +153,8 @@ class Features:
 
 def _load_chunk(path: Path, n_features: int) -> Chunk:
     def arr(name: str) -> np.ndarray:
-        return np.load(path / name, mmap_mode="r")
+        loaded: np.ndarray = np.load(path / name, mmap_mode="r")
+        return loaded
 
     ids = arr("ids.npy")
     matrix = sp.csr_matrix((arr("data.npy"), arr("indices.npy"), arr("indptr.npy")),
@@ -292,8 +293,8 @@ def update_features(store: Store, *, rebuild: bool = False) -> UpdateResult:
             manifest = {"format": FORMAT, "fitted_on": fitted_on, "n_features": len(vectorizer.vocabulary_),
                         "mark": "", "chunks": [], "rows": 0, "next": 0}
         else:
-            with open(root / "vocab.pkl", "rb") as handle:
-                vectorizer = pickle.load(handle)
+            with open(root / "vocab.pkl", "rb") as source:
+                vectorizer = pickle.load(source)
         features = Features(root, manifest)
         old_ids, _, _ = features._locations()
         added = 0
