@@ -165,9 +165,12 @@ def _bibtex(path: str, text: str) -> list[Entry]:
     import codecs
 
     import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+    import pybtex.errors
     from pybtex.database import BibliographyDataError, parse_string
     from pybtex.scanner import PybtexSyntaxError
 
+    previous = pybtex.errors.strict  # a process-wide switch: strict here, whatever it was
+    pybtex.errors.set_strict_mode(True)
     try:
         data = parse_string(text, "bibtex")
     except PybtexSyntaxError as exc:
@@ -177,6 +180,8 @@ def _bibtex(path: str, text: str) -> list[Entry]:
         found = [m.start() for m in re.finditer(r"@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", text)]
         line = text.count("\n", 0, found[-1]) + 1 if found else 0
         raise _broken(path, line, str(exc)) from exc
+    finally:
+        pybtex.errors.set_strict_mode(previous)
 
     def latex(value: str | None) -> str:
         if not value:

@@ -1,0 +1,106 @@
+"""Ranking (hubcli.rank) on the real 1,504-paper arXiv feed, imported through the CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import Result, corpus_file
+
+FEED = "arxiv-rss2024-all-archives-2024-11-28.xml"
+
+
+def _store_and_archives(hub: Callable[..., Result]):  # type: ignore[no-untyped-def]
+    from hubcli.config import resolve_paths
+    from hubcli.store.db import open_store
+
+    assert hub("import", str(corpus_file(FEED))).exit_code == 0
+    store = open_store(resolve_paths().database)
+    assert store is not None
+    by: dict[str, list[int]] = defaultdict(list)
+    for pid, cat in store.conn.execute("SELECT id, primary_category FROM papers"):
+        by[(cat or "").split(".")[0]].append(int(pid))
+    return store, by
+
+
+def test_saving_ten_papers_of_an_archive_ranks_that_archive_first(hub: Callable[..., Result]) -> None:
+    from hubcli import rank
+
+    store, by = _store_and_archives(hub)
+    math_ids = by["math"]
+    saved = random.Random(3).sample(math_ids, 10)
+    rest = [i for ids in by.values() for i in ids if i not in saved]
+    got = rank.recommend(store, saved, [], rest, n=20)
+    precision = sum(s.paper_id in set(math_ids) for s in got) / 20
+    base = (len(math_ids) - 10) / len(rest)  # what a random pick of 20 gets on average
+    assert precision > base + 0.4, (precision, base)
+
+
+def test_dismissed_papers_are_negatives_and_never_recommended(hub: Callable[..., Result]) -> None:
+    from hubcli import rank
+
+    store, by = _store_and_archives(hub)
+    saved = by["math"][:10]
+    rest = [i for ids in by.values() for i in ids if i not in saved]
+    first = rank.recommend(store, saved, [], rest, n=20)
+    dismissed = [s.paper_id for s in first[:5]]
+    again = rank.recommend(store, saved, dismissed, rest, n=20)
+    assert not {s.paper_id for s in again} & set(dismissed)
+
+
+def test_explain_gives_words_of_the_paper_and_a_saved_paper(hub: Callable[..., Result]) -> None:
+    from hubcli import rank
+
+    store, by = _store_and_archives(hub)
+    saved = by["quant-ph"][:10]
+    rest = [i for ids in by.values() for i in ids if i not in saved]
+    for item in rank.recommend(store, saved, [], rest, n=5, explain=True):
+        title, abstract, authors = store.conn.execute(
+            "SELECT title, abstract, authors FROM papers WHERE id = ?", (item.paper_id,)).fetchone()
+        words = set(re.findall(r"\w+", f"{title} {abstract} {authors}".lower().replace(" ", " ")))
+        assert item.words
+        for term in item.words:
+            assert set(term.split()) <= words | {w.replace("_", "") for w in words}, term
+        assert item.like in saved
+
+
+def test_a_new_sync_adds_rows_without_refitting(hub: Callable[..., Result], hub_home: Path) -> None:
+    from hubcli import rank
+
+    store, by = _store_and_archives(hub)
+    first = rank.update_features(store)
+    assert first.refitted and first.total == 1504
+    vocab = (rank.features_dir(store) / "vocab.pkl").read_bytes()
+    feed = corpus_file("arxiv-rss2026-cs.AI-excerpt-3items.xml")
+    assert hub("import", str(feed)).exit_code == 0
+    second = rank.update_features(store)
+    assert not second.refitted and second.added >= 1 and second.total > 1504
+    assert (rank.features_dir(store) / "vocab.pkl").read_bytes() == vocab
+    assert rank.update_features(store).added == 0
+
+
+def test_similar_returns_neighbours_without_the_paper_itself(hub: Callable[..., Result]) -> None:
+    from hubcli import rank
+
+    store, by = _store_and_archives(hub)
+    pid = by["astro-ph"][0]
+    got = rank.similar(store, pid, n=10)
+    assert len(got) == 10 and pid not in {s.paper_id for s in got}
+    assert [s.score for s in got] == sorted((s.score for s in got), reverse=True)
+    assert sum(s.paper_id in set(by["astro-ph"]) for s in got) >= 5
+
+
+def test_the_read_path_does_not_load_numpy_or_sklearn(hub: Callable[..., Result]) -> None:
+    assert hub("import", str(corpus_file(FEED))).exit_code == 0
+    code = ("import sys\nfrom hubcli.cli.main import main\ncode = main(['papers', '--format', 'json'])\n"
+            "print(sorted(m for m in ('numpy', 'sklearn', 'scipy') if m in sys.modules), file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "[]"
+    assert json.loads(proc.stdout)
