@@ -214,3 +214,17 @@ def run_on_a_terminal(args: list[str], extra_env: dict[str, str] | None = None, 
     code = proc.wait(timeout=timeout)
     os.close(master)
     return code, b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.fixture
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$BROWSER records the URL instead of launching anything."""
+    import webbrowser
+
+    record = tmp_path / "opened.txt"
+    script = tmp_path / "browser.py"
+    script.write_text(f"import sys; open({str(record)!r}, 'a').write(sys.argv[1] + '\\n')\n")
+    monkeypatch.setenv("BROWSER", f"{sys.executable} {script} %s")
+    monkeypatch.setattr(webbrowser, "_tryorder", None, raising=False)
+    monkeypatch.setattr(webbrowser, "_browsers", {}, raising=False)
+    return record

@@ -530,15 +530,20 @@ def test_limit_and_relevance_ranking(hub: Hub, llm: LLMServer, papers_db: Path) 
     assert "recommendation" in titles[1].lower()
 
 
-def test_map_reduce_when_papers_do_not_fit(hub: Hub, llm: LLMServer, tmp_path: Path, hub_home: Path) -> None:
-    items = [Item(f"2604.2{i:04d}", f"Study {i} of sparse attention", ["Ann Author"],
-                 " ".join(f"Sentence {j} about sparse attention kernels and memory bandwidth in study {i}."
-                          for j in range(6)), categories=["cs.LG"]) for i in range(1, 13)]
+def _twelve_studies(hub: Hub, tmp_path: Path, hub_home: Path, prefix: str) -> None:
+    """Twelve long abstracts synced, and a context window too small for them in one call."""
+    items = [Item(f"{prefix}{i:04d}", f"Study {i} of sparse attention", ["Ann Author"],
+                  " ".join(f"Sentence {j} about sparse attention kernels and memory bandwidth in study {i}."
+                           for j in range(6)), categories=["cs.LG"]) for i in range(1, 13)]
     feed = tmp_path / "many.xml"
     feed.write_bytes(arxiv_rss("cs.LG", items))
     hub("feeds", "add", str(feed))
     assert hub("sync", str(feed)).exit_code == 0
     write_config(hub_home, context_window=2400, max_output_tokens=300)
+
+
+def test_map_reduce_when_papers_do_not_fit(hub: Hub, llm: LLMServer, tmp_path: Path, hub_home: Path) -> None:
+    _twelve_studies(hub, tmp_path, hub_home, "2604.2")
 
     def answer(body: dict[str, Any]) -> Reply:
         user = next(m["content"] for m in body["messages"] if m["role"] == "user")
@@ -943,14 +948,7 @@ def test_reference_lines_have_one_period_and_keep_latex() -> None:
 
 
 def test_map_reduce_says_each_warning_once(hub: Hub, llm: LLMServer, tmp_path: Path, hub_home: Path) -> None:
-    items = [Item(f"2604.5{i:04d}", f"Study {i} of sparse attention", ["Ann Author"],
-                  " ".join(f"Sentence {j} about sparse attention kernels and memory bandwidth in study {i}."
-                           for j in range(6)), categories=["cs.LG"]) for i in range(1, 13)]
-    feed = tmp_path / "many.xml"
-    feed.write_bytes(arxiv_rss("cs.LG", items))
-    hub("feeds", "add", str(feed))
-    assert hub("sync", str(feed)).exit_code == 0
-    write_config(hub_home, context_window=2400, max_output_tokens=300)
+    _twelve_studies(hub, tmp_path, hub_home, "2604.5")
 
     def answer(body: dict[str, Any]) -> Reply:  # every answer stops at its output limit
         return Reply("- cut short [P1]", finish_reason="length", completion_tokens=body["max_tokens"])

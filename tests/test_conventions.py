@@ -312,19 +312,6 @@ def test_a_pager_that_cannot_run_is_reported_and_the_listing_printed(many: Hub) 
 
 # --- hub open --pdf ------------------------------------------------------------------------------
 
-@pytest.fixture
-def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """$BROWSER records the URL instead of launching anything."""
-    import webbrowser
-
-    record = tmp_path / "opened.txt"
-    script = tmp_path / "browser.py"
-    script.write_text(f"import sys; open({str(record)!r}, 'a').write(sys.argv[1] + '\\n')\n")
-    monkeypatch.setenv("BROWSER", f"{sys.executable} {script} %s")
-    monkeypatch.setattr(webbrowser, "_tryorder", None, raising=False)
-    monkeypatch.setattr(webbrowser, "_browsers", {}, raising=False)
-    return record
-
 
 def test_open_pdf_opens_the_pdf(arxiv_mirror: FeedServer, hub: Hub, browser: Path) -> None:
     sync_items(arxiv_mirror, hub, [Item("2606.00021", "Shown paper", ["Ann Author"], version=2)])

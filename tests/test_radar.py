@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from feedgen import Item, arxiv_api, arxiv_rss
@@ -120,7 +119,7 @@ def test_api_error_document_is_an_error_not_a_paper(hub, arxiv_mirror) -> None: 
     assert json.loads(hub("papers", "--format", "json").stdout) == []
 
 
-def test_show_and_open(hub, arxiv_mirror, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_show_and_open(hub, arxiv_mirror, browser: Path) -> None:  # type: ignore[no-untyped-def]
     items = [Item("2606.00021", "Shown paper", ["Lichan Hong", "Jürgen Schmidhuber"], version=2,
                   doi="10.1000/xyz.1", journal_ref="Journal of Tests 1 (2026)", categories=["cs.IR", "cs.LG"])]
     for cat in ("cs.AI", "cs.CL", "cs.IR", "cs.LG"):
@@ -134,18 +133,10 @@ def test_show_and_open(hub, arxiv_mirror, tmp_path: Path, monkeypatch) -> None: 
             assert text in shown.stdout, (ident, text)
     missing = hub("show", "2699.99999")
     assert missing.exit_code == 1 and missing.stdout == "" and "Traceback" not in missing.stderr
-    # the browser call is observed through $BROWSER, not launched
-    record = tmp_path / "opened.txt"
-    script = tmp_path / "browser.py"
-    script.write_text(f"import sys; open({str(record)!r}, 'a').write(sys.argv[1] + '\\n')\n")
-    monkeypatch.setenv("BROWSER", f"{sys.executable} {script} %s")
-    import webbrowser
-
-    monkeypatch.setattr(webbrowser, "_tryorder", None, raising=False)
-    monkeypatch.setattr(webbrowser, "_browsers", {}, raising=False)
+    # the browser call is observed through $BROWSER, not launched (the browser fixture)
     opened = hub("open", "2606.00021")
     assert opened.exit_code == 0
-    assert record.read_text().strip() == "https://arxiv.org/abs/2606.00021"
+    assert browser.read_text().strip() == "https://arxiv.org/abs/2606.00021"
 
 
 def test_followed_authors_are_backfilled_by_a_full_sync_once_a_day(hub, arxiv_mirror, monkeypatch) -> None:  # type: ignore[no-untyped-def]
