@@ -125,7 +125,7 @@ def build_app() -> typer.Typer:
     )
     app.callback()(main_callback)
 
-    from hubcli.cli import brief, export, feeds, import_cmd, misc, papers, radar, sync_cmd
+    from hubcli.cli import brief, export, feeds, import_cmd, misc, papers, radar, serve, sync_cmd
 
     sync_cmd.register(app)
     papers.register(app)
@@ -135,6 +135,7 @@ def build_app() -> typer.Typer:
     import_cmd.register(app)
     export.register_feeds(feeds.register(app))
     misc.register(app)
+    serve.register(app)
     return app
 
 
