@@ -56,6 +56,8 @@ SERVE_MESSAGES: dict[str, dict[str, str]] = {
     "serve_chip_tag": {"en": "Tag: {value}", "zh": "标签: {value}"},
     "serve_recommend_unavailable": {"en": "Recommendations are not available in this version of hub yet.", "zh": "此版本的 hub 尚未提供推荐功能。"},
     "serve_recommend_why": {"en": "score {score} · words: {words} · like “{like}”", "zh": "得分 {score} · 关键词：{words} · 类似《{like}》"},
+    "serve_batch_footer": {"en": "{shown} papers of an earlier batch · Shuffle brings a new one", "zh": "之前的一批中的 {shown} 篇论文 · 点击“换一批”获取新的一批"},
+    "serve_bad_batch": {"en": "show={value}: expected paper numbers separated by commas", "zh": "show={value}：应为以逗号分隔的论文编号"},
     # --- briefs ---------------------------------------------------------------------------
     "serve_brief_start": {"en": "New brief with {model}", "zh": "用 {model} 生成新简报"},
     "serve_brief_running": {"en": "writing the brief…", "zh": "正在撰写简报…"},

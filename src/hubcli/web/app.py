@@ -44,7 +44,7 @@ STATIC = HERE / "static"
 # query parameter -> Filters field (the CLI's option names; see SPEC "Serve")
 FILTER_PARAMS = {"author": "authors", "category": "categories", "source": "sources", "search": "search",
                  "topic": "topic", "since": "since", "until": "until", "type": "types", "unseen": "unseen"}
-VIEW_PARAMS = (*FILTER_PARAMS, "page", "n", "sort", "tag", "lang")
+VIEW_PARAMS = (*FILTER_PARAMS, "page", "n", "sort", "tag", "show", "lang")
 SHUFFLE_N = 10
 MAX_PER_PAGE = 100
 ABSTRACT_CHARS = 900
@@ -54,7 +54,7 @@ SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # no-referrer would make Chrome send "Origin: null"
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 LIBRARY_ACTIONS = ("save", "unsave", "tag", "dismiss", "undismiss")
@@ -99,6 +99,7 @@ class View:
     path: str
     lang: str
     pairs: list[tuple[str, str]] = field(default_factory=list)
+    here: str | None = None  # where a library button comes back to (default: this URL)
 
     @classmethod
     def of(cls, request: Request) -> View:
@@ -289,7 +290,7 @@ class Server:
                                  ("/brief", "serve_nav_brief"))]
         langs = [(code, view._(f"serve_lang_{code}"), view.with_param("lang", code)) for code in LANGUAGES]
         html = self.env.get_template(template).render(
-            _=view._, view=view, nav=nav, langs=langs, token=self.token, here=view.url(), **values)
+            _=view._, view=view, nav=nav, langs=langs, token=self.token, here=view.here or view.url(), **values)
         return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
 
     # -- listings --
@@ -325,14 +326,32 @@ class Server:
             return self.listing_page(view, result, store, kind="papers", page=page, pages=pages)
 
     def shuffle(self, request: Request) -> Response:
+        """A batch not shown before (``hub shuffle``'s rounds); ``show=`` names a batch
+        already drawn (where a library button on that batch comes back to)."""
         from hubcli.api import reading
 
         view = View.of(request)
         filters = filters_of(view)
         n = number(view, "n", SHUFFLE_N, maximum=MAX_PER_PAGE)
+        shown = view.one("show")
         with self.store() as store:
-            result = reading.shuffle(store, self.settings, filters, n=n, seed=None)
+            if shown is not None:
+                result = self.batch(view, store, shown)
+            else:
+                result = reading.shuffle(store, self.settings, filters, n=n, seed=None)
+                ids = ",".join(str(p.rowid) for p in result.papers)
+                view.here = view.url(pairs=[*view.kept(drop=("page", "show")), ("show", ids)])
             return self.listing_page(view, result, store, kind="shuffle")
+
+    @staticmethod
+    def batch(view: View, store: Store | None, shown: str) -> Listing:
+        from hubcli.store.query import load_papers
+
+        parts = [p.strip() for p in shown.split(",") if p.strip()]
+        if len(parts) > MAX_PER_PAGE or not all(p.isdigit() for p in parts):
+            raise UsageError("serve_bad_batch", value=shown[:80])
+        papers = load_papers(store.conn, [int(p) for p in parts]) if store is not None else []
+        return Listing(papers=papers, footer=Notice("info", "serve_batch_footer", {"shown": len(papers)}))
 
     def radar(self, request: Request) -> Response:
         from hubcli.api import reading
