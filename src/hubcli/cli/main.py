@@ -125,10 +125,12 @@ def build_app() -> typer.Typer:
     )
     app.callback()(main_callback)
 
-    from hubcli.cli import brief, export, feeds, import_cmd, misc, papers, radar, serve, sync_cmd
+    from hubcli.cli import brief, export, feeds, import_cmd, library, misc, papers, radar, recommend, serve, sync_cmd
 
     sync_cmd.register(app)
     papers.register(app)
+    library.register(app)
+    recommend.register(app)
     brief.register(app)
     radar.register(app)
     export.register(app)
