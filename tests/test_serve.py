@@ -258,3 +258,28 @@ def test_hub_papers_does_not_import_the_web_stack() -> None:
             "print(','.join(bad))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1:] in ([], [""]), done.stdout
+
+
+def test_recommend_explains_from_the_library(live: Live, hub: Callable[..., object]) -> None:
+    cold = requests.get(live.url + "/recommend", params={"since": "2000-01-01"}, timeout=60)
+    assert cold.status_code == 200 and "recommendations need at least 3" in cold.text
+    assert getattr(hub("save", "arxiv:2604.10000", "arxiv:2604.10003", "arxiv:2604.10006"), "exit_code") == 0
+    page = requests.get(live.url + "/recommend", params={"since": "2000-01-01"}, timeout=120)
+    assert page.status_code == 200
+    found = keys(page.text)
+    assert found and not {"arxiv:2604.10000", "arxiv:2604.10003", "arxiv:2604.10006"} & set(found)
+    assert "in your library" in page.text and "score " in page.text
+    zh = requests.get(live.url + "/recommend", params={"since": "2000-01-01", "lang": "zh"}, timeout=120)
+    assert "与文献库中的《" in zh.text
+
+
+def test_library_filters_as_query_parameters(live: Live, hub: Callable[..., object]) -> None:
+    assert getattr(hub("tag", "arxiv:2604.10001", "bandits"), "exit_code") == 0
+    assert getattr(hub("save", "arxiv:2604.10002"), "exit_code") == 0
+    saved = requests.get(live.url + "/", params={"saved": "1"}, timeout=10)
+    assert sorted(keys(saved.text)) == ["arxiv:2604.10001", "arxiv:2604.10002"] and ">Saved <" in saved.text
+    tagged = requests.get(live.url + "/", params={"tag": "bandits"}, timeout=10)
+    assert keys(tagged.text) == ["arxiv:2604.10001"] and "Tag: bandits" in tagged.text
+    library = requests.get(live.url + "/library", params={"tag": "bandits"}, timeout=10)
+    assert keys(library.text) == ["arxiv:2604.10001"]
+    assert "#bandits" in library.text

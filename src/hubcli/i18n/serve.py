@@ -54,8 +54,9 @@ SERVE_MESSAGES: dict[str, dict[str, str]] = {
     "serve_library_empty": {"en": "nothing saved yet: press Save on a card", "zh": "尚未收藏任何论文：点击卡片上的“收藏”"},
     "serve_library_empty_tag": {"en": "no saved paper is tagged '{tag}'", "zh": "没有带标签 '{tag}' 的已收藏论文"},
     "serve_chip_tag": {"en": "Tag: {value}", "zh": "标签: {value}"},
-    "serve_recommend_unavailable": {"en": "Recommendations are not available in this version of hub yet.", "zh": "此版本的 hub 尚未提供推荐功能。"},
-    "serve_recommend_why": {"en": "score {score} · words: {words} · like “{like}”", "zh": "得分 {score} · 关键词：{words} · 类似《{like}》"},
+    "serve_score": {"en": "score {score}", "zh": "得分 {score}"},
+    "serve_recommend_words": {"en": "words: {words}", "zh": "关键词：{words}"},
+    "serve_recommend_like": {"en": "like “{title}” in your library", "zh": "与文献库中的《{title}》相似"},
     "serve_batch_footer": {"en": "{shown} papers of an earlier batch · Shuffle brings a new one", "zh": "之前的一批中的 {shown} 篇论文 · 点击“换一批”获取新的一批"},
     "serve_bad_batch": {"en": "show={value}: expected paper numbers separated by commas", "zh": "show={value}：应为以逗号分隔的论文编号"},
     # --- briefs ---------------------------------------------------------------------------

@@ -43,8 +43,11 @@ STATIC = HERE / "static"
 
 # query parameter -> Filters field (the CLI's option names; see SPEC "Serve")
 FILTER_PARAMS = {"author": "authors", "category": "categories", "source": "sources", "search": "search",
-                 "topic": "topic", "since": "since", "until": "until", "type": "types", "unseen": "unseen"}
-VIEW_PARAMS = (*FILTER_PARAMS, "page", "n", "sort", "tag", "show", "lang")
+                 "topic": "topic", "since": "since", "until": "until", "type": "types", "unseen": "unseen",
+                 "tag": "tags", "saved": "saved", "unread": "unread"}
+LIST_FIELDS = ("authors", "categories", "sources", "types", "tags")
+FLAG_FIELDS = ("unseen", "saved", "unread")
+VIEW_PARAMS = (*FILTER_PARAMS, "page", "n", "sort", "show", "lang")
 SHUFFLE_N = 10
 MAX_PER_PAGE = 100
 ABSTRACT_CHARS = 900
@@ -160,9 +163,9 @@ def filters_of(view: View) -> Filters:
     raw: dict[str, Any] = {}
     for name, field_name in FILTER_PARAMS.items():
         values = view.values(name)
-        if field_name in ("authors", "categories", "sources", "types"):
+        if field_name in LIST_FIELDS:
             raw[field_name] = values
-        elif field_name == "unseen":
+        elif field_name in FLAG_FIELDS:
             raw[field_name] = any(v.strip().lower() in ("", "1", "true", "yes", "on") for v in values)
         elif values:
             raw[field_name] = values[-1]
@@ -186,7 +189,7 @@ def chips_of(view: View) -> list[dict[str, str]]:
     out: list[tuple[int, int, dict[str, str]]] = []
     for index, (name, value) in enumerate(view.pairs):
         field_name = FILTER_PARAMS.get(name)
-        if field_name is None or (field_name != "unseen" and not value.strip()):
+        if field_name is None or (field_name not in FLAG_FIELDS and not value.strip()):
             continue
         label = view._(keys[field_name], value=value.strip())
         out.append((ranks[field_name], index, {"label": label, "remove": view.without(name, value),
@@ -205,10 +208,9 @@ def link_or_none(url: str | None) -> str | None:
 
 
 def library_states(store: Store, papers: list[Paper]) -> dict[int, Any]:
-    """The library state of each paper (the ONE place the page reads it)."""
-    from hubcli.store.library import state_for
-
-    return state_for(store.conn, [p.rowid for p in papers if p.rowid is not None])
+    """The library state of each paper (the ONE place the page reads it): what
+    ``load_papers`` filled in."""
+    return {p.rowid: p.library for p in papers if p.rowid is not None}
 
 
 def paper_path(paper: Paper) -> str:
@@ -368,7 +370,7 @@ class Server:
             follows = self.follows(view, store)
             reasons = None
             if result.reasons is not None:
-                reasons = {pid: ", ".join(view._(m.key, **m.params) for m in why)
+                reasons = {pid: view._("serve_because", why=", ".join(view._(m.key, **m.params) for m in why))
                            for pid, why in result.reasons.items()}
             return self.listing_page(view, result, store, kind="radar", reasons=reasons, follows=follows)
 
@@ -412,10 +414,31 @@ class Server:
                                      tag_chips=tag_chips, tag_active=active)
 
     def recommend(self, request: Request) -> Response:
+        """New papers ranked by the library (``hub recommend --explain``); ``tag=`` names
+        the saved papers the model learns from, as there."""
+        from hubcli.api.recommend import recommend
+        from hubcli.render.formats import safe
+
         view = View.of(request)
-        filters_of(view)
-        return self.page(view, "message.html", kind="recommend", title=view._("serve_nav_recommend"),
-                         message=view._("serve_recommend_unavailable"))
+        filters = filters_of(view)
+        n = number(view, "n", 20, maximum=MAX_PER_PAGE)
+        with self.store() as store:
+            result = recommend(store, self.settings, filters, n=n, explain=True)
+            reasons: dict[int, str] = {}
+            for paper in result.papers:
+                pid = paper.rowid or -1
+                why = (result.explanations or {}).get(pid)
+                score = (result.scores or {}).get(pid)
+                parts = []
+                if score is not None:
+                    parts.append(view._("serve_score", score=f"{score:.2f}"))
+                if why is not None and why.words:
+                    parts.append(view._("serve_recommend_words", words=", ".join(safe(w) for w in why.words)))
+                if why is not None and why.like_title:
+                    parts.append(view._("serve_recommend_like", title=safe(why.like_title)))
+                if parts:
+                    reasons[pid] = " · ".join(parts)
+            return self.listing_page(view, result, store, kind="recommend", reasons=reasons)
 
     def paper(self, request: Request) -> Response:
         from hubcli.api import reading
