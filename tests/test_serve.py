@@ -263,7 +263,7 @@ def test_hub_papers_does_not_import_the_web_stack() -> None:
 def test_recommend_explains_from_the_library(live: Live, hub: Callable[..., object]) -> None:
     cold = requests.get(live.url + "/recommend", params={"since": "2000-01-01"}, timeout=60)
     assert cold.status_code == 200 and "recommendations need at least 3" in cold.text
-    assert getattr(hub("save", "arxiv:2604.10000", "arxiv:2604.10003", "arxiv:2604.10006"), "exit_code") == 0
+    assert hub("save", "arxiv:2604.10000", "arxiv:2604.10003", "arxiv:2604.10006").exit_code == 0
     page = requests.get(live.url + "/recommend", params={"since": "2000-01-01"}, timeout=120)
     assert page.status_code == 200
     found = keys(page.text)
@@ -274,8 +274,8 @@ def test_recommend_explains_from_the_library(live: Live, hub: Callable[..., obje
 
 
 def test_library_filters_as_query_parameters(live: Live, hub: Callable[..., object]) -> None:
-    assert getattr(hub("tag", "arxiv:2604.10001", "bandits"), "exit_code") == 0
-    assert getattr(hub("save", "arxiv:2604.10002"), "exit_code") == 0
+    assert hub("tag", "arxiv:2604.10001", "bandits").exit_code == 0
+    assert hub("save", "arxiv:2604.10002").exit_code == 0
     saved = requests.get(live.url + "/", params={"saved": "1"}, timeout=10)
     assert sorted(keys(saved.text)) == ["arxiv:2604.10001", "arxiv:2604.10002"] and ">Saved <" in saved.text
     tagged = requests.get(live.url + "/", params={"tag": "bandits"}, timeout=10)
