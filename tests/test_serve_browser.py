@@ -146,3 +146,36 @@ def test_screenshots_of_the_english_and_chinese_pages(tmp_path: Path, hub: Calla
                 driver.quit()
     finally:
         server.stop()
+
+
+def test_a_model_brief_runs_in_the_background_and_the_page_polls_it(tmp_path: Path, hub: Callable[..., Any],
+                                                                     hub_home: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_brief import LLMServer, Reply, write_config
+
+    llm = LLMServer()
+    try:
+        llm.default = Reply("The week in one line [P1].", delay=2.0)
+        write_config(hub_home, model="openai/test-model", api_base=llm.base)
+        assert hub("import", str(papers_feed(tmp_path))).exit_code == 0
+        server = Live()
+        driver = make_driver("en-US")
+        try:
+            driver.get(server.url + "/brief?category=cs.IR")
+            assert "Offline digest" in driver.find_element(By.ID, "brief").text
+            other = server.url + "/?category=cs.IR"
+            driver.find_element(By.ID, "brief-start").click()
+            job = driver.find_element(By.ID, "brief-job")
+            assert job.get_attribute("data-state") == "running"
+            # the rest of the page answers while the model works
+            assert "Paper number" in __import__("requests").get(other, timeout=5).text
+            WebDriverWait(driver, 60).until(
+                lambda d: "The week in one line" in d.find_element(By.ID, "brief").text)
+            assert driver.find_element(By.ID, "brief-job").get_attribute("data-state") == "done"
+            assert driver.execute_script("return window.__pwned === undefined")
+        finally:
+            driver.quit()
+            server.stop()
+    finally:
+        llm.close()
