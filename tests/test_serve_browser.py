@@ -152,6 +152,7 @@ def test_a_model_brief_runs_in_the_background_and_the_page_polls_it(tmp_path: Pa
                                                                      hub_home: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
+
     from test_brief import LLMServer, Reply, write_config
 
     llm = LLMServer()
