@@ -283,3 +283,38 @@ def test_library_filters_as_query_parameters(live: Live, hub: Callable[..., obje
     library = requests.get(live.url + "/library", params={"tag": "bandits"}, timeout=10)
     assert keys(library.text) == ["arxiv:2604.10001"]
     assert "#bandits" in library.text
+
+
+def test_open_opens_the_page_in_the_browser(browser: Path) -> None:
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "hubcli", "serve", "--port", "0", "--open"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        deadline = time.monotonic() + 30
+        while not (browser.exists() and browser.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert browser.read_text().split() == [url]
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+
+
+def test_a_busy_port_is_one_clear_line(hub: Callable[..., object]) -> None:
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        result = hub("serve", "--port", str(taken.getsockname()[1]))
+    finally:
+        taken.close()
+    assert result.exit_code == 1
+    assert "cannot listen on 127.0.0.1:" in result.stderr
+    assert "Traceback" not in result.stderr
