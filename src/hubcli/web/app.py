@@ -34,7 +34,7 @@ from hubcli.config import Settings
 from hubcli.errors import HubError, NotFoundError, UsageError
 from hubcli.filters import Filters, filter_fields, make_filters
 from hubcli.i18n import LANGUAGES, translate
-from hubcli.models import Paper
+from hubcli.models import LibraryState, Paper
 from hubcli.store.db import Store, open_store, store_error
 from hubcli.web import briefs
 
@@ -208,7 +208,7 @@ def link_or_none(url: str | None) -> str | None:
     return text if text.lower().startswith(("https://", "http://")) else None
 
 
-def library_states(store: Store, papers: list[Paper]) -> dict[int, Any]:
+def library_states(papers: list[Paper]) -> dict[int, LibraryState]:
     """The library state of each paper (the ONE place the page reads it): what
     ``load_papers`` filled in."""
     return {p.rowid: p.library for p in papers if p.rowid is not None}
@@ -218,7 +218,7 @@ def paper_path(paper: Paper) -> str:
     return "/paper/" + quote(paper.key, safe=":")
 
 
-def card(view: View, paper: Paper, number_: int, state: Any, *, full: bool = False,
+def card(view: View, paper: Paper, number_: int, state: LibraryState | None, *, full: bool = False,
          reasons: list[str] | None = None) -> dict[str, Any]:
     from hubcli.render.formats import display_id, safe, source_label
 
@@ -250,7 +250,7 @@ def card(view: View, paper: Paper, number_: int, state: Any, *, full: bool = Fal
 
 def cards(view: View, store: Store | None, papers: list[Paper], *, start: int = 1,
           reasons: dict[int, str] | None = None) -> list[dict[str, Any]]:
-    states = library_states(store, papers) if store is not None else {}
+    states = library_states(papers)
     return [card(view, p, start + i, states.get(p.rowid or -1),
                  reasons=[reasons[p.rowid]] if reasons and p.rowid in reasons else None)
             for i, p in enumerate(papers)]
@@ -448,7 +448,7 @@ class Server:
         ident = request.path_params["ident"]
         with self.store() as store:
             found = reading.find(store, ident)
-            state = library_states(store, [found]).get(found.rowid or -1) if store is not None else None
+            state = library_states([found]).get(found.rowid or -1)
             return self.page(view, "paper.html", kind="paper", card=card(view, found, 1, state, full=True))
 
     # -- the library buttons --
