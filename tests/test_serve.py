@@ -318,3 +318,20 @@ def test_a_busy_port_is_one_clear_line(hub: Callable[..., object]) -> None:
     assert result.exit_code == 1
     assert "cannot listen on 127.0.0.1:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_pages_answer_while_hub_sync_holds_the_write_lock(live: Live) -> None:
+    import sqlite3
+
+    from hubcli.config import load_settings
+
+    writer = sqlite3.connect(load_settings().paths.database, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE papers SET title = title || '' WHERE id = 1")
+        for path in ("/", "/?page=2", "/radar", "/library", "/paper/arxiv:2604.10001", "/brief"):
+            page = requests.get(live.url + path, timeout=20)
+            assert page.status_code == 200, path
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
