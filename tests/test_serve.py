@@ -335,3 +335,17 @@ def test_pages_answer_while_hub_sync_holds_the_write_lock(live: Live) -> None:
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def test_a_collaboration_paper_names_twelve_authors_on_its_card(live: Live, tmp_path: Path,
+                                                                  hub: Callable[..., object]) -> None:
+    from feedgen import Item, arxiv_rss
+
+    feed = tmp_path / "big.xml"
+    feed.write_bytes(arxiv_rss("hep-ex", [Item("2604.20000", "A big collaboration", [f"Member {i}" for i in range(30)],
+                                               categories=["hep-ex"])]))
+    assert hub("import", str(feed)).exit_code == 0
+    page = requests.get(live.url + "/", params={"category": "hep-ex"}, timeout=10)
+    assert page.text.count('class="author"') == 12 and "and 18 more" in page.text
+    detail = requests.get(live.url + "/paper/arxiv:2604.20000", timeout=10)
+    assert detail.text.count('class="author"') == 30

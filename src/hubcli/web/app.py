@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -52,6 +53,8 @@ VIEW_PARAMS = (*FILTER_PARAMS, "page", "n", "sort", "show", "lang")
 SHUFFLE_N = 10
 MAX_PER_PAGE = 100
 ABSTRACT_CHARS = 900
+CARD_AUTHORS = 12  # authors named on a card (the paper's page names them all)
+CACHE_KIB = 32_768  # SQLite page cache of each worker thread's connection
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = [
@@ -225,7 +228,11 @@ def card(view: View, paper: Paper, number_: int, state: LibraryState | None, *, 
     abstract = safe(paper.abstract)
     if not full and len(abstract) > ABSTRACT_CHARS:
         abstract = abstract[:ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"
-    authors = [safe(a) for a in paper.authors]
+    names = [safe(a) for a in paper.authors]
+    authors = [a for a in names if a]
+    more = 0
+    if not full and len(authors) > CARD_AUTHORS:  # a collaboration paper lists hundreds
+        authors, more = authors[:CARD_AUTHORS], len(authors) - CARD_AUTHORS
     return {
         "number": f"{number_:02d}.",
         "key": paper.key,
@@ -233,7 +240,8 @@ def card(view: View, paper: Paper, number_: int, state: LibraryState | None, *, 
         "source": safe(source_label(paper)),
         "date": safe(paper.published),
         "title": safe(paper.title) or view._("serve_untitled"),
-        "authors": [{"name": a, "url": view.adding("author", a)} for a in authors if a],
+        "authors": [{"name": a, "url": view.adding("author", a)} for a in authors],
+        "more_authors": view._("and_more_authors", count=more) if more else "",
         "abstract": abstract,
         "abs_url": link_or_none(paper.url),
         "pdf_url": link_or_none(paper.pdf_url),
@@ -272,19 +280,30 @@ class Server:
         self.allowed_hosts = allowed_hosts
         self.token = secrets.token_urlsafe(32)
         self.briefs = briefs.Jobs()
+        self._local = threading.local()
         self.env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
 
     @contextmanager
     def store(self) -> Iterator[Store | None]:
-        """A connection for this request (None when there is no cache yet)."""
-        store = open_store(self.settings.paths.database, create=False)
+        """This thread's connection to the cache (None while there is no cache yet).
+
+        sqlite3 connections are not shared between threads; each worker thread of the pool
+        keeps its own, so its page cache stays warm from one request to the next."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = open_store(self.settings.paths.database, create=False)
+            if store is not None:
+                store.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+                self._local.store = store
         try:
             yield store
-        finally:
-            if store is not None:
+        except sqlite3.Error:
+            if store is not None:  # a damaged or replaced file: open afresh next time
+                self._local.store = None
                 store.conn.close()
+            raise
 
     def page(self, view: View, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         nav = [(path, view._(key), view.listing_url(path))
@@ -463,17 +482,12 @@ class Server:
 
     def library_change(self, action: str, form: dict[str, str]) -> None:
         from hubcli.store import library
-        from hubcli.store.db import open_store as open_writer
+        from hubcli.store.query import find_paper
 
         ident = (form.get("id") or "").strip()
-        store = open_writer(self.settings.paths.database, create=False)
-        if store is None:
-            raise NotFoundError("paper_not_found", ident=ident)
-        try:
-            from hubcli.store.query import find_paper
-
-            paper = find_paper(store, ident)
-            if paper is None or paper.rowid is None:
+        with self.store() as store:
+            paper = find_paper(store, ident) if store is not None else None
+            if store is None or paper is None or paper.rowid is None:
                 raise NotFoundError("paper_not_found", ident=ident)
             ids = [paper.rowid]
             if action == "save":
@@ -489,8 +503,6 @@ class Server:
                 library.dismiss(store, ids)
             else:
                 library.undismiss(store, ids)
-        finally:
-            store.conn.close()
 
     async def checked_form(self, request: Request) -> dict[str, str]:
         """The form of a state-changing POST, refused (403) when it comes from another site:
