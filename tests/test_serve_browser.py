@@ -175,6 +175,15 @@ def test_a_model_brief_runs_in_the_background_and_the_page_polls_it(tmp_path: Pa
                 lambda d: "The week in one line" in d.find_element(By.ID, "brief").text)
             assert driver.find_element(By.ID, "brief-job").get_attribute("data-state") == "done"
             assert driver.execute_script("return window.__pwned === undefined")
+            calls = len(llm.bodies)
+            # the selection's brief stays on its page; asked again, the answer comes from the cache
+            driver.get(server.url + "/brief?category=cs.IR")
+            assert "The week in one line" in driver.find_element(By.ID, "brief").text
+            driver.find_element(By.ID, "brief-start").click()
+            WebDriverWait(driver, 60).until(
+                lambda d: d.find_element(By.ID, "brief-job").get_attribute("data-state") == "done")
+            assert "The week in one line" in driver.find_element(By.ID, "brief").text
+            assert len(llm.bodies) == calls
         finally:
             driver.quit()
             server.stop()

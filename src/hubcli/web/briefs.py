@@ -113,6 +113,7 @@ def digest_of(store: Store, settings: Settings, filters: Filters, lang: str) -> 
 class Job:
     id: str
     lang: str
+    selection: str = ""  # Filters.selection_key() of what it briefs
     state: str = "running"  # running | done | failed
     key: str = "serve_brief_running"
     params: dict[str, Any] = field(default_factory=dict)
@@ -160,13 +161,15 @@ class Jobs:
         with self._lock:
             return self._jobs.get(job_id or "")
 
-    def latest_done(self) -> Job | None:
+    def latest_done(self, selection: str, lang: str) -> Job | None:
+        """The newest finished brief of this selection in this language."""
         with self._lock:
-            done = [j for j in self._jobs.values() if j.state == "done"]
+            done = [j for j in self._jobs.values() if j.state == "done" and j.selection == selection
+                    and j.lang == lang]
         return done[-1] if done else None
 
     def start(self, settings: Settings, filters: Filters, lang: str) -> str:
-        job = Job(secrets.token_urlsafe(12), lang)
+        job = Job(secrets.token_urlsafe(12), lang, filters.selection_key())
         with self._lock:
             self._jobs[job.id] = job
             while len(self._jobs) > MAX_JOBS:
@@ -232,10 +235,11 @@ def configured_model(settings: Settings) -> str | None:
 def page_brief(server: Server, store: Store | None, filters: Filters, lang: str,
                job_id: str | None) -> dict[str, Any]:
     """What ``/brief`` shows: the job asked for (running: its progress; done: its brief),
-    else the latest brief made here, else the offline digest."""
+    else the latest brief of this selection made here, else the offline digest.  (A model
+    brief asked again is answered from hub's cache of model answers, as ``hub brief`` is.)"""
     model = configured_model(server.settings)
     shown: dict[str, Any] = {"model": model, "job": None, "blocks": [], "note": "", "source": "digest"}
-    job = server.briefs.get(job_id) if job_id else None
+    job = server.briefs.get(job_id) if job_id else server.briefs.latest_done(filters.selection_key(), lang)
     if job is not None:
         shown["job"] = {"id": job.id, "state": job.state, "message": job.message_in(lang)}
         if job.state == "done":
