@@ -104,7 +104,9 @@ def recommend(store: Store | None, settings: Settings, filters: Filters, *, n: i
         from hubcli.rank import recommend as rank_recommend
         from hubcli.store.library import dismissed_ids
 
-        found = rank_recommend(store, saved, dismissed_ids(store), candidates, saved_at=saved_at, n=n,
+        # kept dismissed papers are ranked as if nothing were dismissed (the model drops its negatives)
+        negatives = [] if include_dismissed else dismissed_ids(store)
+        found = rank_recommend(store, saved, negatives, candidates, saved_at=saved_at, n=n,
                                min_score=min_score, explain=explain)
         chosen = [(s.paper_id, s.score) for s in found]
         scores = dict(chosen)
