@@ -6,8 +6,8 @@ SERVE_MESSAGES: dict[str, dict[str, str]] = {
     # --- the command ------------------------------------------------------------------
     "cmd_serve": {"en": "Serve the seed page from the local cache in the browser: filter chips, Shuffle, the radar, your library and briefs. Listens on 127.0.0.1 unless --host says otherwise; Ctrl-C stops it.\n\nExample: hub serve --port 8765 --open",
                   "zh": "在浏览器中提供本地缓存的种子页面：筛选标签、换一批、雷达、文献库和简报。除非用 --host 指定，只监听 127.0.0.1；按 Ctrl-C 停止。\n\n示例：hub serve --port 8765 --open"},
-    "opt_serve_host": {"en": "Address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 exposes the page to the network).",
-                       "zh": "监听地址（默认 127.0.0.1：仅本机；0.0.0.0 会把页面暴露到网络上）。"},
+    "opt_serve_host": {"en": "Address to listen on: this machine only by default; 0.0.0.0 opens it to the network.",
+                       "zh": "监听地址：默认仅本机；0.0.0.0 对网络开放。"},
     "opt_serve_port": {"en": "Port to listen on (default 8765; 0 picks a free one).", "zh": "监听端口（默认 8765；0 表示自动选择空闲端口）。"},
     "opt_serve_open": {"en": "Open the page in the browser once it is up.", "zh": "启动后在浏览器中打开页面。"},
     "serve_listening": {"en": "serving {url} (Ctrl-C stops)", "zh": "正在提供 {url}（按 Ctrl-C 停止）"},
