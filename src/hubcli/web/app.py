@@ -1,8 +1,8 @@
 """The seed page as an ASGI app: routes, the view in the URL, safety checks.
 
-Every request opens its own connection to the cache (sqlite3 connections are not
-thread-safe; Starlette runs these sync endpoints in a thread pool); reads never block a
-concurrent ``hub sync`` (the database is in WAL mode).  Writes are the library buttons
+Starlette runs the sync endpoints in a thread pool; each worker thread keeps its own
+connection to the cache (sqlite3 connections are not thread-safe), so no connection is
+ever shared.  Reads never wait for a concurrent ``hub sync`` (the database is in WAL mode).  Writes are the library buttons
 (POST, refused when cross-site) and the shuffle memory ``hub shuffle`` shares.
 """
 
