@@ -110,6 +110,8 @@ def test_unknown_paper_and_page_are_404(live: Live) -> None:
     zh = requests.get(live.url + "/paper/arxiv:2999.00001?lang=zh", timeout=10)
     assert zh.status_code == 404 and "缓存中没有论文" in zh.text
     assert requests.get(live.url + "/no/such/page", timeout=10).status_code == 404
+    wrong = requests.get(live.url + "/library/save", timeout=10)
+    assert wrong.status_code == 405 and "does not take this method" in wrong.text
     assert requests.get(live.url + "/?lang=fr", timeout=10).status_code == 400
 
 

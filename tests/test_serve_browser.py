@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from serve_live import HOSTILE_TITLE, Live, papers_feed
 
@@ -170,7 +171,7 @@ def test_a_model_brief_runs_in_the_background_and_the_page_polls_it(tmp_path: Pa
             job = driver.find_element(By.ID, "brief-job")
             assert job.get_attribute("data-state") == "running"
             # the rest of the page answers while the model works
-            assert "Paper number" in __import__("requests").get(other, timeout=5).text
+            assert "Paper number" in requests.get(other, timeout=5).text
             WebDriverWait(driver, 60).until(
                 lambda d: "The week in one line" in d.find_element(By.ID, "brief").text)
             assert driver.find_element(By.ID, "brief-job").get_attribute("data-state") == "done"

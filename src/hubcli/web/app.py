@@ -2,8 +2,9 @@
 
 Starlette runs the sync endpoints in a thread pool; each worker thread keeps its own
 connection to the cache (sqlite3 connections are not thread-safe), so no connection is
-ever shared.  Reads never wait for a concurrent ``hub sync`` (the database is in WAL mode).  Writes are the library buttons
-(POST, refused when cross-site) and the shuffle memory ``hub shuffle`` shares.
+ever shared.  Reads never wait for a concurrent ``hub sync`` (the database is in WAL
+mode).  Writes are the library buttons (POST, refused when cross-site) and the shuffle
+memory ``hub shuffle`` shares.
 """
 
 from __future__ import annotations
