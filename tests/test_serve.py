@@ -351,3 +351,30 @@ def test_a_collaboration_paper_names_twelve_authors_on_its_card(live: Live, tmp_
     assert page.text.count('class="author"') == 12 and "and 18 more" in page.text
     detail = requests.get(live.url + "/paper/arxiv:2604.20000", timeout=10)
     assert detail.text.count('class="author"') == 30
+
+
+def test_serve_warms_the_library_features_in_the_background(tmp_path: Path, hub: Callable[..., object],
+                                                             hub_home: Path) -> None:
+    import time
+
+    from hubcli.config import load_settings
+
+    assert hub("import", str(papers_feed(tmp_path))).exit_code == 0
+    assert hub("save", "arxiv:2604.10000", "arxiv:2604.10001", "arxiv:2604.10002").exit_code == 0
+    database = load_settings().paths.database
+    manifest = database.with_name(database.name + ".features") / "manifest.json"
+    assert not manifest.exists()
+    proc = subprocess.Popen([sys.executable, "-m", "hubcli", "serve", "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        deadline = time.monotonic() + 120
+        while not manifest.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert manifest.exists()  # built with no request made
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -56,9 +56,10 @@ def serve_command(host: HostOption = "127.0.0.1", port: PortOption = 8765, open_
     port = sock.getsockname()[1]
     import uvicorn
 
-    from hubcli.web.app import create_app
+    from hubcli.web.app import create_app, warm_features
 
     app = create_app(settings, host=host, port=port)
+    warm_features(settings)
     if host not in LOOPBACK:
         OUT.warn(t("serve_exposed", host=host))
     url = page_url(host, port)

@@ -671,6 +671,34 @@ def allowed_hosts(host: str, port: int) -> set[str]:
     return {h.lower() for h in out}
 
 
+def warm_features(settings: Settings) -> threading.Thread:
+    """Bring the library's feature store up to date in a background thread (the radar and
+    ``/recommend`` rank with it once the library holds enough papers; after a large import
+    its first build takes minutes, and would otherwise fall on the first ``/radar``)."""
+
+    def run() -> None:
+        try:
+            store = open_store(settings.paths.database, create=False)
+            if store is None:
+                return
+            try:
+                from hubcli.api.recommend import MIN_SAVED
+                from hubcli.store.library import library_size
+
+                if library_size(store) >= MIN_SAVED:
+                    from hubcli.rank.model import ensure_features
+
+                    ensure_features(store)
+            finally:
+                store.close()
+        except Exception:  # noqa: BLE001 - a warm-up only: the pages build the store on demand
+            pass
+
+    thread = threading.Thread(target=run, name="hub-warm-features", daemon=True)
+    thread.start()
+    return thread
+
+
 def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8765) -> Starlette:
     hosts = allowed_hosts(host, port)
     server = Server(settings, host=host, port=port, allowed_hosts=hosts)
