@@ -281,3 +281,6 @@ MESSAGES.update({
     "feed_dtd": {"en": "the feed declares XML entities (a DTD), which hub does not read", "zh": "订阅声明了 XML 实体（DTD），hub 不予读取"},
     "sync_partial": {"en": "{label}: the feed is not well-formed XML ({reason}); {count} items could be read from it", "zh": "{label}：订阅不是格式良好的 XML（{reason}）；从中读出了 {count} 个条目"},
 })
+from hubcli.i18n.digest import DIGEST_MESSAGES  # noqa: E402
+
+MESSAGES.update(DIGEST_MESSAGES)
