@@ -391,3 +391,35 @@ def test_install_falls_back_to_crontab_idempotently(hub, tmp_path) -> None:  # t
     assert again.exit_code == 0 and "already" in again.stderr and len(table.read_text().splitlines()) == 2
     removed = hub("digest", "--uninstall", env=env)
     assert removed.exit_code == 0 and table.read_text().splitlines() == ["0 1 * * * /usr/bin/true"]
+
+
+# --- a model's brief -------------------------------------------------------------------------
+
+def test_model_brief_in_the_digest_in_chinese(hub, followed, hub_home) -> None:  # type: ignore[no-untyped-def]
+    from test_brief import LLMServer, Reply
+
+    server = LLMServer()
+    try:
+        server.default = Reply("## 概览\n\n双塔检索 [P1]，以及论文推荐 [P2]。")
+        _config(hub_home, f'[llm]\nmodel = "openai/test-model"\napi_base = "{server.base}"\nmax_retries = 0\n'
+                          "context_window = 16000\n")
+        result = hub("digest", "--lang", "zh")
+        assert result.exit_code == 0, result.stderr
+        assert len(server.bodies) == 1
+        assert "Chinese" in server.system_prompt() or "中文" in server.system_prompt()
+        out = result.stdout
+        assert "## 简报" in out and "由 openai/test-model 撰写" in out
+        assert "### 概览" in out and "双塔检索 [1]" in out  # hub's citation check numbered it
+        assert "Two-tower retrieval for papers" in out.split("## 论文")[1]
+    finally:
+        server.close()
+
+
+def test_a_failing_model_falls_back_to_the_offline_digest(hub, followed, hub_home) -> None:  # type: ignore[no-untyped-def]
+    closed = _free_port()
+    _config(hub_home, f'[llm]\nmodel = "openai/test-model"\napi_base = "http://127.0.0.1:{closed}/v1"\n'
+                      "max_retries = 0\ncontext_window = 16000\n")
+    result = hub("digest")
+    assert result.exit_code == 0, result.stderr
+    assert "the offline digest is used instead" in result.stderr
+    assert "Computed locally" in result.stdout and "## Papers" in result.stdout

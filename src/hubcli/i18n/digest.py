@@ -61,7 +61,7 @@ DIGEST_MESSAGES: dict[str, dict[str, str]] = {
     "digest_kept": {"en": "{target}: the digest was not delivered ({reason}); it is kept in {path} and the next "
                           "hub digest resends it",
                     "zh": "{target}：摘要未送达（{reason}）；已保存在 {path}，下次运行 hub digest 时会重新发送"},
-    "digest_target_failed": {"en": "{target}: {reason}", "zh": "{target}：{reason}"},
+    "digest_target_failed": {"en": "{target}: not delivered: {reason}", "zh": "{target}：未送达：{reason}"},
     "digest_model_failed": {"en": "the model {model} failed ({reason}): the offline digest is used instead",
                             "zh": "模型 {model} 调用失败（{reason}）：改用离线摘要"},
     "digest_bad_target": {"en": "not a digest target: {target} (use -, FILE.md|.html|.txt, mailto:ADDRESS, "
