@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
 from conftest import CORPUS, FeedServer, corpus_file, run_hub
 from feedgen import Item, arxiv_rss
 
@@ -168,7 +169,8 @@ def test_digest_in_chinese(hub, followed) -> None:  # type: ignore[no-untyped-de
 # --- files and HTML --------------------------------------------------------------------------
 
 def test_files_by_extension_and_html_self_contained(hub, arxiv_mirror, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    hostile = [Item("2606.00021", "<script>alert(1)</script> When a < b & c > d: <img src=x onerror=alert(2)> retrieval",
+    hostile = [Item("2606.00021", "<script>alert(1)</script> When a < b & c > d: <img src=x onerror=alert(2)> "
+                    "retrieval",
                     ["Eve <b>Bold</b>"], categories=["cs.IR"],
                     abstract="We propose <iframe src='https://evil.example/'></iframe> a [link](javascript:alert(3)).")]
     _serve_day(arxiv_mirror, hostile)
@@ -297,7 +299,9 @@ def test_atom_feed_read_back_by_feedparser_and_by_hub(hub, followed, tmp_path, m
 
     monkeypatch.setenv("HUB_HOME", str(tmp_path / "reader"))  # someone else subscribes to the feed
     assert run_hub("feeds", "add", str(feed)).exit_code == 0
-    synced = run_hub("sync", str(feed))
+    for spec in ("arxiv:cs.AI", "arxiv:cs.CL", "arxiv:cs.IR", "arxiv:cs.LG"):  # the defaults, unreachable here
+        assert run_hub("feeds", "remove", spec).exit_code == 0
+    synced = run_hub("sync")
     assert synced.exit_code == 0 and "3 new" in synced.stderr, synced.stderr
     papers = json.loads(run_hub("papers", "--format", "json").stdout)
     assert {p["id"] for p in papers} == {"arxiv:2606.00001", "arxiv:2606.00003", "arxiv:2606.00010"}
@@ -400,11 +404,16 @@ def test_model_brief_in_the_digest_in_chinese(hub, followed, hub_home) -> None: 
 
     server = LLMServer()
     try:
-        server.default = Reply("## 概览\n\n双塔检索 [P1]，以及论文推荐 [P2]。")
+        server.default = Reply("## 概览\n\n双塔检索 [P1]，以及论文推荐 [P2]。<script>alert(1)</script> "
+                               "[看这里](javascript:alert(2)) <img src=x onerror=alert(3)>")
         _config(hub_home, f'[llm]\nmodel = "openai/test-model"\napi_base = "{server.base}"\nmax_retries = 0\n'
                           "context_window = 16000\n")
-        result = hub("digest", "--lang", "zh")
+        page = hub_home / "digest.html"
+        result = hub("digest", "--lang", "zh", "--to", "-", "--to", str(page))
         assert result.exit_code == 0, result.stderr
+        html = page.read_text(encoding="utf-8")
+        assert "双塔检索" in html and "&lt;script&gt;" in html  # the model's text is escaped, never markup
+        assert "<script" not in html.lower() and "<img" not in html.lower() and 'href="javascript' not in html
         assert len(server.bodies) == 1
         assert "Chinese" in server.system_prompt() or "中文" in server.system_prompt()
         out = result.stdout

@@ -11,6 +11,7 @@ A paper in a newer digest moves there (one entry per paper in the feed).
 from __future__ import annotations
 
 import hashlib
+import re
 import xml.etree.ElementTree as ET  # noqa: S405 - writing only; reading goes through defusedxml
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def _paper_key(entry: ET.Element) -> str:
     """An entry's paper, whatever its version (``oai:arXiv.org:2401.00001v2`` -> ``2401.00001``)."""
     ident = (entry.findtext(_q("id")) or "").strip()
     if ident.startswith("oai:arXiv.org:"):
-        return "arxiv:" + ident.split(":", 2)[2].split("v")[0]
+        return "arxiv:" + re.sub(r"v\d+$", "", ident.split(":", 2)[2])
     return ident
 
 

@@ -24,7 +24,7 @@ from hubcli.errors import HubError, UsageError
 from hubcli.render.formats import safe, sanitized_dict
 
 FILE_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text"}
-_ADDRESS_RE = re.compile(r"[^@\s,;<>()\"']+@[^@\s,;<>()\"']+\.[^@\s,;<>()\"']+")
+_ADDRESS_RE = re.compile(r"[^@\s,;<>()\"'?&=]+@[^@\s,;<>()\"'?&=/]+\.[^@\s,;<>()\"'?&=/]+")
 
 
 @dataclass(frozen=True)

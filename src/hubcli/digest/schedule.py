@@ -149,13 +149,16 @@ def uninstall_systemd() -> list[Path]:
     try:
         _systemctl("disable", "--now", f"{NAME}.timer")
     except HubError:
-        pass  # not enabled: the files still go
+        pass  # not enabled, or no systemd running: the files still go
     removed = []
     for path in paths:
         if path.exists():
             path.unlink()
             removed.append(path)
-    _systemctl("daemon-reload")
+    try:
+        _systemctl("daemon-reload")
+    except HubError:
+        pass  # no systemd running: nothing had loaded them
     return removed
 
 
