@@ -432,3 +432,40 @@ def test_a_failing_model_falls_back_to_the_offline_digest(hub, followed, hub_hom
     assert result.exit_code == 0, result.stderr
     assert "the offline digest is used instead" in result.stderr
     assert "Computed locally" in result.stdout and "## Papers" in result.stdout
+
+
+# --- the library's recommendations -----------------------------------------------------------
+
+def test_library_recommendations_join_the_follows(hub, arxiv_mirror) -> None:  # type: ignore[no-untyped-def]
+    liked = [Item(f"2606.0010{i}", f"Graph neural recommendation {topic}", ["Ann Other"], categories=["cs.IR"],
+                  abstract=f"Graph neural networks for recommendation of {topic}: user item graphs, "
+                           "collaborative filtering and message passing for recommender systems.")
+             for i, topic in enumerate(["of music", "of news", "of products"])]
+    other = [Item(f"2606.0020{i}", title, ["Someone Else"], categories=["cs.IR"], abstract=abstract)
+             for i, (title, abstract) in enumerate([
+                 ("Galaxy rotation curves", "We measure galaxy rotation curves with radio telescopes and dark matter."),
+                 ("Protein folding kinetics", "Protein folding kinetics measured by fluorescence spectroscopy."),
+                 ("Ocean wave spectra", "Ocean surface wave spectra from buoys in storms."),
+                 ("Soil microbes in drought", "Soil microbial communities respond to drought and rainfall.")])]
+    _serve_day(arxiv_mirror, liked + other)
+    hub("follow", "Lichan Hong")
+    assert hub("sync", "arxiv:cs.IR").exit_code == 0
+    for item in liked:
+        assert hub("save", f"arxiv:{item.arxiv_id}").exit_code == 0
+    assert hub("digest", "--no-sync", "--always").exit_code == 0  # the mark: everything so far
+    day2 = [Item("2606.00301", "Graph neural recommendation of movies", ["New Author"], categories=["cs.IR"],
+                 abstract="Graph neural networks for recommendation of movies with collaborative filtering and "
+                          "message passing on user item graphs."),
+            Item("2606.00302", "Galaxy clusters and lensing", ["Far Away"], categories=["cs.IR"],
+                 abstract="Weak lensing of galaxy clusters measured with telescopes."),
+            Item("2606.00303", "Optical fibres at low loss", ["Lichan Hong"], categories=["cs.IR"],
+                 abstract="Low-loss optical fibres drawn from new glass.")]
+    _serve_day(arxiv_mirror, day2, date="Tue, 28 Apr 2026 00:00:00 -0400")
+    result = hub("digest")
+    assert result.exit_code == 0, result.stderr
+    cards = result.stdout.split("## Papers", 1)[1]
+    assert "Graph neural recommendation of movies" in cards and "recommended by your library" in cards
+    assert "Optical fibres at low loss" in cards and "you follow Lichan Hong" in cards
+    assert "Galaxy clusters and lensing" not in cards
+    first = cards.split("### 2.")[0]
+    assert "Graph neural recommendation of movies" in first  # ranked by the library first

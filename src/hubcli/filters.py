@@ -55,12 +55,16 @@ class Filters:
     until: str | None = _filter(None, "--until", help="opt_until", metavar="WHEN", chip="chip_until", rank=7)
     types: tuple[str, ...] = _filter((), "--type", help="opt_type", metavar="TYPE", chip="chip_type", rank=8)
     unseen: bool = _filter(False, "--unseen", help="opt_unseen", chip="chip_unseen", rank=9)
+    # the library (hubcli.store.library)
+    tags: tuple[str, ...] = _filter((), "--tag", help="opt_tag", metavar="TAG", chip="chip_tag", rank=10)
+    saved: bool = _filter(False, "--saved", help="opt_saved", chip="chip_saved", rank=11)
+    unread: bool = _filter(False, "--unread", help="opt_unread", chip="chip_unread", rank=12)
 
     def selection_key(self) -> str:
         """A canonical string naming this selection (shuffle remembers per selection)."""
         data = asdict(self)
         data["categories"] = [category_key(c) for c in data["categories"]]  # as matched
-        for key in ("authors", "categories", "sources", "types"):
+        for key in ("authors", "categories", "sources", "types", "tags"):
             data[key] = sorted(data[key])
         return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
@@ -129,6 +133,9 @@ def make_filters(
     until: str | None = None,
     types: list[str] | None = None,
     unseen: bool = False,
+    tags: list[str] | None = None,
+    saved: bool = False,
+    unread: bool = False,
     today: date | None = None,
 ) -> Filters:
     """Validate raw option values (UsageError on anything wrong)."""
@@ -164,6 +171,9 @@ def make_filters(
         until=until_iso,
         types=tuple(dict.fromkeys(kinds)),
         unseen=unseen,
+        tags=tuple(dict.fromkeys(" ".join(tag.split()) for tag in tags or [] if tag.strip())),
+        saved=saved,
+        unread=unread,
     )
 
 

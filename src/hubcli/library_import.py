@@ -290,12 +290,12 @@ def import_library(store: Store, path: Path, *, tags: tuple[str, ...] = ()) -> I
         sid = None
         for entry in records:
             if not entry.title and not entry.arxiv_id and not entry.doi:
-                summary.skipped.append((entry.label, "no title and no identifier"))
+                summary.skipped.append((entry.label, "lib_skip_no_id"))
                 continue
             pid, _how = _find(conn, entry)
             if pid is None:
                 if not entry.title:
-                    summary.skipped.append((entry.label, "not in the cache and no title"))
+                    summary.skipped.append((entry.label, "lib_skip_no_title"))
                     continue
                 sid = sid if sid is not None else source_id(conn, LIBRARY_SOURCE)
                 pid = writer.upsert(_paper_of(entry), sid, UpsertCounts())
@@ -303,7 +303,7 @@ def import_library(store: Store, path: Path, *, tags: tuple[str, ...] = ()) -> I
                 if entry.arxiv_id:
                     summary.missing_arxiv.append(entry.arxiv_id)
             elif pid in seen:
-                summary.skipped.append((entry.label, "duplicate of an earlier entry"))
+                summary.skipped.append((entry.label, "lib_skip_duplicate"))
             else:
                 summary.matched += 1
             seen.add(pid)

@@ -7,6 +7,35 @@ from typing import Any
 
 
 @dataclass
+class LibraryState:
+    """A paper's state in the user's library (``hubcli.store.library`` keeps it); empty
+    for papers the user never touched."""
+
+    saved_at: str | None = None
+    tags: list[str] = field(default_factory=list)
+    note: str | None = None
+    read_at: str | None = None
+    dismissed_at: str | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.saved_at is not None
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def dismissed(self) -> bool:
+        return self.dismissed_at is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``saved``, ``tags``, ``note``, ``read``, ``dismissed`` (SPEC, Library)."""
+        return {"saved": self.saved, "tags": list(self.tags), "note": self.note, "read": self.read,
+                "dismissed": self.dismissed}
+
+
+@dataclass
 class Paper:
     """One paper as parsed from a source or read from the store.
 
@@ -33,6 +62,7 @@ class Paper:
     # store-only
     rowid: int | None = None
     first_seen: str | None = None
+    library: LibraryState = field(default_factory=LibraryState)
 
     def to_dict(self) -> dict[str, Any]:
         """The paper object of SPEC.md (json, jsonl)."""
@@ -53,6 +83,7 @@ class Paper:
             "url": self.url,
             "pdf_url": self.pdf_url,
             "journal": self.journal,
+            **self.library.to_dict(),
         }
 
 

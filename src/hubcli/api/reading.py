@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from hubcli.api.results import Listing, Notice, Result
 from hubcli.config import Settings
@@ -11,6 +12,9 @@ from hubcli.filters import Filters
 from hubcli.i18n import Message
 from hubcli.models import Paper
 from hubcli.store.db import Store
+
+if TYPE_CHECKING:
+    from hubcli.store.query import Selection
 
 
 def unmatched_authors(store: Store, names: list[str]) -> list[Notice]:
@@ -60,15 +64,19 @@ def list_papers(store: Store | None, settings: Settings, filters: Filters, *, pa
     return result
 
 
-def shuffle(store: Store | None, settings: Settings, filters: Filters, *, n: int, seed: int | None) -> Listing:
-    """A random batch; without a seed, one that avoids what earlier batches showed."""
+def shuffle(store: Store | None, settings: Settings, filters: Filters, *, n: int, seed: int | None,
+            include_dismissed: bool = False) -> Listing:
+    """A random batch; without a seed, one that avoids what earlier batches showed;
+    dismissed papers left out unless asked."""
     if store is None:
         result = Listing(footer=Notice("info", "footer_shuffle", {"shown": 0, "total": 0, "left": 0}))
         result.note("hint", "no_papers_cache_empty", after=True)
         return result
-    from hubcli.store.query import build_selection, sample
+    from hubcli.store.query import build_selection, hide_dismissed, sample
 
     sel = build_selection(store, filters, settings)
+    if not include_dismissed:
+        hide_dismissed(sel)
     result = Listing()
     _unmatched(result, store, sel.unmatched_authors)
     batch = sample(store, sel, filters.selection_key(), n=n, seed=seed)
@@ -102,14 +110,17 @@ def follow_reason(kind: str, value: str) -> Message:
                    {"value": value})
 
 
-def radar(store: Store | None, settings: Settings, *, limit: int, peek: bool) -> Listing:
-    """What matches a follow and is new since the last radar (then marked seen unless ``peek``)."""
+def radar(store: Store | None, settings: Settings, *, limit: int, peek: bool, include_dismissed: bool = False
+          ) -> Listing:
+    """What matches a follow and is new since the last radar (then marked seen unless
+    ``peek``); dismissed papers left out unless asked; ordered by the library's score
+    when there is a library (see ``api/recommend.py``), else newest first."""
     if store is None:
         result = Listing()
         result.note("hint", "no_papers_cache_empty")
         return result
     from hubcli.store.follows import latest_change, mark_radar_seen, radar_selection, reasons_for
-    from hubcli.store.query import list_page
+    from hubcli.store.query import hide_dismissed, list_page
 
     selection = radar_selection(store, settings)
     if not selection.parts:
@@ -117,10 +128,22 @@ def radar(store: Store | None, settings: Settings, *, limit: int, peek: bool) ->
         result.note("hint", "following_none")
         return result
     mark = latest_change(store)
-    page = list_page(store, selection.selection, page=1, per_page=limit)
+    if not include_dismissed:
+        hide_dismissed(selection.selection)
+    scores = _library_order(store, settings, selection.selection, limit)
+    if scores is None:
+        page = list_page(store, selection.selection, page=1, per_page=limit)
+    else:
+        from hubcli.models import Page
+        from hubcli.store.query import load_papers
+
+        ranked, total = scores
+        page = Page(load_papers(store.conn, [pid for pid, _score in ranked]), total, 1, limit)
     why = reasons_for(store, selection, [p.rowid for p in page.papers if p.rowid is not None])
     result = Listing(papers=page.papers, footer=Notice("info", "radar_footer",
                                                        {"shown": len(page.papers), "total": page.total}))
+    if scores is not None:
+        result.scores = {pid: score for pid, score in scores[0] if score is not None}
     result.reasons = {pid: [follow_reason(f.kind, f.value) for f in follows] for pid, follows in why.items()}
     if page.total == 0:
         result.note("info", "radar_nothing_new", after=True)
@@ -129,6 +152,23 @@ def radar(store: Store | None, settings: Settings, *, limit: int, peek: bool) ->
     if not peek:
         mark_radar_seen(store, mark)
     return result
+
+
+def _library_order(store: Store, settings: Settings, sel: Selection, limit: int
+                   ) -> tuple[list[tuple[int, float | None]], int] | None:
+    """The radar's first ``limit`` papers by the library's score (papers the model does not
+    score, the saved ones, after the others, newest first) and how many match; None when
+    there is no library to rank by."""
+    from hubcli.api.recommend import MIN_SAVED, rank_ids
+    from hubcli.store.library import library_size
+    from hubcli.store.query import ids_newest_first
+
+    if library_size(store) < MIN_SAVED:
+        return None
+    ids = ids_newest_first(store, sel)
+    scores = rank_ids(store, settings, ids) or {}
+    order = sorted(range(len(ids)), key=lambda i: (ids[i] not in scores, -scores.get(ids[i], 0.0), i))
+    return [(ids[i], scores.get(ids[i])) for i in order[:limit]], len(ids)
 
 
 EXPORT_CHUNK = 500

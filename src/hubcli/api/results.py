@@ -36,15 +36,28 @@ class Result:
         (self.after if after else self.before).append(Notice(level, key, params))
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """Why a paper was recommended: the words that drove its score, and the saved paper it
+    is most like (its id and title)."""
+
+    words: list[str]
+    like_key: str | None = None
+    like_title: str | None = None
+
+
 @dataclass
 class Listing(Result):
     """Papers to show, with a footer (a catalogue key and parameters) and, for radar, why
-    each paper is there (paper id -> its reasons)."""
+    each paper is there (paper id -> its reasons); ranked listings carry each paper's
+    score (higher is better) and, with ``--explain``, its explanation."""
 
     papers: list[Paper] = field(default_factory=list)
     footer: Notice | None = None
     start: int = 1
     reasons: dict[int, list[Message]] | None = None
+    scores: dict[int, float] | None = None
+    explanations: dict[int, Explanation] | None = None
 
 
 @dataclass

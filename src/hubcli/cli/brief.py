@@ -132,15 +132,24 @@ def _report_usage(usage: "Usage") -> None:
         OUT.info(t("brief_partly_cached", cached=usage.cached))
 
 
-def _select(filters: Filters, limit: Optional[int]) -> tuple[Store, "Ranked"]:
-    """The store and the ranked candidates (NotFoundError when there are none)."""
+def _select(filters: Filters, limit: Optional[int], recommended: bool = False) -> tuple[Store, "Ranked"]:
+    """The store and the ranked candidates (NotFoundError when there are none); with
+    ``recommended``, the papers ``hub recommend`` would show, in its order."""
     from hubcli.api.reading import unmatched_authors
-    from hubcli.brief.select import DEFAULT_LIMIT, rank
+    from hubcli.brief.select import DEFAULT_LIMIT, Ranked, rank
     from hubcli.store.query import build_selection
 
     store = open_for_reading()
     if store is None:
         raise NotFoundError("brief_no_papers_cache_empty")
+    if recommended:
+        from hubcli.api import recommend
+
+        found = recommend.recommend(store, STATE.settings(), filters, n=limit or DEFAULT_LIMIT)
+        notify(found.before)
+        if not found.papers:
+            raise NotFoundError("brief_no_papers")
+        return store, Ranked(found.papers, len(found.papers))
     sel = build_selection(store, filters, STATE.settings())
     notify(unmatched_authors(store, sel.unmatched_authors))
     wanted = limit or DEFAULT_LIMIT
@@ -233,6 +242,7 @@ DryRunOption = Annotated[bool, typer.Option("--dry-run", help="opt_brief_dry_run
 OfflineOption = Annotated[bool, typer.Option("--offline", help="opt_brief_offline")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="opt_brief_no_cache")]
 OutputOption = Annotated[Optional[str], typer.Option("--output", "-o", help="opt_brief_output", metavar="FILE")]
+RecommendOption = Annotated[bool, typer.Option("--recommend", help="opt_brief_recommend")]
 
 
 @with_filters
@@ -240,7 +250,7 @@ def brief_command(filters: Filters, limit: LimitOption = None, model: ModelOptio
                   api_base: ApiBaseOption = None, timeout: TimeoutOption = None, max_time: MaxTimeOption = None,
                   dry_run: DryRunOption = False,
                   offline: OfflineOption = False, no_cache: NoCacheOption = False,
-                  output: OutputOption = None) -> None:
+                  output: OutputOption = None, recommend: RecommendOption = False) -> None:
     from hubcli.brief import run
 
     positive(limit, "--limit")
@@ -249,7 +259,7 @@ def brief_command(filters: Filters, limit: LimitOption = None, model: ModelOptio
     cfg = run.llm_config(settings.llm, settings.paths.config_file, model=model, api_base=api_base,
                          timeout=timeout, max_time=max_time)
     lang = current_language()
-    store, ranked = _select(filters, limit)
+    store, ranked = _select(filters, limit, recommend)
     filter_text = " · ".join(chips(filters))
     if offline or not cfg.model:
         _offline(cfg, ranked, filter_text, output, dry_run)

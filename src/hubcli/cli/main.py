@@ -125,10 +125,12 @@ def build_app() -> typer.Typer:
     )
     app.callback()(main_callback)
 
-    from hubcli.cli import brief, digest, export, feeds, import_cmd, misc, papers, radar, sync_cmd
+    from hubcli.cli import brief, digest, export, feeds, import_cmd, library, misc, papers, radar, recommend, sync_cmd
 
     sync_cmd.register(app)
     papers.register(app)
+    library.register(app)
+    recommend.register(app)
     brief.register(app)
     digest.register(app)
     radar.register(app)

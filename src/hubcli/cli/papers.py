@@ -32,9 +32,11 @@ def positive(value: Optional[int], option: str, minimum: int = 1) -> None:
 
 
 def emit(papers: list[Paper], fmt: str, *, filters: Filters, footer: str, start: int = 1,
-         reasons: Optional[dict[int, str]] = None) -> None:
+         reasons: Optional[dict[int, str]] = None, details: Optional[dict[int, list[str]]] = None,
+         extras: Optional[dict[int, dict[str, object]]] = None) -> None:
     """Write papers in a format; chips and footer go to stdout only with panels.  On a
-    terminal a listing taller than the screen goes through the pager."""
+    terminal a listing taller than the screen goes through the pager.  ``reasons`` and
+    ``details`` are shown on cards, ``extras`` added to JSON objects (scores)."""
     from hubcli.cli.pager import paged
     from hubcli.render import formats
 
@@ -42,10 +44,12 @@ def emit(papers: list[Paper], fmt: str, *, filters: Filters, footer: str, start:
         from hubcli.render.panels import render_papers
 
         with paged():
-            render_papers(OUT.console(), papers, chips=chips(filters), footer=footer, start=start, reasons=reasons)
+            render_papers(OUT.console(), papers, chips=chips(filters), footer=footer, start=start, reasons=reasons,
+                          details=details)
         return
     writers: dict[str, Any] = {
-        "plain": lambda ps: formats.to_plain(ps, start=start), "json": formats.to_json, "jsonl": formats.to_jsonl,
+        "plain": lambda ps: formats.to_plain(ps, start=start, details=_plain_details(reasons, details)),
+        "json": lambda ps: formats.to_json(ps, extras), "jsonl": lambda ps: formats.to_jsonl(ps, extras),
         "csv": formats.to_csv, "markdown": lambda ps: formats.to_markdown(ps, start=start),
         "bibtex": formats.to_bibtex,
     }
@@ -53,6 +57,14 @@ def emit(papers: list[Paper], fmt: str, *, filters: Filters, footer: str, start:
         OUT.data(writers[fmt](papers))
     if fmt == "plain" and footer:
         OUT.info(footer)
+
+
+def _plain_details(reasons: Optional[dict[int, str]], details: Optional[dict[int, list[str]]]
+                   ) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {pid: [why] for pid, why in (reasons or {}).items() if why}
+    for pid, lines in (details or {}).items():
+        out.setdefault(pid, []).extend(lines)
+    return out
 
 
 def notify(notices: list[Notice]) -> None:
@@ -83,11 +95,44 @@ def show_items(result: Data, as_json: bool) -> bool:
 def show_listing(result: Listing, fmt: str, filters: Filters) -> None:
     notify(result.before)
     footer = t(result.footer.key, **result.footer.params) if result.footer else ""
-    reasons = None
+    reasons: dict[int, str] = {}
     if result.reasons is not None:
         reasons = {pid: ", ".join(t(m.key, **m.params) for m in why) for pid, why in result.reasons.items()}
-    emit(result.papers, fmt, filters=filters, footer=footer, start=result.start, reasons=reasons)
+    details: dict[int, list[str]] = {}
+    extras: dict[int, dict[str, object]] = {}
+    for pid, score in (result.scores or {}).items():
+        reasons[pid] = ", ".join(x for x in (t("card_score", score=f"{score:.2f}"), reasons.get(pid)) if x)
+        extras[pid] = {"score": round(score, 4)}
+    for pid, why in (result.explanations or {}).items():
+        extras.setdefault(pid, {})["explain"] = {"words": why.words, "like": why.like_key}
+        if why.words:
+            details.setdefault(pid, []).append(t("card_words", words=", ".join(why.words)))
+        if why.like_title:
+            details.setdefault(pid, []).append(t("card_like", title=why.like_title))
+    emit(result.papers, fmt, filters=filters, footer=footer, start=result.start, reasons=reasons or None,
+         details=details or None, extras=extras or None)
+    if fmt in ("panels", "plain", "markdown"):
+        remember_cards(result)
     notify(result.after)
+
+
+def remember_cards(result: Listing) -> None:
+    """The cards just shown, for ``hub save 3`` (best effort: a busy or read-only
+    database only loses the numbers, never the listing)."""
+    ids = [p.rowid for p in result.papers if p.rowid is not None]
+    if not ids:
+        return
+    import sqlite3
+
+    from hubcli.errors import HubError
+    from hubcli.store.library import remember_listing
+
+    try:
+        store = STATE.store(create=False)
+        if store is not None:
+            remember_listing(store, ids, result.start)
+    except (sqlite3.Error, HubError, OSError):
+        pass
 
 
 def open_for_reading() -> Optional[Store]:
@@ -117,12 +162,16 @@ NumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_n")]
 SeedOption = Annotated[Optional[int], typer.Option("--seed", help="opt_seed")]
 
 
+IncludeDismissedOption = Annotated[bool, typer.Option("--include-dismissed", help="opt_include_dismissed")]
+
+
 @with_filters
 def shuffle_command(filters: Filters, n: NumberOption = 10, seed: SeedOption = None,
-                    format_: FormatOption = None) -> None:
+                    include_dismissed: IncludeDismissedOption = False, format_: FormatOption = None) -> None:
     fmt = resolve_format(format_)
     positive(n, "-n")
-    result = reading.shuffle(open_for_reading(), STATE.settings(), filters, n=n, seed=seed)
+    result = reading.shuffle(open_for_reading(), STATE.settings(), filters, n=n, seed=seed,
+                             include_dismissed=include_dismissed)
     show_listing(result, fmt, filters)
 
 

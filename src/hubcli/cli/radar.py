@@ -6,7 +6,14 @@ import typer
 
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import FormatOption, JsonOption
-from hubcli.cli.papers import positive, resolve_format, show_items, show_listing, show_result
+from hubcli.cli.papers import (
+    IncludeDismissedOption,
+    positive,
+    resolve_format,
+    show_items,
+    show_listing,
+    show_result,
+)
 from hubcli.filters import Filters
 
 NameArgument = Annotated[Optional[str], typer.Argument(help="arg_follow_name", metavar="NAME")]
@@ -39,12 +46,14 @@ RadarLimitOption = Annotated[int, typer.Option("--limit", "-n", help="opt_radar_
 PeekOption = Annotated[bool, typer.Option("--peek", help="opt_peek")]
 
 
-def radar_command(format_: FormatOption = None, limit: RadarLimitOption = 100, peek: PeekOption = False) -> None:
+def radar_command(format_: FormatOption = None, limit: RadarLimitOption = 100, peek: PeekOption = False,
+                  include_dismissed: IncludeDismissedOption = False) -> None:
     from hubcli.api import reading
 
     fmt = resolve_format(format_)
     positive(limit, "--limit")
-    result = reading.radar(STATE.store(create=False), STATE.settings(), limit=limit, peek=peek)
+    result = reading.radar(STATE.store(create=False), STATE.settings(), limit=limit, peek=peek,
+                           include_dismissed=include_dismissed)
     show_listing(result, fmt, Filters())
 
 

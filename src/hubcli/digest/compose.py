@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +16,7 @@ from hubcli.config import Settings
 from hubcli.errors import HubError
 from hubcli.filters import Filters
 from hubcli.i18n import t
-from hubcli.models import Paper
+from hubcli.models import LibraryState, Paper
 from hubcli.store.db import Store
 from hubcli.store.follows import Follow, Radar, latest_change, list_follows, radar_selection, reasons_for
 from hubcli.store.query import Selection, build_selection, count, load_papers
@@ -60,8 +59,14 @@ class Digest:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Digest:
-        cards = [Card(Paper(**c["paper"]), [(str(k), str(v)) for k, v in c["reasons"]]) for c in data["cards"]]
+        cards = [Card(_paper(c["paper"]), [(str(k), str(v)) for k, v in c["reasons"]]) for c in data["cards"]]
         return cls(**{**data, "cards": cards})
+
+
+def _paper(data: dict[str, Any]) -> Paper:
+    library = data.get("library")
+    fields = {k: v for k, v in data.items() if k != "library"}
+    return Paper(**fields, library=LibraryState(**library) if isinstance(library, dict) else LibraryState())
 
 
 @dataclass
@@ -93,30 +98,28 @@ def interests(store: Store, settings: Settings, since: str) -> Interests:
     return Interests(combined, Radar(combined, parts, since), any_interest)
 
 
-def _rank_ids(store: Store, settings: Settings, ids: list[int]) -> dict[int, float] | None:
-    """The library model's scores (``hubcli.api.recommend.rank_ids``) when it is there."""
-    try:
-        module: Any = importlib.import_module("hubcli.api.recommend")
-    except ImportError:
+def library_scores(store: Store, settings: Settings, ids: list[int]) -> dict[int, float] | None:
+    """The library model's scores of ``ids`` (``hubcli.api.recommend.rank_ids``); None when
+    the library is too small to rank by.  Saved and dismissed papers get no score."""
+    from hubcli.api.recommend import MIN_SAVED, rank_ids
+    from hubcli.store.library import library_size
+
+    if not ids or library_size(store) < MIN_SAVED:
         return None
-    rank_ids = getattr(module, "rank_ids", None)
-    if rank_ids is None:
-        return None
-    scores: dict[int, float] | None = rank_ids(store, settings, ids)
-    return scores
+    return rank_ids(store, settings, ids) or {}
 
 
-def order(store: Store, settings: Settings, ids: list[int]) -> list[int]:
-    """THE order of a digest's papers (``ids`` come newest first): by the library model's
-    score when there is one (ties and unscored papers newest first), else newest first."""
-    scores = _rank_ids(store, settings, ids)
-    if not scores:
+def order(ids: list[int], scores: dict[int, float] | None) -> list[int]:
+    """THE order of a digest's papers (``ids`` come newest first): by the library's score
+    when there is a library (unscored papers, the saved ones, after the others; ties
+    newest first), else newest first."""
+    if scores is None:
         return list(ids)
     position = {pid: i for i, pid in enumerate(ids)}
-    return sorted(ids, key=lambda pid: (-scores.get(pid, float("-inf")), position[pid]))
+    return sorted(ids, key=lambda pid: (pid not in scores, -scores.get(pid, 0.0), position[pid]))
 
 
-def _candidates(store: Store, sel: Selection) -> list[int]:
+def _newest(store: Store, sel: Selection) -> list[int]:
     if sel.impossible:
         return []
     rows = store.conn.execute(
@@ -134,13 +137,32 @@ def compose(store: Store, settings: Settings, *, since: str, lang: str, limit: i
             brief_count: int = DEFAULT_BRIEF, reporter: Reporter | None = None,
             offline: bool = False) -> Digest:
     """The digest of what changed after ``since`` (no cards when nothing is new)."""
+    from hubcli.store.query import hide_dismissed
+
     found = interests(store, settings, since)
+    hide_dismissed(found.selection)
     up_to = latest_change(store) or since
+    matched = _newest(store, found.selection)
     total = 0 if found.selection.impossible else count(store, found.selection)
-    ids = order(store, settings, _candidates(store, found.selection))[:limit]
+    # the library's recommendations among everything new, beyond the follows and topics
+    everything = Selection()
+    everything.add_changed_since(since)
+    hide_dismissed(everything)
+    pool = _newest(store, everything) if found.any else []
+    scores = library_scores(store, settings, list(dict.fromkeys(matched + pool)) if pool else matched)
+    chosen = set(matched)
+    recommended = [pid for pid in pool if pid not in chosen and (scores or {}).get(pid, 0.0) > 0]
+    total += len(recommended)
+    ids = order(matched + recommended, scores)[:limit]
     papers = load_papers(store.conn, ids)
     why = reasons_for(store, found.radar, ids) if found.any else {}
-    cards = [Card(p, [(f.kind, f.value) for f in why.get(p.rowid or -1, [])] or [("new", "")]) for p in papers]
+    cards = []
+    for paper in papers:
+        pid = paper.rowid or -1
+        reasons = [(f.kind, f.value) for f in why.get(pid, [])]
+        if scores and scores.get(pid, 0.0) > 0:
+            reasons.append(("recommended", f"{scores[pid]:.2f}"))
+        cards.append(Card(paper, reasons or [("new", "")]))
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     digest = Digest(new_id(created, up_to), created, lang, since, up_to, cards, total)
     if cards and brief_count > 0:

@@ -24,6 +24,7 @@ from hubcli.errors import HubError, UsageError
 from hubcli.render.formats import safe, sanitized_dict
 
 FILE_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text"}
+_PRIVATE = ("saved", "tags", "note", "read", "dismissed")  # the user's library state: not for a channel
 _ADDRESS_RE = re.compile(r"[^@\s,;<>()\"'?&=]+@[^@\s,;<>()\"'?&=/]+\.[^@\s,;<>()\"'?&=/]+")
 
 
@@ -173,7 +174,7 @@ def payload(digest: Digest) -> dict[str, Any]:
     with render.language(digest.lang):
         papers = []
         for rank, card in enumerate(digest.cards, start=1):
-            data = sanitized_dict(card.paper)
+            data = {k: v for k, v in sanitized_dict(card.paper).items() if k not in _PRIVATE}
             data["rank"] = rank
             data["reasons"] = [render.reason_text(k, v) for k, v in card.reasons]
             papers.append(data)

@@ -48,6 +48,7 @@ DIGEST_MESSAGES: dict[str, dict[str, str]] = {
     "digest_reason_author": {"en": "you follow {value}", "zh": "你关注了 {value}"},
     "digest_reason_topic": {"en": "topic {value}", "zh": "主题 {value}"},
     "digest_reason_category": {"en": "category {value}", "zh": "分类 {value}"},
+    "digest_reason_recommended": {"en": "recommended by your library", "zh": "根据你的文库推荐"},
     "digest_reason_new": {"en": "new in your feeds", "zh": "订阅中的新论文"},
     "digest_link_page": {"en": "Page", "zh": "页面"},
     "digest_more": {"en": "{more} more new papers: hub radar, or hub papers --since 1d",

@@ -132,8 +132,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- library core (issue 12: saved, tags, notes, read, dismissed; library import) ---
     "library_unknown_id": {"en": "no paper '{id}' in the cache", "zh": "缓存中没有论文 '{id}'"},
     "library_no_card": {
-        "en": "no card {number} in the last listing ({count} cards)",
-        "zh": "上次列表中没有第 {number} 张卡片（共 {count} 张）",
+        "en": "no card {number} in the last listing (cards {first}–{last})",
+        "zh": "上次列表中没有第 {number} 张卡片（卡片 {first}–{last}）",
+    },
+    "library_no_listing": {
+        "en": "no card {number}: no listing shown yet (run hub papers first, or give the paper's id)",
+        "zh": "没有第 {number} 张卡片：尚未显示任何列表（请先运行 hub papers，或给出论文 id）",
     },
     "library_bad_tag": {"en": "bad tag '{tag}': a tag needs visible text", "zh": "无效标签 '{tag}'：标签需要可见文字"},
     "library_import_unreadable": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
@@ -281,6 +285,9 @@ MESSAGES.update({
     "feed_dtd": {"en": "the feed declares XML entities (a DTD), which hub does not read", "zh": "订阅声明了 XML 实体（DTD），hub 不予读取"},
     "sync_partial": {"en": "{label}: the feed is not well-formed XML ({reason}); {count} items could be read from it", "zh": "{label}：订阅不是格式良好的 XML（{reason}）；从中读出了 {count} 个条目"},
 })
+from hubcli.i18n.library import LIBRARY_MESSAGES  # noqa: E402
+
+MESSAGES.update(LIBRARY_MESSAGES)
 from hubcli.i18n.digest import DIGEST_MESSAGES  # noqa: E402
 
 MESSAGES.update(DIGEST_MESSAGES)

@@ -11,7 +11,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from hubcli.i18n import t
 from hubcli.models import Paper
@@ -71,6 +71,24 @@ def authors_line(paper: Paper, limit: int = 8) -> str:
     return ", ".join(names)
 
 
+def state_line(paper: Paper) -> str:
+    """The paper's library state as a card shows it (``★ saved · tags: a, b · note``), or ""."""
+    state = paper.library
+    parts = []
+    if state.saved:
+        parts.append(t("card_saved"))
+    if state.tags:
+        parts.append(t("card_tags", tags=", ".join(safe(tag) for tag in state.tags)))
+    if state.note:
+        first = safe(state.note).strip().split("\n", 1)[0]
+        parts.append(t("card_note", note=first[:60] + ("…" if len(first) > 60 else "")))
+    if state.read:
+        parts.append(t("card_read"))
+    if state.dismissed:
+        parts.append(t("card_dismissed"))
+    return " · ".join(parts)
+
+
 def sanitized_dict(paper: Paper) -> dict[str, object]:
     data = paper.to_dict()
     for key, value in data.items():
@@ -81,12 +99,22 @@ def sanitized_dict(paper: Paper) -> dict[str, object]:
     return data
 
 
-def to_json(papers: Iterable[Paper]) -> str:
-    return json.dumps([sanitized_dict(p) for p in papers], ensure_ascii=False, indent=2) + "\n"
+Extras = dict[int, dict[str, object]]  # paper row id -> fields a ranked listing adds (score, explain)
 
 
-def to_jsonl(papers: Iterable[Paper]) -> str:
-    return "".join(json.dumps(sanitized_dict(p), ensure_ascii=False) + "\n" for p in papers)
+def _object(paper: Paper, extras: Extras | None) -> dict[str, object]:
+    data = sanitized_dict(paper)
+    if extras and paper.rowid in extras:
+        data.update(extras[paper.rowid])
+    return data
+
+
+def to_json(papers: Iterable[Paper], extras: Extras | None = None) -> str:
+    return json.dumps([_object(p, extras) for p in papers], ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(papers: Iterable[Paper], extras: Extras | None = None) -> str:
+    return "".join(json.dumps(_object(p, extras), ensure_ascii=False) + "\n" for p in papers)
 
 
 def to_csv(papers: Iterable[Paper]) -> str:
@@ -115,6 +143,8 @@ def to_markdown(papers: Iterable[Paper], *, start: int = 1) -> str:
         lines.append(f"   {_md_escape(meta)}  ")
         if paper.authors:
             lines.append(f"   {_md_escape(authors_line(paper, limit=20))}")
+        if state_line(paper):
+            lines.append(f"   {_md_escape(state_line(paper))}")
         if paper.abstract:
             lines.append("")
             lines.append(f"   > {_md_escape(paper.abstract)}")
@@ -122,11 +152,14 @@ def to_markdown(papers: Iterable[Paper], *, start: int = 1) -> str:
     return "\n".join(lines)
 
 
-def plain_block(number: int, paper: Paper, *, width_hint: int = 0) -> str:
+def plain_block(number: int, paper: Paper, *, width_hint: int = 0, details: Sequence[str] = ()) -> str:
     head = f"{number:02d}. {safe(source_label(paper))} · {paper.published or '????-??-??'} · {display_id(paper)}"
     parts = [head, f"    {safe(paper.title) or t('untitled')}"]
     if paper.authors:
         parts.append(f"    {authors_line(paper)}")
+    if state_line(paper):
+        parts.append(f"    [{state_line(paper)}]")
+    parts += [f"    {safe(line)}" for line in details]
     if paper.abstract:
         parts.append(f"    {safe(paper.abstract)}")
     if paper.url:
@@ -134,8 +167,9 @@ def plain_block(number: int, paper: Paper, *, width_hint: int = 0) -> str:
     return "\n".join(parts)
 
 
-def to_plain(papers: Iterable[Paper], *, start: int = 1) -> str:
-    blocks = [plain_block(n, p) for n, p in enumerate(papers, start=start)]
+def to_plain(papers: Iterable[Paper], *, start: int = 1, details: dict[int, list[str]] | None = None) -> str:
+    lines = details or {}
+    blocks = [plain_block(n, p, details=lines.get(p.rowid or -1, ())) for n, p in enumerate(papers, start=start)]
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from hubcli.i18n import t
 from hubcli.models import Paper
-from hubcli.render.formats import authors_line, display_id, safe, source_label
+from hubcli.render.formats import authors_line, display_id, safe, source_label, state_line
 
 ABSTRACT_LIMIT = 700
 # cards stay readable on wide terminals: lines of abstract no longer than a book's
@@ -39,7 +39,7 @@ def chips_line(chips: Sequence[str]) -> Text:
 
 
 def paper_card(number: int, paper: Paper, *, full: bool = False, reason: str | None = None,
-               width: int = MAX_WIDTH) -> Panel:
+               details: Sequence[str] = (), width: int = MAX_WIDTH) -> Panel:
     """One card; at ``width`` columns a long source label is shortened so the date always shows."""
     meta = Text()
     number_text = f"{number:02d}. "
@@ -59,6 +59,11 @@ def paper_card(number: int, paper: Paper, *, full: bool = False, reason: str | N
     body: list[Text] = [Text(safe(paper.title) or t("untitled"), style="bold")]
     if paper.authors:
         body.append(Text(authors_line(paper, limit=1000 if full else 8), style="italic green"))
+    state = state_line(paper)
+    if state:
+        body.append(Text(state, style="bold yellow"))
+    for line in details:
+        body.append(Text(safe(line), style="yellow"))
     abstract = safe(paper.abstract)
     if abstract:
         if not full and len(abstract) > ABSTRACT_LIMIT:
@@ -71,13 +76,15 @@ def paper_card(number: int, paper: Paper, *, full: bool = False, reason: str | N
 
 
 def render_papers(console: Console, papers: Sequence[Paper], *, chips: Sequence[str], footer: str,
-                  start: int = 1, reasons: dict[int, str] | None = None) -> None:
+                  start: int = 1, reasons: dict[int, str] | None = None,
+                  details: dict[int, list[str]] | None = None) -> None:
     if chips:
         console.print(chips_line(chips))
     width = panel_width(console)
     for offset, paper in enumerate(papers):
         reason = reasons.get(paper.rowid or -1) if reasons else None
-        console.print(paper_card(start + offset, paper, reason=reason, width=width))
+        lines = details.get(paper.rowid or -1, []) if details else []
+        console.print(paper_card(start + offset, paper, reason=reason, details=lines, width=width))
     console.print(Text(footer, style="dim"))
 
 
@@ -92,6 +99,8 @@ def detail_rows(paper: Paper) -> list[tuple[str, str]]:
         (t("label_doi"), paper.doi), (t("label_journal"), paper.journal),
         (t("label_sources"), "; ".join(paper.sources) or None),
         (t("label_links"), "  ".join(x for x in (paper.url, paper.pdf_url) if x) or None),
+        (t("label_library"), state_line(paper) or None),
+        (t("label_note"), paper.library.note),
     ):
         if value:
             rows.append((label, safe(str(value))))

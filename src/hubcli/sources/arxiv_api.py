@@ -76,3 +76,17 @@ def backfill_author(fetcher: Fetcher, api_url: str, name: str, *, cap: int = DEF
             break
         start += size
     return papers
+
+
+def ids_url(api_url: str, arxiv_ids: list[str]) -> str:
+    params = {"id_list": ",".join(arxiv_ids), "start": 0, "max_results": len(arxiv_ids)}
+    return f"{api_url}{'&' if '?' in api_url else '?'}{urlencode(params)}"
+
+
+def fetch_ids(fetcher: Fetcher, api_url: str, arxiv_ids: list[str], *, pacer: Pacer = PACER) -> list[Paper]:
+    """The API's records of these arXiv ids (one request, paced); FeedError on API errors."""
+    if not arxiv_ids:
+        return []
+    with pacer.slot():
+        fetched = fetcher.fetch(ids_url(api_url, arxiv_ids))
+    return parse_feed(fetched.content, content_type=fetched.content_type).papers

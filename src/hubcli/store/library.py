@@ -21,13 +21,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from hubcli.errors import NotFoundError, UsageError
-from hubcli.models import Paper, Source
+from hubcli.models import LibraryState, Page, Paper, Source
 from hubcli.store.db import Store, now_iso
 from hubcli.text import clean_text
+
+if TYPE_CHECKING:
+    from hubcli.store.query import Selection
 
 # library-imported papers that match nothing in the cache are listed by this source
 LIBRARY_SOURCE = Source("library:", "library", "Library", "")
@@ -35,32 +38,7 @@ MAX_TAG = 100
 MAX_NOTE = 100_000
 
 
-@dataclass
-class PaperState:
-    """One paper's library state; :meth:`to_dict` gives the paper object's JSON fields."""
-
-    saved_at: str | None = None
-    tags: list[str] = field(default_factory=list)
-    note: str | None = None
-    read_at: str | None = None
-    dismissed_at: str | None = None
-
-    @property
-    def saved(self) -> bool:
-        return self.saved_at is not None
-
-    @property
-    def read(self) -> bool:
-        return self.read_at is not None
-
-    @property
-    def dismissed(self) -> bool:
-        return self.dismissed_at is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        """``saved``, ``tags``, ``note``, ``read``, ``dismissed`` (SPEC, Library)."""
-        return {"saved": self.saved, "tags": list(self.tags), "note": self.note, "read": self.read,
-                "dismissed": self.dismissed}
+PaperState = LibraryState  # the state of one paper (hubcli.models)
 
 
 @dataclass(frozen=True)
@@ -74,10 +52,22 @@ class TagCount:
 _LISTING_KEY = "library_last_listing"
 
 
-def remember_listing(store: Store, paper_ids: Sequence[int]) -> None:
-    """Keep the row ids of the cards just shown (``01.`` is the first) for ``hub save 3``."""
+def remember_listing(store: Store, paper_ids: Sequence[int], start: int = 1) -> None:
+    """Keep the row ids of the cards just shown (card ``start`` is the first) for ``hub save 3``."""
     with store.transaction():
-        store.set_state(_LISTING_KEY, json.dumps(list(paper_ids)))
+        store.set_state(_LISTING_KEY, json.dumps({"start": start, "ids": list(paper_ids)}))
+
+
+def _last_listing(store: Store) -> tuple[int, list[int]]:
+    try:
+        data = json.loads(store.get_state(_LISTING_KEY) or "{}")
+    except ValueError:
+        data = {}
+    if isinstance(data, list):  # the first form: the ids alone, from card 1
+        data = {"start": 1, "ids": data}
+    start = data.get("start", 1) if isinstance(data, dict) else 1
+    ids = data.get("ids", []) if isinstance(data, dict) else []
+    return (start if isinstance(start, int) else 1), [int(i) for i in ids if isinstance(i, int)]
 
 
 def resolve_refs(store: Store, refs: Iterable[str]) -> list[int]:
@@ -86,17 +76,20 @@ def resolve_refs(store: Store, refs: Iterable[str]) -> list[int]:
     one raises :class:`NotFoundError` naming it; repeats are kept once, in order."""
     from hubcli.store.query import find_paper
 
-    listing: list[int] | None = None
+    listing: tuple[int, list[int]] | None = None
     found: list[int] = []
     for ref in refs:
         text = ref.strip()
         if text.isdigit():
             if listing is None:
-                listing = [int(i) for i in json.loads(store.get_state(_LISTING_KEY) or "[]")]
+                listing = _last_listing(store)
+            start, ids = listing
+            if not ids:
+                raise NotFoundError("library_no_listing", number=text)
             number = int(text)
-            if not 1 <= number <= len(listing):
-                raise NotFoundError("library_no_card", number=text, count=len(listing))
-            pid = listing[number - 1]
+            if not start <= number < start + len(ids):
+                raise NotFoundError("library_no_card", number=text, first=start, last=start + len(ids) - 1)
+            pid = ids[number - start]
         else:
             paper = find_paper(store, text)
             if paper is None or paper.rowid is None:
@@ -455,3 +448,19 @@ def restore_record(conn: sqlite3.Connection, writer: Any, record: dict[str, Any]
 
 def _stamp(value: object, default: str) -> str:
     return value if isinstance(value, str) and value else default
+
+
+def saved_page(store: Store, sel: Selection, *, page: int, per_page: int) -> Page:
+    """One page of the saved papers matching a :class:`~hubcli.store.query.Selection`,
+    newest saved first (driven by the library's own index, whatever the cache's size)."""
+    from hubcli.store.query import load_papers
+
+    if sel.impossible:
+        return Page([], 0, page, per_page)
+    where, params = sel.per_paper()
+    source = f"FROM library l CROSS JOIN papers p ON p.id = l.paper_id WHERE l.saved_at IS NOT NULL AND {where}"
+    total = int(store.conn.execute(f"SELECT count(*) {source}", params).fetchone()[0])
+    ids = [int(r[0]) for r in store.conn.execute(
+        f"SELECT p.id {source} ORDER BY l.saved_at DESC, l.paper_id DESC LIMIT ? OFFSET ?",
+        [*params, per_page, (page - 1) * per_page])]
+    return Page(load_papers(store.conn, ids), total, page, per_page)

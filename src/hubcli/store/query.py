@@ -241,7 +241,23 @@ def build_selection(store: Store, filters: Filters, settings: Settings) -> Selec
         sel.add(f"p.announce_type IN ({_in(list(filters.types))})", list(filters.types))
     if filters.unseen:
         sel.add_changed_since(store.get_state("radar_seen_at") or "")
+    if filters.tags or filters.saved or filters.unread:
+        from hubcli.store import library
+
+        if filters.tags:
+            sel.add(*library.tag_condition(filters.tags), on_id=True)
+        if filters.saved:
+            sel.add(*library.saved_condition(), on_id=True)
+        if filters.unread:
+            sel.add(*library.unread_condition(), on_id=True)
     return sel
+
+
+def hide_dismissed(sel: Selection) -> None:
+    """Leave out the papers the user dismissed (shuffle, radar, recommend)."""
+    from hubcli.store.library import not_dismissed_condition
+
+    sel.add(*not_dismissed_condition(), on_id=True)
 
 
 def _source_ids(conn: sqlite3.Connection, spec: str, settings: Settings) -> list[int]:
@@ -286,6 +302,10 @@ def load_papers(conn: sqlite3.Connection, ids: list[int]) -> list[Paper]:
     ):
         labels.setdefault(pid, []).append(label)
     by_id = {row[0]: _row_to_paper(row, labels) for row in rows}
+    from hubcli.store.library import state_for
+
+    for pid, state in state_for(conn, list(by_id)).items():
+        by_id[pid].library = state
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -1,0 +1,178 @@
+"""The library: ``hub save|unsave|tag|untag|tags|note|read|unread|dismiss|undismiss`` and
+``hub library [list|export|import]``."""
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from hubcli.api import library
+from hubcli.cli.context import OUT, STATE
+from hubcli.cli.options import FormatOption, IdArgument, JsonOption, with_filters
+from hubcli.cli.papers import (
+    PageOption,
+    PerPageOption,
+    positive,
+    resolve_format,
+    show_items,
+    show_listing,
+    show_result,
+)
+from hubcli.errors import UsageError
+from hubcli.filters import Filters
+from hubcli.i18n import t
+
+IdsArgument = Annotated[list[str], typer.Argument(help="arg_lib_ids", metavar="ID...")]
+SaveTagOption = Annotated[Optional[list[str]], typer.Option("--tag", help="opt_save_tag", metavar="TAG")]
+TagsArgument = Annotated[list[str], typer.Argument(help="arg_lib_tags", metavar="TAG...")]
+
+
+def save_command(ids: IdsArgument, tag: SaveTagOption = None) -> None:
+    show_result(library.change(STATE, "save", ids, tag or []))
+
+
+def unsave_command(ids: IdsArgument) -> None:
+    show_result(library.change(STATE, "unsave", ids))
+
+
+def read_command(ids: IdsArgument) -> None:
+    show_result(library.change(STATE, "read", ids))
+
+
+def unread_command(ids: IdsArgument) -> None:
+    show_result(library.change(STATE, "unread", ids))
+
+
+def dismiss_command(ids: IdsArgument) -> None:
+    show_result(library.change(STATE, "dismiss", ids))
+
+
+def undismiss_command(ids: IdsArgument) -> None:
+    show_result(library.change(STATE, "undismiss", ids))
+
+
+def tag_command(ident: IdArgument, tags: TagsArgument) -> None:
+    show_result(library.tag(STATE, ident, tags))
+
+
+def untag_command(ident: IdArgument, tags: TagsArgument) -> None:
+    show_result(library.tag(STATE, ident, tags, remove=True))
+
+
+def tags_command(json_: JsonOption = False) -> None:
+    result = library.tags(STATE)
+    if show_items(result, json_):
+        return
+    OUT.data("".join(f"{item['tag']}\t{item['papers']}\n" for item in result.items))
+
+
+NoteTextArgument = Annotated[Optional[str], typer.Argument(help="arg_note_text", metavar="TEXT")]
+ClearOption = Annotated[bool, typer.Option("--clear", help="opt_note_clear")]
+
+
+def note_command(ident: IdArgument, text: NoteTextArgument = None, clear: ClearOption = False) -> None:
+    if clear and text is not None:
+        raise UsageError("note_clear_and_text")
+    paper_id, current = library.note_of(STATE, ident)
+    if clear:
+        show_result(library.set_note(STATE, paper_id, None))
+        return
+    if text is None:
+        text = _edit(current or "")
+        if text is None:
+            OUT.info(t("lib_note_unchanged"))
+            return
+    show_result(library.set_note(STATE, paper_id, text))
+
+
+def _edit(current: str) -> Optional[str]:
+    """The note from ``$VISUAL``/``$EDITOR`` (None when the editor left it unchanged)."""
+    import shlex
+    import subprocess
+    import tempfile
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise UsageError("note_no_editor")
+    with tempfile.TemporaryDirectory(prefix="hub-note-") as folder:
+        path = Path(folder) / "note.md"
+        path.write_text(current, encoding="utf-8")
+        try:
+            done = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except OSError as exc:
+            raise UsageError("note_editor_failed", editor=editor, reason=exc.strerror or str(exc)) from None
+        if done.returncode != 0:
+            raise UsageError("note_editor_failed", editor=editor, reason=f"exit {done.returncode}")
+        text = path.read_text(encoding="utf-8", errors="replace")
+    return None if text.strip() == current.strip() else text
+
+
+def _library_list(filters: Filters, page: int, per_page: Optional[int], format_: Optional[str]) -> None:
+    fmt = resolve_format(format_)
+    positive(page, "--page")
+    positive(per_page, "--per-page")
+    result = library.listing(STATE.store(create=False), STATE.settings(), filters, page=page, per_page=per_page)
+    show_listing(result, fmt, filters)
+
+
+@with_filters
+def library_command(ctx: typer.Context, filters: Filters, page: PageOption = 1, per_page: PerPageOption = None,
+                    format_: FormatOption = None) -> None:
+    if ctx.invoked_subcommand is None:
+        _library_list(filters, page, per_page, format_)
+
+
+LibFormatOption = Annotated[str, typer.Option("--format", "-f", help="opt_lib_export_format", metavar="FORMAT")]
+OutputOption = Annotated[Optional[str], typer.Option("--output", "-o", help="opt_export_output", metavar="FILE")]
+
+
+def library_export_command(format_: LibFormatOption = "json", output: OutputOption = None) -> None:
+    from hubcli.outfile import atomic_write, check_target
+
+    fmt = format_.strip().lower()
+    if fmt not in library.EXPORT_FORMATS:
+        raise UsageError("bad_format", value=format_, choices=", ".join(library.EXPORT_FORMATS))
+    if output and output != "-":
+        check_target(output)
+    count, text = library.export_text(STATE, fmt)
+    if not output or output == "-":
+        OUT.data(text)
+        OUT.info(t("exported", count=count))
+        return
+    atomic_write(output, text)
+    OUT.info(t("exported_to", count=count, path=output))
+
+
+FileArgument = Annotated[Path, typer.Argument(help="arg_lib_import_file", metavar="FILE")]
+FetchOption = Annotated[bool, typer.Option("--fetch", help="opt_lib_fetch")]
+ImportTagOption = Annotated[Optional[list[str]], typer.Option("--tag", help="opt_lib_import_tag", metavar="TAG")]
+
+
+def library_import_command(file: FileArgument, tag: ImportTagOption = None, fetch: FetchOption = False) -> None:
+    def progress(done: int, total: int) -> None:
+        OUT.info(t("lib_fetching", done=done, total=total))
+
+    result = library.import_file(STATE, file, tags=tag or [], fetch=fetch, on_fetch=progress)
+    show_result(result)
+    if result.status:
+        raise typer.Exit(result.status)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("save", help="cmd_save")(save_command)
+    app.command("unsave", help="cmd_unsave")(unsave_command)
+    app.command("tag", help="cmd_tag")(tag_command)
+    app.command("untag", help="cmd_untag")(untag_command)
+    app.command("tags", help="cmd_tags")(tags_command)
+    app.command("note", help="cmd_note")(note_command)
+    app.command("read", help="cmd_read")(read_command)
+    app.command("unread", help="cmd_unread")(unread_command)
+    app.command("dismiss", help="cmd_dismiss")(dismiss_command)
+    app.command("undismiss", help="cmd_undismiss")(undismiss_command)
+    group = typer.Typer(name="library", help="cmd_library", invoke_without_command=True, no_args_is_help=False,
+                        rich_markup_mode=None)
+    group.callback()(library_command)
+    group.command("export", help="cmd_library_export")(library_export_command)
+    group.command("import", help="cmd_library_import")(library_import_command)
+    app.add_typer(group)

@@ -1,0 +1,47 @@
+"""``hub recommend`` and ``hub similar``: papers ranked by the library (``hubcli.rank``)."""
+
+from typing import Annotated, Optional
+
+import typer
+
+from hubcli.cli.context import STATE
+from hubcli.cli.options import FormatOption, IdArgument, with_filters
+from hubcli.cli.papers import IncludeDismissedOption, positive, resolve_format, show_listing
+from hubcli.filters import Filters
+
+RecommendNumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_recommend_n")]
+MinScoreOption = Annotated[Optional[float], typer.Option("--min-score", help="opt_min_score", metavar="S")]
+ExplainOption = Annotated[bool, typer.Option("--explain", help="opt_explain")]
+
+
+@with_filters
+def recommend_command(filters: Filters, n: RecommendNumberOption = 20, min_score: MinScoreOption = None,
+                      explain: ExplainOption = False, include_dismissed: IncludeDismissedOption = False,
+                      format_: FormatOption = None) -> None:
+    from hubcli.api import recommend
+
+    fmt = resolve_format(format_)
+    positive(n, "-n")
+    result = recommend.recommend(STATE.store(create=False), STATE.settings(), filters, n=n, min_score=min_score,
+                                 explain=explain, include_dismissed=include_dismissed)
+    show_listing(result, fmt, filters)
+
+
+SimilarNumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_similar_n")]
+
+
+@with_filters
+def similar_command(ident: IdArgument, filters: Filters, n: SimilarNumberOption = 10,
+                    include_dismissed: IncludeDismissedOption = False, format_: FormatOption = None) -> None:
+    from hubcli.api import recommend
+
+    fmt = resolve_format(format_)
+    positive(n, "-n")
+    result = recommend.similar(STATE.store(create=False), STATE.settings(), ident, filters, n=n,
+                               include_dismissed=include_dismissed)
+    show_listing(result, fmt, filters)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("recommend", help="cmd_recommend")(recommend_command)
+    app.command("similar", help="cmd_similar")(similar_command)
