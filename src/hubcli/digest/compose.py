@@ -5,8 +5,8 @@ ones (a model's when one is configured, else the offline extractive digest)."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -128,9 +128,9 @@ def _newest(store: Store, sel: Selection) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def new_id(created: str, up_to: str) -> str:
-    stamp = re.sub(r"[^0-9TZ]", "", created)[:16]
-    return f"{stamp}-{hashlib.sha256(f'{created}|{up_to}'.encode()).hexdigest()[:8]}"
+def new_id(created: str) -> str:
+    """``20261201T070002Z-1a2b3c4d``: sorts by time; a resent digest keeps it."""
+    return f"{re.sub(r'[^0-9TZ]', '', created)[:16]}-{secrets.token_hex(4)}"
 
 
 def compose(store: Store, settings: Settings, *, since: str, lang: str, limit: int = DEFAULT_LIMIT,
@@ -164,7 +164,7 @@ def compose(store: Store, settings: Settings, *, since: str, lang: str, limit: i
             reasons.append(("recommended", f"{scores[pid]:.2f}"))
         cards.append(Card(paper, reasons or [("new", "")]))
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    digest = Digest(new_id(created, up_to), created, lang, since, up_to, cards, total)
+    digest = Digest(new_id(created), created, lang, since, up_to, cards, total)
     if cards and brief_count > 0:
         digest.brief, digest.brief_kind, digest.model = brief_of(
             store, settings, [c.paper for c in cards[:brief_count]], lang=lang, reporter=reporter, offline=offline)

@@ -51,6 +51,10 @@ def keep(settings: Settings, digest: Digest, targets: list[str]) -> Path:
         raise HubError("output_write_failed", path=str(where), reason=exc.strerror or str(exc)) from exc
     path = where / f"{digest.id}.json"
     atomic_write(path, json.dumps({"digest": digest.to_json(), "targets": targets}, ensure_ascii=False, indent=1))
+    try:
+        path.chmod(0o600)  # a webhook's URL is its key: for the user's eyes only
+    except OSError:
+        pass
     return path
 
 
