@@ -241,6 +241,34 @@ def test_unreachable_smtp_keeps_the_digest_and_the_mark_then_resends(hub, follow
     assert hub("digest").exit_code == 0 and len(recorder.messages) == 1  # nothing new: nothing sent
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback, on purpose
+def test_login_with_the_password_from_the_environment(hub, followed, hub_home) -> None:  # type: ignore[no-untyped-def]
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    logins: list[tuple[str, str]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        assert isinstance(auth_data, LoginPassword)
+        logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    recorder, port = SmtpRecorder(), _free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_required=True, auth_require_tls=False)
+    controller.start()
+    try:
+        _config(hub_home, f'[digest.smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\nuser = "me"\n')
+        missing = hub("digest", "--to", "mailto:reader@example.org")
+        assert missing.exit_code == 1 and "no password for me" in missing.stderr and not recorder.messages
+        right = hub("digest", "--no-sync", env={"HUB_SMTP_PASSWORD": "s3cret"})
+        assert right.exit_code == 0, right.stderr
+        assert logins[-1] == ("me", "s3cret") and len(recorder.messages) == 1  # the kept digest, sent once
+        assert "s3cret" not in right.stderr
+    finally:
+        controller.stop()
+
+
 def test_password_in_the_config_file_is_refused(hub, followed, hub_home) -> None:  # type: ignore[no-untyped-def]
     path = _config(hub_home, '[digest.smtp]\nhost = "127.0.0.1"\nuser = "me"\npassword = "hunter2"\n')
     result = hub("digest", "--no-sync", "--to", "mailto:reader@example.org")
@@ -469,3 +497,37 @@ def test_library_recommendations_join_the_follows(hub, arxiv_mirror) -> None:  #
     assert "Galaxy clusters and lensing" not in cards
     first = cards.split("### 2.")[0]
     assert "Graph neural recommendation of movies" in first  # ranked by the library first
+
+
+def test_install_and_uninstall_with_systemd(hub, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """systemd is not running in the test machine: a stand-in ``systemctl`` on PATH records
+    what hub asks of it (the real one's interface: ``--user`` verbs, exit 0)."""
+    from hubcli.digest import schedule
+
+    runtime = tmp_path / "run-systemd-system"
+    runtime.mkdir()
+    monkeypatch.setattr(schedule, "SYSTEMD_RUNTIME", runtime)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "systemctl.log"
+    fake = bin_dir / "systemctl"
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {calls}\n')
+    fake.chmod(0o755)
+    env = {"PATH": str(bin_dir), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    shown = hub("digest", "--schedule", "weekly", "--at", "06:45", "--to", "atom:/srv/d.xml", env=env)
+    assert shown.exit_code == 0, shown.stderr
+    assert "OnCalendar=Fri *-*-* 06:45:00" in shown.stdout and "--to atom:/srv/d.xml" in shown.stdout
+    assert f"# {tmp_path / 'cfg' / 'systemd' / 'user' / 'hub-digest.timer'}" in shown.stdout
+    installed = hub("digest", "--schedule", "weekly", "--at", "06:45", "--to", "atom:/srv/d.xml", "--install",
+                    env=env)
+    assert installed.exit_code == 0, installed.stderr
+    units = tmp_path / "cfg" / "systemd" / "user"
+    assert "OnCalendar=Fri *-*-* 06:45:00" in (units / "hub-digest.timer").read_text()
+    exec_start = next(x for x in (units / "hub-digest.service").read_text().splitlines() if x.startswith("ExecStart="))
+    assert exec_start.split("=", 1)[1].startswith("/") and exec_start.endswith("digest --to atom:/srv/d.xml")
+    assert calls.read_text().splitlines()[-3:] == ["--user show-environment", "--user daemon-reload",
+                                                   "--user enable --now hub-digest.timer"]
+    removed = hub("digest", "--uninstall", env=env)
+    assert removed.exit_code == 0 and "removed" in removed.stderr
+    assert not (units / "hub-digest.timer").exists() and not (units / "hub-digest.service").exists()
+    assert calls.read_text().splitlines()[-2:] == ["--user disable --now hub-digest.timer", "--user daemon-reload"]

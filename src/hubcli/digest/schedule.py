@@ -22,6 +22,7 @@ NAME = "hub-digest"
 CRON_MARK = f"# {NAME}"
 DEFAULT_AT = "07:00"
 WEEKDAY = ("Fri", "5")  # weekly: Friday morning, after the week's last arXiv announcement (Thu 20:00 ET)
+SYSTEMD_RUNTIME = Path("/run/systemd/system")  # exists when systemd is the running init
 _ENV_KEPT = ("HUB_HOME", "HUB_DB", "HUB_LANG", "HUB_MODEL", "HUB_API_BASE")
 
 
@@ -107,7 +108,7 @@ def unit_dir() -> Path:
 def systemd_running() -> bool:
     """Whether a systemd user manager answers here."""
     systemctl = shutil.which("systemctl")
-    if not systemctl or not Path("/run/systemd/system").is_dir():
+    if not systemctl or not SYSTEMD_RUNTIME.is_dir():
         return False
     try:
         done = subprocess.run([systemctl, "--user", "show-environment"], capture_output=True, timeout=10, check=False)
