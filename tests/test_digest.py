@@ -531,3 +531,14 @@ def test_install_and_uninstall_with_systemd(hub, tmp_path, monkeypatch) -> None:
     assert removed.exit_code == 0 and "removed" in removed.stderr
     assert not (units / "hub-digest.timer").exists() and not (units / "hub-digest.service").exists()
     assert calls.read_text().splitlines()[-2:] == ["--user disable --now hub-digest.timer", "--user daemon-reload"]
+
+
+def test_the_digest_package_imports_neither_typer_nor_rich() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, hubcli.digest.compose, hubcli.digest.render, hubcli.digest.deliver, hubcli.digest.atom, "
+            "hubcli.digest.outbox, hubcli.digest.schedule, hubcli.digest.config; "
+            "print(sorted(m for m in ('typer', 'rich', 'litellm', 'sklearn') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
