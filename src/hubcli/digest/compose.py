@@ -51,7 +51,11 @@ class Digest:
 
     @property
     def day(self) -> str:
-        return self.created[:10]
+        """The local date the digest was made (what its title says)."""
+        try:
+            return datetime.fromisoformat(self.created).astimezone().date().isoformat()
+        except ValueError:
+            return self.created[:10]
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
