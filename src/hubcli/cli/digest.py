@@ -92,15 +92,25 @@ def _report_failures(failures: list[tuple["Target", HubError]], settings: Settin
 
 def run_digest(*, no_sync: bool, always: bool, to: list[str]) -> None:
     from hubcli.api.feeds import writable_store
-    from hubcli.digest import outbox
-    from hubcli.digest.compose import MARK_KEY, compose
     from hubcli.digest.config import digest_config
     from hubcli.digest.deliver import parse_target
+    from hubcli.sync import sync_lock
 
     settings = STATE.settings()
     cfg = digest_config(settings)
     targets = [parse_target(spec) for spec in (to or cfg.to or ["-"])]
     store = writable_store(STATE)
+    lock = settings.paths.database.with_name(settings.paths.database.name + ".digest-lock")
+    with sync_lock(lock, on_wait=lambda: OUT.info(t("digest_locked"))):  # the timer and a manual run
+        _deliver_new(store, settings, cfg, targets, no_sync=no_sync, always=always)
+
+
+def _deliver_new(store: Store, settings: Settings, cfg: "DigestConfig", targets: list["Target"], *,
+                 no_sync: bool, always: bool) -> None:
+    from hubcli.digest import outbox
+    from hubcli.digest.compose import MARK_KEY, compose
+    from hubcli.digest.deliver import parse_target
+
     if not no_sync:
         _sync(store, settings)
     failures: list[tuple[Target, HubError]] = []
