@@ -339,7 +339,7 @@ def test_atom_feed_read_back_by_feedparser_and_by_hub(hub, followed, tmp_path, m
     assert one["abstract"].startswith("We propose a two-tower model.")
 
 
-def test_end_to_end_on_corpus_feeds(hub, feed_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_end_to_end_on_corpus_feeds(hub, feed_server, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     names = ["arxiv-rss2026-cs.AI-excerpt-3items.xml", "arxiv-rss2026-cs.LG-excerpt-3items.xml",
              "nature-rss1-current-2024-07-18.xml"]
     for name in names:
@@ -362,6 +362,22 @@ def test_end_to_end_on_corpus_feeds(hub, feed_server, tmp_path) -> None:  # type
     assert count == len(shown) == 25  # [digest] limit's default
     assert page.read_text(encoding="utf-8").count('<div class="card">') == count
     assert CORPUS.is_dir()
+    # hub reads the Atom file back with every paper, arXiv's and Nature's alike
+    export = {p["id"]: p for p in json.loads(hub("export", "--format", "json").stdout)}
+    carded = [p for p in export.values() if f"]({p['url']})" in result.stdout]
+    assert len(carded) == 25 and any(p["id"].startswith("doi:") for p in carded)
+    monkeypatch.setenv("HUB_HOME", str(tmp_path / "reader"))
+    assert run_hub("feeds", "add", str(feed)).exit_code == 0
+    for spec in ("arxiv:cs.AI", "arxiv:cs.CL", "arxiv:cs.IR", "arxiv:cs.LG"):
+        run_hub("feeds", "remove", spec)
+    assert run_hub("sync").exit_code == 0
+    back = {p["id"]: p for p in json.loads(run_hub("export", "--format", "json").stdout)}
+    assert set(back) == {p["id"] for p in carded}
+    for ident, paper in back.items():
+        original = export[ident]
+        assert (paper["title"], paper["url"], paper["authors"]) == (original["title"], original["url"],
+                                                                   original["authors"])
+        assert paper["journal"] == original["journal"] and paper["published"] == original["published"]
 
 
 # --- schedule --------------------------------------------------------------------------------

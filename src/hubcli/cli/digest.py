@@ -66,7 +66,8 @@ def _send(digest: "Digest", targets: list["Target"], settings: Settings, cfg: "D
             failures.append((target, exc))
         else:
             if target.kind != "stdout":
-                OUT.info(t("digest_delivered", target=target.shown, count=len(digest.cards)))
+                key = "digest_delivered_one" if len(digest.cards) == 1 else "digest_delivered"
+                OUT.info(t(key, target=target.shown, count=len(digest.cards)))
     return failed
 
 

@@ -23,12 +23,14 @@ from hubcli.render.formats import safe
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARXIV = "http://arxiv.org/schemas/atom"
+PRISM = "http://prismstandard.org/namespaces/basic/2.0/"  # prism:publicationName, as journals write it
 DIGEST_ID_PREFIX = "tag:hub.digest,"  # hubcli.sources.parse skips these entries
 SCHEME = "https://hub.invalid/digest"  # the category marking hub's entries: digest / paper
 KEEP = 30
 
 ET.register_namespace("", ATOM)
 ET.register_namespace("arxiv", ARXIV)
+ET.register_namespace("prism", PRISM)
 
 
 def _q(name: str, ns: str = ATOM) -> str:
@@ -105,6 +107,9 @@ def _paper_entry(digest: Digest, number: int, card: Card) -> ET.Element:
         if paper.doi:
             doi = ET.SubElement(entry, _q("doi", ARXIV))
             doi.text = safe(paper.doi)
+        if paper.journal and not paper.arxiv_id:
+            journal = ET.SubElement(entry, _q("publicationName", PRISM))
+            journal.text = safe(paper.journal)
         if paper.abstract:
             _sub(entry, "summary", paper.abstract, type="text")
         content = _sub(entry, "content", type="html")

@@ -58,6 +58,7 @@ DIGEST_MESSAGES: dict[str, dict[str, str]] = {
                            "zh": "自上次摘要以来没有新内容：未发送"},
     "digest_delivered": {"en": "digest ({count} papers) delivered to {target}",
                          "zh": "摘要（{count} 篇论文）已投递到 {target}"},
+    "digest_delivered_one": {"en": "digest (1 paper) delivered to {target}", "zh": "摘要（1 篇论文）已投递到 {target}"},
     "digest_locked": {"en": "another hub digest is running: waiting for it", "zh": "另一个 hub digest 正在运行：等待其结束"},
     "digest_resent": {"en": "an earlier digest ({id}) was delivered", "zh": "之前未送达的摘要（{id}）已投递"},
     "digest_kept": {"en": "{target}: the digest was not delivered ({reason}); it is kept in {path} and the next "
