@@ -248,11 +248,14 @@ def card_html(number: int, card: Card) -> str:
 
 # --- plain text ------------------------------------------------------------------------------
 
-def _heading(text: str, char: str) -> list[str]:
+def _width(text: str) -> int:
     import unicodedata
 
-    size = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return [text, char * size]
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _heading(text: str, char: str) -> list[str]:
+    return [text, char * _width(text)]
 
 
 def to_text(digest: Digest) -> str:
@@ -329,7 +332,7 @@ def brief_text(markdown: str) -> str:
             lines.append(indent + pending_bullet + text)
             pending_bullet = ""
             if heading is not None:
-                lines.append(indent + ("=" if heading == "-" else "-") * min(len(text), 72))
+                lines.append(indent + ("=" if heading == "-" else "-") * min(_width(text), 72))
         elif kind in ("fence", "code_block"):
             lines += ["    " + line for line in token.content.rstrip("\n").splitlines()]
         elif kind == "paragraph_close" and not bullets:
