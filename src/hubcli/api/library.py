@@ -106,7 +106,7 @@ def listing(store: Store | None, settings: Settings, filters: Filters, *, page: 
             ) -> Listing:
     """``hub library``: saved papers matching the filters, newest saved first."""
     per = per_page or settings.per_page
-    result = Listing(footer=Notice("info", "footer", {"page": page, "pages": 1, "total": 0}))
+    result = Listing()
     if store is None or library.library_size(store) == 0:
         result.note("hint", "lib_empty", after=True)
         return result
