@@ -5,13 +5,13 @@ from __future__ import annotations
 DIGEST_MESSAGES: dict[str, dict[str, str]] = {
     # --- help -----------------------------------------------------------------------
     "cmd_digest": {
-        "en": "Sync, then deliver what is new since the last digest, ranked for you (follows, topics), with the "
+        "en": "Sync, then deliver what is new since the last digest, chosen and ranked for you (follows, topics, your library), with the "
               "brief of the top papers (a model's when one is configured, else the offline digest) and each "
               "paper's card. Targets: - (stdout, Markdown), FILE.md|.html|.txt, mailto:ADDRESS, atom:PATH or an "
               "http(s):// webhook; also [digest] to in config.toml. Nothing new: one line, nothing sent. "
               "--schedule prints (or --install installs) a systemd timer or a crontab line."
               "\n\nExample: hub digest --to mailto:me@example.org --to atom:~/digest.xml",
-        "zh": "先同步，再投递自上次摘要以来的新内容：按你的关注与主题排序，附上排名靠前论文的简报（已配置模型时由模型撰写，"
+        "zh": "先同步，再投递自上次摘要以来的新内容：按你的关注、主题与文库挑选并排序，附上排名靠前论文的简报（已配置模型时由模型撰写，"
               "否则为离线摘要）和每篇论文的卡片。目标：-（标准输出，Markdown）、FILE.md|.html|.txt、mailto:地址、"
               "atom:路径 或 http(s):// webhook；也可在 config.toml 的 [digest] to 中设置。没有新内容时只输出一行，不投递。"
               "--schedule 打印（--install 安装）systemd 定时器或 crontab 行。"
