@@ -89,6 +89,7 @@ class Settings:
     medrxiv_rss_base: str = DEFAULT_MEDRXIV_RSS_BASE
     topics: dict[str, TopicConfig] = field(default_factory=dict)
     llm: dict[str, Any] = field(default_factory=dict)
+    digest: dict[str, Any] = field(default_factory=dict)  # [digest], checked by hub digest
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -143,6 +144,11 @@ def _located(path: Path, key: str) -> str:
             if assignment.match(lines[index]):
                 return f"{path}:{index + 1}"
     return str(path)
+
+
+def located(path: Path, key: str) -> str:
+    """``path:LINE`` where a dotted key is set (for checks made outside this module)."""
+    return _located(path, key)
 
 
 def _bad(path: Path, key: str, value: object) -> ConfigError:
@@ -220,4 +226,8 @@ def load_settings(db_option: str | None = None) -> Settings:
     if not isinstance(llm, dict):
         raise _bad(cfg, "llm", llm)
     settings.llm = llm
+    digest = data.get("digest", {})
+    if not isinstance(digest, dict):
+        raise _bad(cfg, "digest", digest)
+    settings.digest = digest
     return settings
