@@ -109,7 +109,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError("config_invalid", path=str(path), reason=str(exc)) from exc
 
 
-def _located(path: Path, key: str) -> str:
+def located(path: Path, key: str) -> str:
     """``path:LINE`` where a dotted key is set in config.toml (best effort; else the path).
 
     ``sync.max_bytes`` is found as ``max_bytes = ...`` under ``[sync]`` or as a dotted
@@ -146,13 +146,8 @@ def _located(path: Path, key: str) -> str:
     return str(path)
 
 
-def located(path: Path, key: str) -> str:
-    """``path:LINE`` where a dotted key is set (for checks made outside this module)."""
-    return _located(path, key)
-
-
 def _bad(path: Path, key: str, value: object) -> ConfigError:
-    return ConfigError("config_bad_value", path=_located(path, key), key=key, value=repr(value))
+    return ConfigError("config_bad_value", path=located(path, key), key=key, value=repr(value))
 
 
 def _number(data: dict[str, Any], key: str, default: float, path: Path, *, minimum: float,
