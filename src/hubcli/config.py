@@ -89,6 +89,7 @@ class Settings:
     medrxiv_rss_base: str = DEFAULT_MEDRXIV_RSS_BASE
     topics: dict[str, TopicConfig] = field(default_factory=dict)
     llm: dict[str, Any] = field(default_factory=dict)
+    digest: dict[str, Any] = field(default_factory=dict)  # [digest], checked by hub digest
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -108,7 +109,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError("config_invalid", path=str(path), reason=str(exc)) from exc
 
 
-def _located(path: Path, key: str) -> str:
+def located(path: Path, key: str) -> str:
     """``path:LINE`` where a dotted key is set in config.toml (best effort; else the path).
 
     ``sync.max_bytes`` is found as ``max_bytes = ...`` under ``[sync]`` or as a dotted
@@ -146,7 +147,7 @@ def _located(path: Path, key: str) -> str:
 
 
 def _bad(path: Path, key: str, value: object) -> ConfigError:
-    return ConfigError("config_bad_value", path=_located(path, key), key=key, value=repr(value))
+    return ConfigError("config_bad_value", path=located(path, key), key=key, value=repr(value))
 
 
 def _number(data: dict[str, Any], key: str, default: float, path: Path, *, minimum: float,
@@ -220,4 +221,8 @@ def load_settings(db_option: str | None = None) -> Settings:
     if not isinstance(llm, dict):
         raise _bad(cfg, "llm", llm)
     settings.llm = llm
+    digest = data.get("digest", {})
+    if not isinstance(digest, dict):
+        raise _bad(cfg, "digest", digest)
+    settings.digest = digest
     return settings

@@ -125,13 +125,27 @@ def build_app() -> typer.Typer:
     )
     app.callback()(main_callback)
 
-    from hubcli.cli import brief, export, feeds, import_cmd, library, misc, papers, radar, recommend, serve, sync_cmd
+    from hubcli.cli import (
+        brief,
+        digest,
+        export,
+        feeds,
+        import_cmd,
+        library,
+        misc,
+        papers,
+        radar,
+        recommend,
+        serve,
+        sync_cmd,
+    )
 
     sync_cmd.register(app)
     papers.register(app)
     library.register(app)
     recommend.register(app)
     brief.register(app)
+    digest.register(app)
     radar.register(app)
     export.register(app)
     import_cmd.register(app)

@@ -525,6 +525,8 @@ def _entries_to_papers(entries: list[Any], extras: dict[str, dict[str, list[str]
     papers: list[Paper] = []
     skipped = unidentified = 0
     for entry in entries:
+        if (entry.get("id") or "").startswith("tag:hub.digest,"):  # a digest hub wrote (atom:PATH), not a paper
+            continue
         try:
             paper = _parse_arxiv_entry(entry)
             if paper is None:
