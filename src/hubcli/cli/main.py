@@ -125,7 +125,20 @@ def build_app() -> typer.Typer:
     )
     app.callback()(main_callback)
 
-    from hubcli.cli import brief, digest, export, feeds, import_cmd, library, misc, papers, radar, recommend, sync_cmd
+    from hubcli.cli import (
+        brief,
+        digest,
+        export,
+        feeds,
+        import_cmd,
+        library,
+        misc,
+        papers,
+        radar,
+        recommend,
+        serve,
+        sync_cmd,
+    )
 
     sync_cmd.register(app)
     papers.register(app)
@@ -138,6 +151,7 @@ def build_app() -> typer.Typer:
     import_cmd.register(app)
     export.register_feeds(feeds.register(app))
     misc.register(app)
+    serve.register(app)
     return app
 
 

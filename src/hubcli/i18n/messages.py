@@ -291,3 +291,6 @@ MESSAGES.update(LIBRARY_MESSAGES)
 from hubcli.i18n.digest import DIGEST_MESSAGES  # noqa: E402
 
 MESSAGES.update(DIGEST_MESSAGES)
+from hubcli.i18n.serve import SERVE_MESSAGES  # noqa: E402
+
+MESSAGES.update(SERVE_MESSAGES)
