@@ -27,8 +27,9 @@ class Scored:
 
 
 def ensure_features(store: Store) -> Features:
-    """The features, brought up to date first (cheap when nothing changed)."""
-    update_features(store)
+    """The features, brought up to date first (cheap when nothing changed; while another
+    process is updating them, as they are)."""
+    update_features(store, wait=False)
     features = open_features(store)
     assert features is not None
     return features
@@ -58,9 +59,10 @@ def recommend(store: Store, saved_ids: list[int], dismissed_ids: list[int], cand
         return []
     neg_ids, neg = features.rows(dismissed_ids)
     known = set(pos_ids.tolist()) | set(neg_ids.tolist())
-    all_ids = features._locations()[0]
+    all_ids = features.live_ids()
     rng = np.random.default_rng(seed)
-    sample = all_ids if all_ids.size <= N_UNLABELED else rng.choice(all_ids, N_UNLABELED, replace=False)
+    sample = np.asarray(all_ids) if all_ids.size <= N_UNLABELED else \
+        all_ids[np.sort(rng.choice(all_ids.size, N_UNLABELED, replace=False))]
     sample = np.array([i for i in sample.tolist() if i not in known], dtype=np.int64)
     unl_ids, unl = features.rows(sample)
     x = sp.vstack([pos, neg, unl], format="csr")
