@@ -4,6 +4,7 @@ Layout of ``<database>.features/`` (a cache: deleting it only costs a rebuild)::
 
     manifest.json            format, the change mark, the chunk list, the index files
     vocab.pkl                the TfidfVectorizer (fixed vocabulary + IDF, frozen)
+    terms.txt                its terms, one a line, by feature number (explanations)
     c00000/ ids.npy          paper ids of the chunk's rows, ascending
             indptr.npy indices.npy data.npy   CSR rows, L2-normalised float32 TF-IDF, int32 indices
             live.npy         False where a later chunk holds a newer row of the same paper
@@ -107,7 +108,9 @@ class Features:
         return int(self.manifest["n_features"])
 
     def terms(self) -> np.ndarray:
-        return self.vectorizer.get_feature_names_out()  # type: ignore[no-any-return]
+        """The vocabulary, by feature number (read without unpickling the vectorizer, so
+        without importing scikit-learn)."""
+        return np.array((self.root / "terms.txt").read_text("utf-8").split("\n"), dtype=object)
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -216,7 +219,7 @@ def _read_manifest(root: Path) -> dict[str, Any] | None:
         manifest: dict[str, Any] = json.loads((root / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if manifest.get("format") != FORMAT or not (root / "vocab.pkl").exists():
+    if manifest.get("format") != FORMAT or not (root / "vocab.pkl").exists() or not (root / "terms.txt").exists():
         return None
     return manifest
 
@@ -461,6 +464,9 @@ def _update(store: Store, root: Path, rebuild: bool) -> UpdateResult:
         with open(tmp, "wb") as handle:
             pickle.dump(vectorizer, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, root / "vocab.pkl")
+        terms = root / "terms.tmp"
+        terms.write_text("\n".join(vectorizer.get_feature_names_out().tolist()), "utf-8")
+        os.replace(terms, root / "terms.txt")
         manifest = {"format": FORMAT, "fitted_on": fitted_on, "n_features": len(vectorizer.vocabulary_),
                     "mark": "", "chunks": [], "rows": 0, "next": 0, "index": None}
         _write_json(root / "manifest.json", manifest)  # the old rows are gone: no reader may use them
