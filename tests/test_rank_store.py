@@ -140,7 +140,8 @@ def test_broken_features_never_fail_an_import(hub: Callable[..., Result]) -> Non
     assert hub("import", str(corpus_file(FEED))).exit_code == 0
     store = _store()
     rank.update_features(store)
-    (rank.features_dir(store) / "vocab.pkl").write_bytes(b"not a pickle")
+    vocab = rank.open_features(store).manifest["vocab"]  # type: ignore[union-attr]
+    (rank.features_dir(store) / vocab).write_bytes(b"not a pickle")
     result = hub("import", str(corpus_file(EXCERPT)))
     assert result.exit_code == 0, result.stderr
     assert "3 new" in result.stderr
@@ -174,3 +175,39 @@ def test_the_bounded_fit_gives_sklearns_vocabulary_and_idf(hub: Callable[..., Re
     a = np.array([ours.vocabulary_[t] for t in common])
     b = np.array([theirs.vocabulary_[t] for t in common])
     assert np.allclose(ours.idf_[a], theirs.idf_[b], rtol=1e-5)
+
+
+def test_ranking_uses_the_stored_features_while_another_process_updates_them(hub: Callable[..., Result]) -> None:
+    import fcntl
+
+    from hubcli import rank
+
+    assert hub("import", str(corpus_file(FEED))).exit_code == 0
+    store = _store()
+    rank.update_features(store)
+    pid = store.conn.execute("SELECT id FROM papers ORDER BY id LIMIT 1").fetchone()[0]
+    with open(rank.features_dir(store) / "lock", "w") as other:  # as a sync updating them holds it
+        fcntl.flock(other, fcntl.LOCK_EX)
+        assert len(rank.similar(store, pid, n=5)) == 5
+        fcntl.flock(other, fcntl.LOCK_UN)
+
+
+def test_a_rebuild_leaves_the_old_features_readable_until_it_is_done(hub: Callable[..., Result]) -> None:
+    from hubcli import rank
+
+    assert hub("import", str(corpus_file(FEED))).exit_code == 0
+    store = _store()
+    rank.update_features(store)
+    old = rank.open_features(store)
+    assert old is not None
+    ids, before = old.rows([1, 2, 3])
+    result = rank.update_features(store, rebuild=True)
+    assert result.refitted and result.total == 1504
+    assert abs(old.rows([1, 2, 3])[1] - before).max() == 0  # still the old files, memory-mapped
+    new = rank.open_features(store)
+    assert new is not None and new.manifest["vocab"] != old.manifest["vocab"]
+    root = rank.features_dir(store)
+    assert sorted(p.name for p in root.iterdir()) == sorted(
+        [*new.manifest["chunks"], new.manifest["vocab"], new.manifest["terms"], "manifest.json", "lock",
+         f"ids-{new.manifest['index']}.npy", f"loc-{new.manifest['index']}.npy"])
+    _current_rows_match_their_text(store)

@@ -3,8 +3,8 @@
 Layout of ``<database>.features/`` (a cache: deleting it only costs a rebuild)::
 
     manifest.json            format, the change mark, the chunk list, the index files
-    vocab.pkl                the TfidfVectorizer (fixed vocabulary + IDF, frozen)
-    terms.txt                its terms, one a line, by feature number (explanations)
+    vocab-00000.pkl          the TfidfVectorizer (fixed vocabulary + IDF, frozen)
+    terms-00000.txt          its terms, one a line, by feature number (explanations)
     c00000/ ids.npy          paper ids of the chunk's rows, ascending
             indptr.npy indices.npy data.npy   CSR rows, L2-normalised float32 TF-IDF, int32 indices
             live.npy         False where a later chunk holds a newer row of the same paper
@@ -13,7 +13,10 @@ Layout of ``<database>.features/`` (a cache: deleting it only costs a rebuild)::
 The vocabulary and IDF are fitted once on a sample of up to :data:`FIT_SAMPLE` papers and
 then frozen, so an update only *adds* rows (the papers whose ``changed_at`` is past the
 mark, appended as a new chunk; their older rows are masked out of ``live``): nothing
-already stored is recomputed.  Many small update chunks are merged into one
+already stored is recomputed.  Every file but ``live.npy`` is written once under a new
+name and the manifest replaced last, so readers (who do not lock) see the old features
+or the new, never half of an update; a refit builds beside the old features, which stay
+in use until it is done.  Many small update chunks are merged into one
 (:data:`MAX_CHUNKS`).  The vocabulary is refitted (and every row rebuilt) only when the
 cache has grown to :data:`REFIT_GROWTH` times the papers it was fitted on.
 
@@ -99,7 +102,7 @@ class Features:
     @property
     def vectorizer(self) -> Any:
         if self._vectorizer is None:
-            with open(self.root / "vocab.pkl", "rb") as handle:
+            with open(self.root / self.manifest["vocab"], "rb") as handle:
                 self._vectorizer = pickle.load(handle)  # our own cache file, written by update_features
         return self._vectorizer
 
@@ -110,7 +113,7 @@ class Features:
     def terms(self) -> np.ndarray:
         """The vocabulary, by feature number (read without unpickling the vectorizer, so
         without importing scikit-learn)."""
-        return np.array((self.root / "terms.txt").read_text("utf-8").split("\n"), dtype=object)
+        return np.array((self.root / self.manifest["terms"]).read_text("utf-8").split("\n"), dtype=object)
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -219,7 +222,7 @@ def _read_manifest(root: Path) -> dict[str, Any] | None:
         manifest: dict[str, Any] = json.loads((root / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if manifest.get("format") != FORMAT or not (root / "vocab.pkl").exists() or not (root / "terms.txt").exists():
+    if manifest.get("format") != FORMAT or not all((root / str(manifest.get(k))).is_file() for k in ("vocab", "terms")):
         return None
     return manifest
 
@@ -445,6 +448,13 @@ def update_features(store: Store, *, rebuild: bool = False, wait: bool = True) -
         return _update(store, root, rebuild)
 
 
+def _next_free(root: Path) -> int:
+    """A number no file of the store uses yet (names are never reused)."""
+    numbers = [int(digits) for p in root.iterdir()
+               if (digits := "".join(ch for ch in p.name if ch.isdigit())[:5]).isdigit()]
+    return max(numbers, default=-1) + 1
+
+
 def _update(store: Store, root: Path, rebuild: bool) -> UpdateResult:
     conn = store.conn
     manifest = None if rebuild else _read_manifest(root)
@@ -457,21 +467,20 @@ def _update(store: Store, root: Path, rebuild: bool) -> UpdateResult:
     refitted = manifest is None
     if manifest is None:
         vectorizer, fitted_on = _fit(conn, store.paper_count())
-        for old in root.iterdir():
-            if old.is_dir() and old.name.startswith("c"):
-                shutil.rmtree(old, ignore_errors=True)
-        tmp = root / "vocab.pkl.tmp"
+        number = _next_free(root)  # beside the old files: readers use those until the manifest moves
+        vocab, terms = f"vocab-{number:05d}.pkl", f"terms-{number:05d}.txt"
+        tmp = root / (vocab + ".tmp")
         with open(tmp, "wb") as handle:
             pickle.dump(vectorizer, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, root / "vocab.pkl")
-        terms = root / "terms.tmp"
-        terms.write_text("\n".join(vectorizer.get_feature_names_out().tolist()), "utf-8")
-        os.replace(terms, root / "terms.txt")
+        os.replace(tmp, root / vocab)
+        tmp = root / (terms + ".tmp")
+        tmp.write_text("\n".join(vectorizer.get_feature_names_out().tolist()), "utf-8")
+        os.replace(tmp, root / terms)
         manifest = {"format": FORMAT, "fitted_on": fitted_on, "n_features": len(vectorizer.vocabulary_),
-                    "mark": "", "chunks": [], "rows": 0, "next": 0, "index": None}
-        _write_json(root / "manifest.json", manifest)  # the old rows are gone: no reader may use them
+                    "vocab": vocab, "terms": terms, "mark": "", "chunks": [], "rows": 0, "next": number + 1,
+                    "index": None}
     else:
-        with open(root / "vocab.pkl", "rb") as source:
+        with open(root / manifest["vocab"], "rb") as source:
             vectorizer = pickle.load(source)
     features = Features(root, manifest)
     added = 0
@@ -521,10 +530,14 @@ def _update(store: Store, root: Path, rebuild: bool) -> UpdateResult:
     manifest["index"] = index
     manifest["rows"] = int(index_ids.size)
     _write_json(root / "manifest.json", manifest)
-    for stale in root.iterdir():  # replaced chunks and indexes, leftovers of an interrupted update
-        if stale.is_dir() and stale.name.startswith("c") and stale.name not in manifest["chunks"]:
+    keep = {*manifest["chunks"], f"ids-{index}.npy", f"loc-{index}.npy", manifest["vocab"], manifest["terms"],
+            "manifest.json", "lock"}
+    for stale in root.iterdir():  # replaced files, leftovers of an interrupted update
+        if stale.name in keep:
+            continue
+        if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
-        elif stale.name.endswith(".npy") and stale.name not in (f"ids-{index}.npy", f"loc-{index}.npy"):
+        else:
             stale.unlink(missing_ok=True)
     return UpdateResult(added, refitted, int(manifest["rows"]))
 
