@@ -211,3 +211,24 @@ def test_a_rebuild_leaves_the_old_features_readable_until_it_is_done(hub: Callab
         [*new.manifest["chunks"], new.manifest["vocab"], new.manifest["terms"], "manifest.json", "lock",
          f"ids-{new.manifest['index']}.npy", f"loc-{new.manifest['index']}.npy"])
     _current_rows_match_their_text(store)
+
+
+def test_the_fast_analyzer_and_vectorizer_give_sklearns_terms_and_rows(hub: Callable[..., Result]) -> None:
+    from hubcli import rank
+    from hubcli.rank import features as store_features
+
+    assert hub("import", str(corpus_file(FEED))).exit_code == 0
+    store = _store()
+    rank.update_features(store)
+    features = rank.open_features(store)
+    assert features is not None
+    vectorizer = features.vectorizer
+    texts = [store_features.paper_text(*r) for r in store.conn.execute(
+        "SELECT title, abstract, authors FROM papers ORDER BY id")]
+    texts += ["", "the of and", "Ünïcödé ÀCCENTS café naïve — x y", "graphene graphene graphene"]
+    fast, slow = store_features.analyzer(vectorizer), vectorizer.build_analyzer()
+    assert all(sorted(fast(t)) == sorted(slow(t)) for t in texts)
+    ours = store_features.vectorize(vectorizer, texts)
+    theirs = vectorizer.transform(texts)
+    assert ours.shape == theirs.shape and ours.dtype == np.float32 and ours.has_sorted_indices
+    assert abs(ours - theirs).max() < 1e-6

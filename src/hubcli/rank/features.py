@@ -35,11 +35,13 @@ import fcntl
 import json
 import os
 import pickle
+import re
 import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +51,8 @@ import scipy.sparse as sp
 from hubcli.rank.hooks import features_dir, refresh_if_enabled
 from hubcli.store.db import Store
 
-__all__ = ["Features", "UpdateResult", "features_dir", "fit_vectorizer", "open_features",
-           "refresh_if_enabled", "update_features"]
+__all__ = ["Features", "UpdateResult", "analyzer", "features_dir", "fit_vectorizer", "open_features",
+           "refresh_if_enabled", "update_features", "vectorize"]
 
 FORMAT = 2
 FIT_SAMPLE = 50_000      # papers the vocabulary is fitted on
@@ -175,7 +177,7 @@ class Features:
         yield from self.chunks
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
-        return self.vectorizer.transform(texts).astype(np.float32).tocsr()  # type: ignore[no-any-return]
+        return vectorize(self.vectorizer, texts)
 
 
 def _take_rows(matrix: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
@@ -323,7 +325,7 @@ def _count_vocabulary(texts: Callable[[], Iterable[str]], params: dict[str, Any]
     every distinct term (millions of word pairs: ~460 MB for 50,000 abstracts)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    analyze = TfidfVectorizer(**params).build_analyzer()
+    analyze = analyzer(TfidfVectorizer(**params))
     low = params["min_df"] if isinstance(params["min_df"], int) else params["min_df"] * n_docs
     high = params["max_df"] if isinstance(params["max_df"], int) else params["max_df"] * n_docs
     limit = params.get("max_features")
@@ -332,7 +334,7 @@ def _count_vocabulary(texts: Callable[[], Iterable[str]], params: dict[str, Any]
     tf: Counter[str] = Counter()
     df: Counter[str] = Counter()
     for text in texts():
-        tokens = analyze(text)
+        tokens = list(analyze(text))
         h = np.fromiter((hash(t) for t in tokens), dtype=np.int64, count=len(tokens)) & mask
         kept = [tokens[i] for i in np.flatnonzero(candidate[h]).tolist()]
         tf.update(kept)
@@ -345,7 +347,58 @@ def _count_vocabulary(texts: Callable[[], Iterable[str]], params: dict[str, Any]
     return terms, np.array([df[t] for t in terms], dtype=np.float64)
 
 
-def _candidate_buckets(texts: Callable[[], Iterable[str]], analyze: Callable[[str], list[str]],
+_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # sklearn's default
+
+
+def analyzer(vectorizer: Any) -> Callable[[str], Iterable[str]]:
+    """``vectorizer.build_analyzer()``: the terms of a text.  For VECTORIZER_PARAMS' word
+    settings, the same terms (tests compare them) about 1.5 times as fast: stop words
+    filtered with one set test, the word pairs joined by ``map`` instead of a Python loop."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, strip_accents_unicode
+
+    v = vectorizer
+    if not (v.analyzer == "word" and v.ngram_range == (1, 2) and v.stop_words == "english"
+            and v.strip_accents == "unicode" and v.lowercase and v.token_pattern == _TOKEN_PATTERN
+            and v.tokenizer is None and v.preprocessor is None and v.input == "content"):
+        return v.build_analyzer()  # type: ignore[no-any-return]
+    find = re.compile(_TOKEN_PATTERN).findall
+    stop = frozenset(ENGLISH_STOP_WORDS)
+
+    def analyze(text: str) -> Iterable[str]:
+        words = [w for w in find(strip_accents_unicode(text.lower())) if w not in stop]
+        return chain(words, map(" ".join, pairwise(words)))
+
+    return analyze
+
+
+def vectorize(vectorizer: Any, texts: list[str]) -> sp.csr_matrix:
+    """``vectorizer.transform(texts)`` as float32 CSR with sorted int32 indices, about 1.7
+    times as fast for our settings (sublinear TF, IDF, L2 norm): the terms are looked up
+    with ``dict.get`` (sklearn catches a KeyError for every word pair outside the
+    vocabulary, most of them) and counted for the whole batch at once with numpy."""
+    v = vectorizer
+    if not (v.sublinear_tf and v.use_idf and v.norm == "l2" and not v.binary):
+        return v.transform(texts).astype(np.float32).tocsr()  # type: ignore[no-any-return]
+    analyze = analyzer(v)
+    get = v.vocabulary_.get
+    n, width = len(texts), len(v.vocabulary_)
+    found: list[int] = []
+    lengths: list[int] = []
+    for text in texts:
+        ids = [i for i in map(get, analyze(text)) if i is not None]
+        found.extend(ids)
+        lengths.append(len(ids))
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    keys, counts = np.unique(rows * width + np.asarray(found, dtype=np.int64), return_counts=True)
+    row, col = keys // width, (keys % width).astype(np.int32)
+    values = (np.log(counts) + 1.0) * np.asarray(v.idf_, dtype=np.float64)[col]
+    values /= np.sqrt(np.bincount(row, weights=values * values, minlength=n))[row]
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
+    return sp.csr_matrix((values.astype(np.float32), col, indptr), shape=(n, width))
+
+
+def _candidate_buckets(texts: Callable[[], Iterable[str]], analyze: Callable[[str], Iterable[str]],
                        low: float, limit: int | None) -> np.ndarray:
     """The hash buckets that can hold a term of the vocabulary (first pass)."""
     buckets = 1 << HASH_BITS
@@ -369,7 +422,7 @@ def _candidate_buckets(texts: Callable[[], Iterable[str]], analyze: Callable[[st
         pending = 0
 
     for d, text in enumerate(texts()):
-        tokens = analyze(text)
+        tokens = list(analyze(text))
         h = np.fromiter((hash(t) for t in tokens), dtype=np.int64, count=len(tokens)) & mask
         hashes.append(h)
         docs.append(np.full(h.size, d, dtype=np.int64))
@@ -503,7 +556,7 @@ def _update(store: Store, root: Path, rebuild: bool) -> UpdateResult:
 
     for ids, texts, top in _iter_changed(conn, manifest["mark"]):
         buf_ids.extend(ids)
-        buf_rows.append(vectorizer.transform(texts).astype(np.float32).tocsr())
+        buf_rows.append(vectorize(vectorizer, texts))
         mark = max(mark, top)
         if len(buf_ids) >= CHUNK_ROWS:
             flush()
