@@ -225,7 +225,9 @@ def test_the_fast_analyzer_and_vectorizer_give_sklearns_terms_and_rows(hub: Call
     vectorizer = features.vectorizer
     texts = [store_features.paper_text(*r) for r in store.conn.execute(
         "SELECT title, abstract, authors FROM papers ORDER BY id")]
-    texts += ["", "the of and", "Ünïcödé ÀCCENTS café naïve — x y", "graphene graphene graphene"]
+    texts += ["", "the of and", "Ünïcödé ÀCCENTS café naïve — x y", "graphene graphene graphene",
+              "ﬁnal ½ x² Ｆｕｌｌ ｗｉｄｔｈ", "Müller and Schröder, Dvořák; Erdős", "e\u0301te\u0301 combining",
+              "İstanbul ǅungla ß straße 𝐀𝔸 日本語"]
     fast, slow = store_features.analyzer(vectorizer), vectorizer.build_analyzer()
     assert all(sorted(fast(t)) == sorted(slow(t)) for t in texts)
     ours = store_features.vectorize(vectorizer, texts)

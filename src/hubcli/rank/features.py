@@ -363,9 +363,19 @@ def analyzer(vectorizer: Any) -> Callable[[str], Iterable[str]]:
         return v.build_analyzer()  # type: ignore[no-any-return]
     find = re.compile(_TOKEN_PATTERN).findall
     stop = frozenset(ENGLISH_STOP_WORDS)
+    # accents stripped from the runs of non-ASCII characters only: the same text, as ASCII
+    # characters decompose to themselves and start a new combining sequence (sklearn
+    # strips the whole text, character by character, when it holds one accented name)
+    non_ascii = re.compile(r"[^\x00-\x7f]+")
+
+    def strip(match: re.Match[str]) -> str:
+        return strip_accents_unicode(match.group())  # type: ignore[no-any-return]
 
     def analyze(text: str) -> Iterable[str]:
-        words = [w for w in find(strip_accents_unicode(text.lower())) if w not in stop]
+        text = text.lower()
+        if not text.isascii():
+            text = non_ascii.sub(strip, text)
+        words = [w for w in find(text) if w not in stop]
         return chain(words, map(" ".join, pairwise(words)))
 
     return analyze
@@ -415,7 +425,8 @@ def _candidate_buckets(texts: Callable[[], Iterable[str]], analyze: Callable[[st
             return
         h, d = np.concatenate(hashes), np.concatenate(docs)
         tf_b[:] += np.bincount(h, minlength=buckets)
-        pairs = np.unique(d * buckets + h)
+        pairs = np.sort(d * buckets + h)  # each (paper, bucket) once: sorted, not np.unique's hash (6x slower)
+        pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
         df_b[:] += np.bincount(pairs & mask, minlength=buckets)
         hashes.clear()
         docs.clear()
