@@ -218,8 +218,8 @@ def main() -> None:
     since = newest_published(db, CANDIDATES)
     conn = sqlite3.connect(db)
     candidates = conn.execute("SELECT count(*) FROM papers WHERE published >= ?", (since,)).fetchone()[0]
-    query = int(conn.execute("SELECT id FROM papers WHERE published >= ? ORDER BY id LIMIT 1 OFFSET 7",
-                             (since,)).fetchone()[0])
+    query, arxiv_id = conn.execute("SELECT id, arxiv_id FROM papers WHERE published >= ? ORDER BY id LIMIT 1 OFFSET 7",
+                                   (since,)).fetchone()
     conn.close()
 
     sim, sim_s, sim_cpu, sim_mb = median_run(driver("similar", str(query)), env, args.runs)
@@ -228,14 +228,18 @@ def main() -> None:
     rec, rec_s, rec_cpu, rec_mb = median_run(driver("recommend", since), env, args.runs)
     rows.append((f"recommend (driver), {SAVED} saved, {candidates:,} candidates", f"{rec_s:.2f} s",
                  f"{rec_cpu:.2f} s", f"{rec_mb:.0f}", "<= 2 s"))
-    for label, cmd in ((f"hub similar {query}", [*HUB, "similar", str(query)]),
-                       ("hub recommend", [*HUB, "recommend"])):
+    json_ = ["--format", "json"]
+    outputs: list[str] = []
+    for label, cmd in ((f"hub similar {arxiv_id} -f json", [*HUB, "similar", str(arxiv_id), *json_]),
+                       (f"hub recommend --since {since} --explain -f json",
+                        [*HUB, "recommend", "--since", since, "--explain", *json_])):
         has = subprocess.run([*cmd[:4], "--help"], env=env, capture_output=True, check=False).returncode == 0
         if not has:
             rows.append((label, "not in this hub", "", "", ""))
             continue
         real, real_s, real_cpu, real_mb = median_run(cmd, env, args.runs)
         shown = f"{real_s:.2f} s" if real.code == 0 else f"exit {real.code}"
+        outputs.append(f"{label}: {(real.stdout if real.code == 0 else real.stderr).decode()[-300:].strip()}")
         rows.append((label, shown, f"{real_cpu:.2f} s", f"{real_mb:.0f}", "<= 3 s" if "similar" in label else "<= 2 s"))
 
     print()
@@ -247,6 +251,8 @@ def main() -> None:
     print()
     print(f"similar {query}: {sim.stdout.decode()[:300]}")
     print(f"recommend: {rec.stdout.decode()[:300]}")
+    for line in outputs:
+        print(line)
     if rec.code or sim.code:
         print(sim.stderr.decode()[-1000:], rec.stderr.decode()[-1000:])
 
