@@ -234,3 +234,20 @@ def test_the_fast_analyzer_and_vectorizer_give_sklearns_terms_and_rows(hub: Call
     theirs = vectorizer.transform(texts)
     assert ours.shape == theirs.shape and ours.dtype == np.float32 and ours.has_sorted_indices
     assert abs(ours - theirs).max() < 1e-6
+
+
+def test_a_sampled_fit_is_the_same_every_time(hub: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    from hubcli import rank
+    from hubcli.rank import features as store_features
+
+    monkeypatch.setattr(store_features, "FIT_SAMPLE", 600)  # the cache holds more: a sample is fitted on
+    assert hub("import", str(corpus_file(FEED))).exit_code == 0
+    store = _store()
+    first = rank.update_features(store)
+    terms = rank.open_features(store).terms().tolist()  # type: ignore[union-attr]
+    again = rank.update_features(store, rebuild=True)
+    assert first.refitted and again.refitted and again.total == 1504
+    features = rank.open_features(store)
+    assert features is not None and features.manifest["fitted_on"] == 600
+    assert features.terms().tolist() == terms
+    _current_rows_match_their_text(store)

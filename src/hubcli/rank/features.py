@@ -292,11 +292,12 @@ def _iter_changed(conn: sqlite3.Connection, mark: str) -> Iterator[tuple[list[in
 def _sample_texts(conn: sqlite3.Connection, total: int) -> tuple[Callable[[], Iterator[str]], int]:
     """A re-iterable stream of the texts the vocabulary is fitted on, and their number:
     every paper, or an even random sample of FIT_SAMPLE across ids (every period and
-    source), read in batches so the texts are never all in memory."""
+    source; seeded), read in batches so the texts are never all in memory."""
     sample: list[int] | None = None
-    if total > FIT_SAMPLE:
-        sample = sorted(int(r[0]) for r in conn.execute(
-            "SELECT id FROM papers ORDER BY random() LIMIT ?", (FIT_SAMPLE,)))
+    if total > FIT_SAMPLE:  # seeded: the same papers give the same vocabulary
+        every = np.fromiter((r[0] for r in conn.execute("SELECT id FROM papers")), dtype=np.int64)
+        picked = np.random.default_rng(0).choice(every.size, min(FIT_SAMPLE, every.size), replace=False)
+        sample = np.sort(every[picked]).tolist()
 
     def texts() -> Iterator[str]:
         if sample is None:
