@@ -179,6 +179,9 @@ def run_sync(store: Store, settings: Settings, sources: list[Source], *, jobs: i
         pool.shutdown(list(started))
     order = {s.spec: i for i, s in enumerate(sources)}
     report.results.sort(key=lambda r: order.get(r.source.spec, 0))
+    from hubcli.rank.hooks import refresh_if_enabled  # numpy and sklearn only where features exist
+
+    refresh_if_enabled(store)
     return report
 
 

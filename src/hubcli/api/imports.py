@@ -78,6 +78,9 @@ def run_import(job: ImportJob, *, on_batch: Callable[[ImportProgress], None] = l
     if writer.bulk_load:
         on_indexing()
     writer.finish()
+    from hubcli.rank.hooks import refresh_if_enabled  # numpy and sklearn only where features exist
+
+    refresh_if_enabled(writer.store)
     shown: object = Message("import_stdin") if str(job.file) == "-" else job.file.name
     outcome.note("info", "import_done", source=shown, new=totals.new, updated=totals.updated,
                  unchanged=totals.unchanged, records=job.progress.records, seconds=time.monotonic() - job.started)
