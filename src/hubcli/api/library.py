@@ -178,6 +178,9 @@ def import_file(ctx: Context, path: Path, *, tags: Sequence[str] = (), fetch: bo
     store = ctx.store(create=True)
     assert store is not None
     summary = import_library(store, path, tags=tuple(tags))
+    from hubcli.rank.hooks import refresh_if_enabled  # the imported papers teach the ranking at once
+
+    refresh_if_enabled(store)
     result = Result()
     result.note("info", "lib_import_summary", path=path.name, format=summary.format, matched=summary.matched,
                 added=summary.added, skipped=len(summary.skipped))
@@ -233,4 +236,7 @@ def fetch_arxiv(store: Store, settings: Settings, arxiv_ids: Sequence[str], *,
         counts = store_papers(store, source, papers)
         stored += counts.new + counts.updated + counts.unchanged
         on_fetch(min(start + FETCH_BATCH, len(ids)), len(ids))
+    from hubcli.rank.hooks import refresh_if_enabled
+
+    refresh_if_enabled(store)
     return stored, None

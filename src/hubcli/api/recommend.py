@@ -16,10 +16,11 @@ from hubcli.config import Settings
 from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
 from hubcli.store.db import Store
+from hubcli.store.library import MIN_SAVED_TO_RANK
 
 DEFAULT_WINDOW_DAYS = 7
 DEFAULT_N = 20
-MIN_SAVED = 3  # as hubcli.rank.model.MIN_SAVED (not imported: that loads scikit-learn)
+MIN_SAVED = MIN_SAVED_TO_RANK
 
 
 def _new_papers(store: Store, settings: Settings, filters: Filters, *, include_dismissed: bool) -> list[int]:

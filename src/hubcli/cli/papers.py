@@ -102,7 +102,7 @@ def show_listing(result: Listing, fmt: str, filters: Filters) -> None:
     extras: dict[int, dict[str, object]] = {}
     for pid, score in (result.scores or {}).items():
         reasons[pid] = ", ".join(x for x in (t("card_score", score=f"{score:.2f}"), reasons.get(pid)) if x)
-        extras[pid] = {"score": round(score, 4)}
+        extras[pid] = {"score": score}
     for pid, why in (result.explanations or {}).items():
         extras.setdefault(pid, {})["explain"] = {"words": why.words, "like": why.like_key}
         if why.words:

@@ -52,8 +52,15 @@ def radar_command(format_: FormatOption = None, limit: RadarLimitOption = 100, p
 
     fmt = resolve_format(format_)
     positive(limit, "--limit")
-    result = reading.radar(STATE.store(create=False), STATE.settings(), limit=limit, peek=peek,
-                           include_dismissed=include_dismissed)
+    store = STATE.store(create=False)
+    if store is not None:
+        from hubcli.store.library import MIN_SAVED_TO_RANK, library_size
+
+        if library_size(store) >= MIN_SAVED_TO_RANK:
+            from hubcli.cli.recommend import announce_first_build
+
+            announce_first_build(store)
+    result = reading.radar(store, STATE.settings(), limit=limit, peek=peek, include_dismissed=include_dismissed)
     show_listing(result, fmt, Filters())
 
 

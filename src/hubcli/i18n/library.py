@@ -120,5 +120,7 @@ LIBRARY_MESSAGES: dict[str, dict[str, str]] = {
     "recommend_nothing_new": {"en": "nothing new since the last hub radar: --since 7d widens the window", "zh": "上次 hub radar 之后没有新论文：--since 7d 可放宽范围"},
     "recommend_below_min": {"en": "no paper reaches --min-score", "zh": "没有论文达到 --min-score"},
     "similar_footer": {"en": "{shown} papers like: {title}", "zh": "{shown} 篇类似论文：{title}"},
+    "rank_first_build": {"en": "building the ranking features for {count} papers, once (a minute or two per million; later syncs and imports keep them up to date)…",
+                         "zh": "正在为 {count} 篇论文构建排序特征，只需一次（每百万篇约一两分钟；之后的同步和导入会自动更新）……"},
     "similar_none": {"en": "no similar paper found", "zh": "未找到类似论文"},
 }

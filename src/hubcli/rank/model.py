@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,8 +10,9 @@ import scipy.sparse as sp
 
 from hubcli.rank.features import Features, open_features, update_features
 from hubcli.store.db import Store
+from hubcli.store.library import MIN_SAVED_TO_RANK
 
-MIN_SAVED = 3            # fewer saved papers: the caller falls back to follows and topics
+MIN_SAVED = MIN_SAVED_TO_RANK  # fewer saved papers: the caller falls back to follows and topics
 N_UNLABELED = 5_000      # sampled unlabeled papers, the weak negatives
 DISMISSED_WEIGHT = 5.0   # dismissed papers: strong negatives (as the forks of zotero-arxiv-daily)
 SVM_C = 0.01   # arxiv-sanity-lite's; measured on bench/rank_quality.py: 0.01 0.74, 0.1 0.71, 1.0 0.66
@@ -47,16 +47,19 @@ def _recency_weights(ids: np.ndarray, saved_at: dict[int, str] | None) -> np.nda
 
 
 def fit_linear_svm(x: sp.csr_matrix, y: np.ndarray, weight: np.ndarray, c: float = SVM_C,
-                   class_weight: str | None = "balanced", tol: float = 1e-3,
-                   max_iter: int = 100) -> tuple[np.ndarray, float]:
-    """A linear SVM, as scikit-learn's ``LinearSVC(C=c, class_weight=..., loss="squared_hinge")``
+                   class_weight: str | None = "balanced", tol: float = 1e-6,
+                   max_iter: int = 500) -> tuple[np.ndarray, float]:
+    """A linear SVM as scikit-learn's ``LinearSVC(C=c, class_weight=..., loss="squared_hinge")``
     fits it (liblinear's L2-regularised squared hinge, the intercept a regularised feature
     of value 1), without importing scikit-learn (about a second of every ``recommend``):
 
         min over w, b of  ½(w·w + b²) + Σ cᵢ max(0, 1 − yᵢ(w·xᵢ + b))²,  cᵢ = c · weightᵢ · class weight
 
-    by Newton steps solved with conjugate gradients and a backtracking line search (the
-    objective is convex, piecewise quadratic).  ``y`` holds 1 and 0; returns (w, b)."""
+    The objective is convex and continuously differentiable: scipy's L-BFGS-B minimises it
+    from its value and gradient (tests/test_rank_store.py checks the ranking against
+    LinearSVC's).  ``y`` holds 1 and 0; returns (w, b)."""
+    from scipy.optimize import minimize
+
     n = x.shape[0]
     sign = np.where(y > 0, 1.0, -1.0)
     costs = c * np.asarray(weight, dtype=np.float64)
@@ -66,57 +69,16 @@ def fit_linear_svm(x: sp.csr_matrix, y: np.ndarray, weight: np.ndarray, c: float
             if members.any():
                 costs[members] *= n / (2.0 * members.sum())
     xb = sp.hstack([x.astype(np.float64), np.ones((n, 1))], format="csr")
-    w = np.zeros(xb.shape[1])
 
     def objective(v: np.ndarray) -> tuple[float, np.ndarray]:
-        margin = 1.0 - sign * (xb @ v)
-        return 0.5 * float(v @ v) + float(np.sum(costs * np.maximum(margin, 0.0) ** 2)), margin
+        margin = np.maximum(1.0 - sign * (xb @ v), 0.0)
+        value = 0.5 * float(v @ v) + float(np.sum(costs * margin ** 2))
+        return value, v - 2.0 * (xb.T @ (costs * sign * margin))
 
-    f, margin = objective(w)
-    first = None
-    for _ in range(max_iter):
-        active = margin > 0
-        xa, ca = xb[active], costs[active]
-        grad = w - 2.0 * (xa.T @ (ca * sign[active] * margin[active]))
-        norm = float(np.linalg.norm(grad))
-        first = first or norm
-        if norm <= tol * first:
-            break
-
-        def hess(v: np.ndarray, xa: sp.csr_matrix = xa, ca: np.ndarray = ca) -> np.ndarray:
-            return v + 2.0 * (xa.T @ (ca * (xa @ v)))  # type: ignore[no-any-return]
-
-        step = _conjugate_gradient(hess, -grad)
-        slope = float(grad @ step)
-        t = 1.0
-        while True:
-            f_new, margin_new = objective(w + t * step)
-            if f_new <= f + 1e-4 * t * slope or t < 1e-10:
-                break
-            t *= 0.5
-        w, f, margin = w + t * step, f_new, margin_new
+    found = minimize(objective, np.zeros(xb.shape[1]), jac=True, method="L-BFGS-B",
+                     options={"maxiter": max_iter, "gtol": tol})
+    w = np.asarray(found.x)
     return w[:-1], float(w[-1])
-
-
-def _conjugate_gradient(hess: Callable[[np.ndarray], np.ndarray], rhs: np.ndarray, rtol: float = 0.1,
-                        max_iter: int = 200) -> np.ndarray:
-    """Solve hess(s) = rhs, loosely (an inexact Newton step)."""
-    s = np.zeros_like(rhs)
-    r = rhs.copy()
-    d = r.copy()
-    rr = float(r @ r)
-    stop = (rtol ** 2) * rr
-    for _ in range(max_iter):
-        if rr <= stop:
-            break
-        hd = hess(d)
-        alpha = rr / float(d @ hd)
-        s += alpha * d
-        r -= alpha * hd
-        rr_new = float(r @ r)
-        d = r + (rr_new / rr) * d
-        rr = rr_new
-    return s
 
 
 def recommend(store: Store, saved_ids: list[int], dismissed_ids: list[int], candidate_ids: list[int], *,

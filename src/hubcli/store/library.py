@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 LIBRARY_SOURCE = Source("library:", "library", "Library", "")
 MAX_TAG = 100
 MAX_NOTE = 100_000
+# saved papers a library needs before it ranks anything (fewer: follows and topics instead)
+MIN_SAVED_TO_RANK = 3
 
 
 PaperState = LibraryState  # the state of one paper (hubcli.models)
