@@ -159,7 +159,7 @@ def _sanitized(record: dict[str, Any]) -> dict[str, Any]:
 
     def clean(value: Any) -> Any:
         if isinstance(value, str):
-            return "\n".join(strip_controls(line) for line in value.split("\n"))
+            return strip_controls(value)  # keeps a note's newlines and tabs
         if isinstance(value, list):
             return [clean(v) for v in value]
         if isinstance(value, dict):

@@ -39,8 +39,7 @@ def _new_papers(store: Store, settings: Settings, filters: Filters, *, include_d
             sel.add("p.published >= ?", [since], date=(">=", since))
     if not include_dismissed:
         hide_dismissed(sel)
-    saved_sql, saved_params = library.saved_condition()
-    sel.add("p.id NOT" + saved_sql.removeprefix("p.id"), saved_params, on_id=True)
+    sel.add(*library.not_saved_condition(), on_id=True)
     return ids_newest_first(store, sel)
 
 
@@ -52,9 +51,7 @@ def _training(store: Store, tags: tuple[str, ...]) -> tuple[list[int], dict[int,
     ids = library.saved_ids(store, list(tags) or None)
     if not ids:
         return [], {}
-    from hubcli.store.library import state_for
-
-    states = state_for(store.conn, ids)
+    states = library.state_for(store.conn, ids)
     return ids, {pid: st.saved_at or "" for pid, st in states.items()}
 
 

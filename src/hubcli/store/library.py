@@ -326,6 +326,11 @@ def tag_condition(names: Sequence[str], column: str = "p.id") -> tuple[str, list
             f" (SELECT id FROM tags WHERE name IN ({marks})))", list[object](clean))
 
 
+def not_saved_condition(column: str = "p.id") -> tuple[str, list[object]]:
+    """Papers not in the library (what recommend may offer)."""
+    return f"{column} NOT IN (SELECT paper_id FROM library WHERE saved_at IS NOT NULL)", []
+
+
 def unread_condition(column: str = "p.id") -> tuple[str, list[object]]:
     """``--unread``: papers not marked read."""
     return f"{column} NOT IN (SELECT paper_id FROM library WHERE read_at IS NOT NULL)", []
