@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hubcli.api import reading
-from hubcli.config import load_settings
+from hubcli.api.session import Session
 from hubcli.filters import filter_fields, make_filters
 from hubcli.i18n import set_language
 from hubcli.i18n.messages import MESSAGES
@@ -48,6 +48,6 @@ def test_chips_follow_the_declaration() -> None:
 
 
 def test_results_carry_message_keys_not_text() -> None:
-    result = reading.list_papers(None, load_settings(), make_filters(), page=1, per_page=None, sort="date")
+    result = reading.list_papers(Session(), make_filters(), page=1, per_page=None, sort="date")
     assert result.papers == [] and result.footer is not None and result.footer.key == "footer"
     assert [(n.level, n.key) for n in result.after] == [("hint", "no_papers_cache_empty")]

@@ -6,7 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hubcli.api.results import Context, Data, Result
+from hubcli.api.results import Data, Result
+from hubcli.api.session import Session
 from hubcli.config import DEFAULT_SUBSCRIPTIONS, Settings
 from hubcli.errors import NotFoundError, UsageError
 from hubcli.models import Source
@@ -22,30 +23,30 @@ def default_sources(settings: Settings) -> list[Source]:
     return [registry.resolve(spec, settings) for spec in DEFAULT_SUBSCRIPTIONS]
 
 
-def writable_store(ctx: Context) -> Store:
+def writable_store(session: Session) -> Store:
     """The store, created when missing, with the default subscriptions seeded once."""
-    store = ctx.store(create=True)
+    store = session.store(create=True)
     assert store is not None
-    write.ensure_default_sources(store, default_sources(ctx.settings()))
+    write.ensure_default_sources(store, default_sources(session.settings()))
     return store
 
 
-def add(ctx: Context, source: str, label: str | None) -> Result:
-    resolved = registry.resolve(source, ctx.settings(), label=label.strip() if label and label.strip() else None)
-    store = writable_store(ctx)
+def add(session: Session, source: str, label: str | None) -> Result:
+    resolved = registry.resolve(source, session.settings(), label=label.strip() if label and label.strip() else None)
+    store = writable_store(session)
     result = Result()
     added = write.subscribe(store, resolved, custom_label=bool(label))
     result.note("info", "source_added" if added else "source_exists", label=resolved.label, spec=resolved.spec)
     return result
 
 
-def subscriptions(ctx: Context) -> Data:
+def subscriptions(session: Session) -> Data:
     from hubcli.store.sources import subscriptions as stored
 
     items: list[dict[str, Any]] = [
         {"source": s.spec, "label": s.label, "kind": s.kind, "url": s.url, "folder": s.folder,
          "papers": s.papers, "last_sync": s.last_sync, "status": s.status, "error": s.error}
-        for s in stored(writable_store(ctx))
+        for s in stored(writable_store(session))
     ]
     result = Data(items=items)
     if not items:
@@ -53,9 +54,9 @@ def subscriptions(ctx: Context) -> Data:
     return result
 
 
-def remove(ctx: Context, source: str) -> Result:
-    settings = ctx.settings()
-    store = writable_store(ctx)
+def remove(session: Session, source: str) -> Result:
+    settings = session.settings()
+    store = writable_store(session)
     spec = source.strip()
     try:
         spec = registry.resolve(source, settings).spec
@@ -75,11 +76,11 @@ def remove(ctx: Context, source: str) -> Result:
     return result
 
 
-def export_opml(ctx: Context) -> str:
+def export_opml(session: Session) -> str:
     from hubcli.render.opml import Outline, to_opml
     from hubcli.store.sources import subscriptions as stored
 
-    items = stored(writable_store(ctx), count_papers=False)
+    items = stored(writable_store(session), count_papers=False)
     return to_opml([Outline(s.spec, s.label, s.url, s.folder) for s in items])
 
 
@@ -99,18 +100,18 @@ def _subscribing(outline: Outline, settings: Settings) -> write.Subscribing:
     return write.Subscribing(source, custom, outline.folder)
 
 
-def import_opml(ctx: Context, data: bytes) -> Result:
+def import_opml(session: Session, data: bytes) -> Result:
     from hubcli.render.opml import parse_opml
 
     outlines = parse_opml(data)
-    settings = ctx.settings()
+    settings = session.settings()
     feeds_in_file: dict[str, write.Subscribing] = {}
     for outline in outlines:
         feed = _subscribing(outline, settings)
         # the same feed twice (a spec and its URL, or one feed in two folders): the first wins
         feeds_in_file.setdefault(feed.source.spec, feed)
     # no write.ensure_default_sources here: on a fresh machine the file is the whole radar
-    store = ctx.store(create=True)
+    store = session.store(create=True)
     assert store is not None
     added = write.import_subscriptions(store, list(feeds_in_file.values()))
     result = Result()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from hubcli.api.reading import follow_reason
-from hubcli.api.results import Context, Data, Result
+from hubcli.api.results import Data, Result
+from hubcli.api.session import Session
 from hubcli.errors import NotFoundError, UsageError
 
 
-def target(ctx: Context, name: str | None, topic: str | None, category: str | None) -> tuple[str, str]:
+def target(session: Session, name: str | None, topic: str | None, category: str | None) -> tuple[str, str]:
     """Exactly one of an author name, a topic, a category, canonicalised."""
     given = [(k, v.strip()) for k, v in (("author", name), ("topic", topic), ("category", category)) if v and v.strip()]
     if len(given) != 1:
@@ -20,17 +21,17 @@ def target(ctx: Context, name: str | None, topic: str | None, category: str | No
     elif kind == "topic":
         from hubcli.topics import resolve_topic
 
-        value = resolve_topic(value, ctx.settings()).name
+        value = resolve_topic(value, session.settings()).name
     else:
         value = " ".join(value.split())
     return kind, value
 
 
-def follow(ctx: Context, name: str | None, topic: str | None, category: str | None) -> Result:
+def follow(session: Session, name: str | None, topic: str | None, category: str | None) -> Result:
     from hubcli.store.follows import add_follow
 
-    kind, value = target(ctx, name, topic, category)
-    store = ctx.store(create=True)
+    kind, value = target(session, name, topic, category)
+    store = session.store(create=True)
     assert store is not None
     result = Result()
     result.note("info", "followed" if add_follow(store, kind, value) else "already_following",
@@ -40,11 +41,11 @@ def follow(ctx: Context, name: str | None, topic: str | None, category: str | No
     return result
 
 
-def unfollow(ctx: Context, name: str | None, topic: str | None, category: str | None) -> Result:
+def unfollow(session: Session, name: str | None, topic: str | None, category: str | None) -> Result:
     from hubcli.store.follows import remove_follow
 
-    kind, value = target(ctx, name, topic, category)
-    store = ctx.store(create=False)
+    kind, value = target(session, name, topic, category)
+    store = session.store(create=False)
     if store is None or not remove_follow(store, kind, value):
         raise NotFoundError("not_following", what=follow_reason(kind, value))
     result = Result()
@@ -52,10 +53,10 @@ def unfollow(ctx: Context, name: str | None, topic: str | None, category: str | 
     return result
 
 
-def following(ctx: Context) -> Data:
+def following(session: Session) -> Data:
     from hubcli.store.follows import list_follows
 
-    store = ctx.store(create=False)
+    store = session.store(create=False)
     found = list_follows(store) if store else []
     result = Data(items=[{"kind": f.kind, "value": f.value, "since": f.added_at} for f in found])
     if not found:

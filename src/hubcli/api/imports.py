@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hubcli.api.results import Context, Result
+from hubcli.api.results import Result
+from hubcli.api.session import Session
 from hubcli.i18n import Message
 from hubcli.importer import ImportProgress
 from hubcli.models import Paper
@@ -31,12 +32,12 @@ class ImportJob:
     started: float = field(default_factory=time.monotonic)
 
 
-def open_import(ctx: Context, file: Path) -> ImportJob:
+def open_import(session: Session, file: Path) -> ImportJob:
     from hubcli.importer import estimate_records, iter_papers
     from hubcli.models import Source
 
-    settings = ctx.settings()
-    store = ctx.store(create=True)
+    settings = session.settings()
+    store = session.store(create=True)
     assert store is not None
     progress = ImportProgress()
     fmt, papers, handle = iter_papers(file, progress, max_bytes=max(settings.max_bytes, 256 * 1024 * 1024))

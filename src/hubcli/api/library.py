@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from hubcli.api.results import Context, Data, Listing, Notice, Result
+from hubcli.api.results import Data, Listing, Notice, Result
+from hubcli.api.session import Session
 from hubcli.config import Settings
 from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
@@ -25,8 +26,8 @@ _ACTIONS: dict[str, tuple[Callable[..., Any], str, str]] = {
 }
 
 
-def _store(ctx: Context) -> Store:
-    store = ctx.store(create=False)
+def _store(session: Session) -> Store:
+    store = session.store(create=False)
     if store is None:
         raise NotFoundError("library_no_cache")
     return store
@@ -40,9 +41,9 @@ def _named(store: Store, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
     return {p.rowid: (display_id(p), p.title) for p in load_papers(store.conn, list(ids)) if p.rowid is not None}
 
 
-def change(ctx: Context, action: str, refs: Sequence[str], tags: Sequence[str] = ()) -> Result:
+def change(session: Session, action: str, refs: Sequence[str], tags: Sequence[str] = ()) -> Result:
     """``hub save|unsave|read|unread|dismiss|undismiss ID...``: one line per paper."""
-    store = _store(ctx)
+    store = _store(session)
     ids = library.resolve_refs(store, refs)
     call, done_key, same_key = _ACTIONS[action]
     before = library.state_for(store.conn, ids)
@@ -60,9 +61,9 @@ def change(ctx: Context, action: str, refs: Sequence[str], tags: Sequence[str] =
     return result
 
 
-def tag(ctx: Context, ref: str, names: Sequence[str], *, remove: bool = False) -> Result:
+def tag(session: Session, ref: str, names: Sequence[str], *, remove: bool = False) -> Result:
     """``hub tag ID TAG...`` (saves the paper) and ``hub untag ID TAG...``."""
-    store = _store(ctx)
+    store = _store(session)
     ids = library.resolve_refs(store, [ref])
     result = Result()
     ident, title = _named(store, ids).get(ids[0], (ref, ""))
@@ -76,8 +77,8 @@ def tag(ctx: Context, ref: str, names: Sequence[str], *, remove: bool = False) -
     return result
 
 
-def tags(ctx: Context) -> Data:
-    store = ctx.store(create=False)
+def tags(session: Session) -> Data:
+    store = session.store(create=False)
     found = library.tags(store) if store is not None else []
     result = Data(items=[{"tag": t.name, "papers": t.papers} for t in found])
     if not found:
@@ -85,15 +86,15 @@ def tags(ctx: Context) -> Data:
     return result
 
 
-def note_of(ctx: Context, ref: str) -> tuple[int, str | None]:
+def note_of(session: Session, ref: str) -> tuple[int, str | None]:
     """The paper a note is for and its note now (for ``$EDITOR``)."""
-    store = _store(ctx)
+    store = _store(session)
     pid = library.resolve_refs(store, [ref])[0]
     return pid, library.state_for(store.conn, [pid])[pid].note
 
 
-def set_note(ctx: Context, paper_id: int, text: str | None) -> Result:
-    store = _store(ctx)
+def set_note(session: Session, paper_id: int, text: str | None) -> Result:
+    store = _store(session)
     library.set_note(store, paper_id, text)
     ident, title = _named(store, [paper_id]).get(paper_id, (str(paper_id), ""))
     note = library.state_for(store.conn, [paper_id])[paper_id].note
@@ -102,9 +103,9 @@ def set_note(ctx: Context, paper_id: int, text: str | None) -> Result:
     return result
 
 
-def listing(store: Store | None, settings: Settings, filters: Filters, *, page: int, per_page: int | None
-            ) -> Listing:
+def listing(session: Session, filters: Filters, *, page: int, per_page: int | None) -> Listing:
     """``hub library``: saved papers matching the filters, newest saved first."""
+    store, settings = session.reader(), session.settings()
     per = per_page or settings.per_page
     result = Listing()
     if store is None or library.library_size(store) == 0:
@@ -130,7 +131,7 @@ def listing(store: Store | None, settings: Settings, filters: Filters, *, page: 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "bibtex", "markdown")
 
 
-def export_text(ctx: Context, fmt: str) -> tuple[int, str]:
+def export_text(session: Session, fmt: str) -> tuple[int, str]:
     """``hub library export``: json/jsonl hold every paper with any state, exactly what
     ``hub library import`` restores; csv, bibtex and markdown list the saved papers,
     newest saved first.  Returns (papers, text)."""
@@ -138,7 +139,7 @@ def export_text(ctx: Context, fmt: str) -> tuple[int, str]:
 
     from hubcli.render import formats
 
-    store = ctx.store(create=False)
+    store = session.store(create=False)
     if fmt in ("json", "jsonl"):
         records = library.export_records(store) if store is not None else []
         clean = [_sanitized(r) for r in records]
@@ -169,13 +170,13 @@ def _sanitized(record: dict[str, Any]) -> dict[str, Any]:
     return {k: clean(v) for k, v in record.items()}
 
 
-def import_file(ctx: Context, path: Path, *, tags: Sequence[str] = (), fetch: bool = False,
+def import_file(session: Session, path: Path, *, tags: Sequence[str] = (), fetch: bool = False,
                 on_fetch: Callable[[int, int], None] = lambda _done, _total: None) -> Result:
     """``hub library import FILE``: one transaction, then (``--fetch``) the arXiv papers
     it named that the cache lacks, through the arXiv API at its pace."""
     from hubcli.library_import import import_library
 
-    store = ctx.store(create=True)
+    store = session.store(create=True)
     assert store is not None
     summary = import_library(store, path, tags=tuple(tags))
     from hubcli.rank.hooks import refresh_if_enabled  # the imported papers teach the ranking at once
@@ -190,7 +191,7 @@ def import_file(ctx: Context, path: Path, *, tags: Sequence[str] = (), fetch: bo
         result.note("info", "lib_import_skipped_more", more=len(summary.skipped) - 20)
     if summary.missing_arxiv:
         if fetch:
-            fetched, failed = fetch_arxiv(store, ctx.settings(), summary.missing_arxiv, on_fetch=on_fetch)
+            fetched, failed = fetch_arxiv(store, session.settings(), summary.missing_arxiv, on_fetch=on_fetch)
             result.note("info", "lib_fetched", count=fetched)
             if failed:
                 result.note("warn", "lib_fetch_failed", reason=failed)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from hubcli.api.results import Listing, Notice, Result
+from hubcli.api.session import Session
 from hubcli.config import Settings
 from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
@@ -39,9 +40,9 @@ def _nothing(result: Result, store: Store) -> None:
     result.note("hint", "no_papers" if store.paper_count() else "no_papers_cache_empty", after=True)
 
 
-def list_papers(store: Store | None, settings: Settings, filters: Filters, *, page: int, per_page: int | None,
-                sort: str) -> Listing:
+def list_papers(session: Session, filters: Filters, *, page: int, per_page: int | None, sort: str) -> Listing:
     """One page of the papers matching ``filters``, newest first (or by relevance)."""
+    store, settings = session.reader(), session.settings()
     per = per_page or settings.per_page
     if store is None:
         result = Listing(footer=Notice("info", "footer", {"page": page, "pages": 1, "total": 0}))
@@ -64,10 +65,11 @@ def list_papers(store: Store | None, settings: Settings, filters: Filters, *, pa
     return result
 
 
-def shuffle(store: Store | None, settings: Settings, filters: Filters, *, n: int, seed: int | None,
-            include_dismissed: bool = False) -> Listing:
+def shuffle(session: Session, filters: Filters, *, n: int, seed: int | None, include_dismissed: bool = False
+            ) -> Listing:
     """A random batch; without a seed, one that avoids what earlier batches showed;
     dismissed papers left out unless asked."""
+    store, settings = session.reader(), session.settings()
     if store is None:
         result = Listing(footer=Notice("info", "footer_shuffle", {"shown": 0, "total": 0, "left": 0}))
         result.note("hint", "no_papers_cache_empty", after=True)
@@ -94,10 +96,11 @@ def shuffle(store: Store | None, settings: Settings, filters: Filters, *, n: int
     return result
 
 
-def find(store: Store | None, ident: str) -> Paper:
+def find(session: Session, ident: str) -> Paper:
     """One paper by any id hub prints or accepts (NotFoundError when it is not stored)."""
     from hubcli.store.query import find_paper
 
+    store = session.reader()
     paper = find_paper(store, ident) if store else None
     if paper is None:
         raise NotFoundError("paper_not_found", ident=ident)
@@ -110,11 +113,11 @@ def follow_reason(kind: str, value: str) -> Message:
                    {"value": value})
 
 
-def radar(store: Store | None, settings: Settings, *, limit: int, peek: bool, include_dismissed: bool = False
-          ) -> Listing:
+def radar(session: Session, *, limit: int, peek: bool, include_dismissed: bool = False) -> Listing:
     """What matches a follow and is new since the last radar (then marked seen unless
     ``peek``); dismissed papers left out unless asked; ordered by the library's score
     when there is a library (see ``api/recommend.py``), else newest first."""
+    store, settings = session.reader(), session.settings()
     if store is None:
         result = Listing()
         result.note("hint", "no_papers_cache_empty")
@@ -174,11 +177,14 @@ def _library_order(store: Store, settings: Settings, sel: Selection, limit: int
 EXPORT_CHUNK = 500
 
 
-def export(store: Store, settings: Settings, filters: Filters) -> tuple[int, Iterator[list[Paper]]]:
+def export(session: Session, filters: Filters) -> tuple[int, Iterator[list[Paper]]] | None:
     """How many papers match, and the papers newest first in chunks (memory stays flat);
-    at least one chunk, maybe empty."""
+    at least one chunk, maybe empty.  None when there is no cache yet."""
     from hubcli.store.query import build_selection, ids_newest_first, load_papers
 
+    store, settings = session.reader(), session.settings()
+    if store is None:
+        return None
     sel = build_selection(store, filters, settings)
     ids = ids_newest_first(store, sel)
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from hubcli.api.results import Explanation, Listing, Notice
+from hubcli.api.session import Session
 from hubcli.config import Settings
 from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
@@ -69,10 +70,11 @@ def _follow_scores(store: Store, settings: Settings, ids: list[int]) -> dict[int
     return scores
 
 
-def recommend(store: Store | None, settings: Settings, filters: Filters, *, n: int = DEFAULT_N,
-              min_score: float | None = None, explain: bool = False, include_dismissed: bool = False) -> Listing:
+def recommend(session: Session, filters: Filters, *, n: int = DEFAULT_N, min_score: float | None = None,
+              explain: bool = False, include_dismissed: bool = False) -> Listing:
     """New papers ranked by the library (all saved papers, or ``filters.tags``: the tags the
     model learns from here, not a filter on the candidates)."""
+    store, settings = session.reader(), session.settings()
     result = Listing()
     if store is None:
         result.note("hint", "no_papers_cache_empty", after=True)
@@ -139,13 +141,14 @@ def rank_ids(store: Store, settings: Settings, paper_ids: list[int]) -> dict[int
     return {s.paper_id: s.score for s in found}
 
 
-def similar(store: Store | None, settings: Settings, ident: str, filters: Filters, *, n: int = 10,
-            include_dismissed: bool = False) -> Listing:
+def similar(session: Session, ident: str, filters: Filters, *, n: int = 10, include_dismissed: bool = False
+            ) -> Listing:
     """The papers most like one paper (cosine over the stored features), within the
     filters when any are given; dismissed papers left out unless asked."""
     from hubcli.api.reading import find
 
-    paper = find(store, ident)
+    paper = find(session, ident)
+    store, settings = session.reader(), session.settings()
     assert store is not None and paper.rowid is not None
     from hubcli.rank import similar as rank_similar
     from hubcli.store.query import build_selection, hide_dismissed, ids_newest_first, load_papers

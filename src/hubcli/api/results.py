@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal
 
 from hubcli.i18n import Message
 from hubcli.models import Paper
-
-if TYPE_CHECKING:
-    from hubcli.config import Settings
-    from hubcli.store.db import Store
 
 Level = Literal["info", "hint", "warn"]
 
@@ -65,12 +61,3 @@ class Data(Result):
     """Records to print (a list of JSON-ready dicts), as ``--json`` or as lines."""
 
     items: list[dict[str, Any]] = field(default_factory=list)
-
-
-class Context(Protocol):
-    """Where a call gets the settings and the store, lazily (so a bad option is reported
-    before a database is created).  ``cli.context.RunState`` is one."""
-
-    def settings(self) -> Settings: ...
-
-    def store(self, *, create: bool = True) -> Store | None: ...

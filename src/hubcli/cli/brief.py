@@ -145,7 +145,7 @@ def _select(filters: Filters, limit: Optional[int], recommended: bool = False) -
     if recommended:
         from hubcli.api import recommend
 
-        found = recommend.recommend(store, STATE.settings(), filters, n=limit or DEFAULT_LIMIT)
+        found = recommend.recommend(STATE, filters, n=limit or DEFAULT_LIMIT)
         notify(found.before)
         if not found.papers:
             raise NotFoundError("brief_no_papers")

@@ -2,48 +2,27 @@
 
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
-from hubcli.config import Settings, load_settings
+from hubcli.api.session import Session
 from hubcli.i18n import t
-from hubcli.store.db import Store, open_store
 from hubcli.text import strip_controls
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-@dataclass
-class RunState:
-    db_option: Optional[str] = None
-    no_pager: bool = False
-    lang: str = "en"
-    _settings: Optional[Settings] = None
-    _stores: list[Store] = field(default_factory=list)
+class RunState(Session):
+    """The CLI's session: one per run, plus the terminal-only ``--no-pager``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.no_pager = False
 
     def reset(self) -> None:
-        """A fresh state for a new run (``main`` may run many times in one process)."""
+        """A fresh session for a new run (``main`` may run many times in one process)."""
         self.close()
-        self.db_option, self.no_pager, self.lang, self._settings = None, False, "en", None
-
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = load_settings(self.db_option)
-        return self._settings
-
-    def store(self, *, create: bool = True) -> Optional[Store]:
-        store = open_store(self.settings().paths.database, create=create)
-        if store is not None:
-            self._stores.append(store)
-        return store
-
-    def close(self) -> None:
-        while self._stores:
-            try:
-                self._stores.pop().close()
-            except Exception:  # noqa: BLE001 - closing must not hide the real outcome
-                pass
+        self.__init__()  # type: ignore[misc]
 
 
 STATE = RunState()

@@ -48,12 +48,12 @@ def _export(fmt: str, filters: Filters, write: Callable[[str], object]) -> int:
     from hubcli.api import reading
     from hubcli.render import formats
 
-    store = STATE.store(create=False)
-    if store is None:
+    found = reading.export(STATE, filters)
+    if found is None:
         OUT.hint(t("no_papers_cache_empty"))
         write({"json": "[]\n", "csv": formats.to_csv([])}.get(fmt, ""))
         return 0
-    total, chunks = reading.export(store, STATE.settings(), filters)
+    total, chunks = found
     bibtex = formats.BibtexWriter()  # one writer for every chunk: keys unique over the whole export
     if fmt == "json":
         write("[\n")

@@ -112,7 +112,7 @@ def _library_list(filters: Filters, page: int, per_page: Optional[int], format_:
     fmt = resolve_format(format_)
     positive(page, "--page")
     positive(per_page, "--per-page")
-    result = library.listing(STATE.store(create=False), STATE.settings(), filters, page=page, per_page=per_page)
+    result = library.listing(STATE, filters, page=page, per_page=per_page)
     show_listing(result, fmt, filters)
 
 

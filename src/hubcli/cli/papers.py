@@ -153,8 +153,7 @@ def papers_command(filters: Filters, page: PageOption = 1, per_page: PerPageOpti
     positive(per_page, "--per-page")
     if sort not in SORTS:
         raise UsageError("bad_sort", value=sort, choices=", ".join(SORTS))
-    result = reading.list_papers(open_for_reading(), STATE.settings(), filters, page=page, per_page=per_page,
-                                 sort=sort)
+    result = reading.list_papers(STATE, filters, page=page, per_page=per_page, sort=sort)
     show_listing(result, fmt, filters)
 
 
@@ -170,13 +169,12 @@ def shuffle_command(filters: Filters, n: NumberOption = 10, seed: SeedOption = N
                     include_dismissed: IncludeDismissedOption = False, format_: FormatOption = None) -> None:
     fmt = resolve_format(format_)
     positive(n, "-n")
-    result = reading.shuffle(open_for_reading(), STATE.settings(), filters, n=n, seed=seed,
-                             include_dismissed=include_dismissed)
+    result = reading.shuffle(STATE, filters, n=n, seed=seed, include_dismissed=include_dismissed)
     show_listing(result, fmt, filters)
 
 
 def show_command(ident: IdArgument, format_: FormatOption = None) -> None:
-    paper = reading.find(open_for_reading(), ident)
+    paper = reading.find(STATE, ident)
     fmt = resolve_format(format_)
     if fmt == "panels":
         from hubcli.cli.pager import paged
@@ -201,7 +199,7 @@ PdfOption = Annotated[bool, typer.Option("--pdf", help="opt_open_pdf")]
 
 
 def open_command(ident: IdArgument, pdf: PdfOption = False) -> None:
-    paper = reading.find(open_for_reading(), ident)
+    paper = reading.find(STATE, ident)
     if pdf:
         url = paper.pdf_url
         if not url:

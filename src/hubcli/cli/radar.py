@@ -60,7 +60,7 @@ def radar_command(format_: FormatOption = None, limit: RadarLimitOption = 100, p
             from hubcli.cli.recommend import announce_first_build
 
             announce_first_build(store)
-    result = reading.radar(store, STATE.settings(), limit=limit, peek=peek, include_dismissed=include_dismissed)
+    result = reading.radar(STATE, limit=limit, peek=peek, include_dismissed=include_dismissed)
     show_listing(result, fmt, Filters())
 
 

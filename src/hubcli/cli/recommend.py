@@ -41,7 +41,7 @@ def recommend_command(filters: Filters, n: RecommendNumberOption = 20, min_score
     positive(n, "-n")
     store = STATE.store(create=False)
     announce_first_build(store)
-    result = recommend.recommend(store, STATE.settings(), filters, n=n, min_score=min_score,
+    result = recommend.recommend(STATE, filters, n=n, min_score=min_score,
                                  explain=explain, include_dismissed=include_dismissed)
     show_listing(result, fmt, filters)
 
@@ -58,7 +58,7 @@ def similar_command(ident: IdArgument, filters: Filters, n: SimilarNumberOption 
     positive(n, "-n")
     store = STATE.store(create=False)
     announce_first_build(store)
-    result = recommend.similar(store, STATE.settings(), ident, filters, n=n, include_dismissed=include_dismissed)
+    result = recommend.similar(STATE, ident, filters, n=n, include_dismissed=include_dismissed)
     show_listing(result, fmt, filters)
 
 

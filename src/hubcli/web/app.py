@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hubcli.api.results import Listing, Notice
+from hubcli.api.session import Session
 from hubcli.config import Settings
 from hubcli.errors import HubError, NotFoundError, UsageError
 from hubcli.filters import Filters, filter_fields, make_filters
@@ -306,6 +307,10 @@ class Server:
                 store.conn.close()
             raise
 
+    def session(self, store: Store | None) -> Session:
+        """A request's way into ``api``: this thread's connection (never closed by it)."""
+        return Session(settings=self.settings, store=store)
+
     def page(self, view: View, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         nav = [(path, view._(key), view.listing_url(path))
                for path, key in (("/", "serve_nav_papers"), ("/radar", "serve_nav_radar"),
@@ -344,7 +349,7 @@ class Server:
         if sort not in SORTS:
             raise UsageError("bad_sort", value=sort, choices=", ".join(SORTS))
         with self.store() as store:
-            result = reading.list_papers(store, self.settings, filters, page=page, per_page=per_page, sort=sort)
+            result = reading.list_papers(self.session(store), filters, page=page, per_page=per_page, sort=sort)
             pages = int(result.footer.params.get("pages", 1)) if result.footer else 1
             return self.listing_page(view, result, store, kind="papers", page=page, pages=pages)
 
@@ -361,7 +366,7 @@ class Server:
             if shown is not None:
                 result = self.batch(view, store, shown)
             else:
-                result = reading.shuffle(store, self.settings, filters, n=n, seed=None)
+                result = reading.shuffle(self.session(store), filters, n=n, seed=None)
                 ids = ",".join(str(p.rowid) for p in result.papers)
                 view.here = view.url(pairs=[*view.kept(drop=("page", "show")), ("show", ids)])
             return self.listing_page(view, result, store, kind="shuffle")
@@ -382,7 +387,7 @@ class Server:
         view = View.of(request)
         limit = number(view, "n", 50, maximum=500)
         with self.store() as store:
-            result = reading.radar(store, self.settings, limit=limit, peek=True)
+            result = reading.radar(self.session(store), limit=limit, peek=True)
             # the CLI's "more ... count as seen" does not hold here: the page only peeks
             result.after = [n for n in result.after if n.key != "radar_more"]
             if result.footer and result.footer.params.get("total", 0) > len(result.papers):
@@ -444,7 +449,7 @@ class Server:
         filters = filters_of(view)
         n = number(view, "n", 20, maximum=MAX_PER_PAGE)
         with self.store() as store:
-            result = recommend(store, self.settings, filters, n=n, explain=True)
+            result = recommend(self.session(store), filters, n=n, explain=True)
             reasons: dict[int, str] = {}
             for paper in result.papers:
                 pid = paper.rowid or -1
@@ -467,7 +472,7 @@ class Server:
         view = View.of(request)
         ident = request.path_params["ident"]
         with self.store() as store:
-            found = reading.find(store, ident)
+            found = reading.find(self.session(store), ident)
             state = library_states([found]).get(found.rowid or -1)
             return self.page(view, "paper.html", kind="paper", card=card(view, found, 1, state, full=True))
 

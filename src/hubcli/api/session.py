@@ -1,0 +1,63 @@
+"""One way into hub: the settings, a store opened lazily, and the language of one run.
+
+The CLI makes one ``Session`` per run (``cli/context.py``), the page one per request (over
+the worker thread's own connection), the digest one per run.  Every ``api`` call takes
+a session first; nothing else is passed around, and no front end opens a store itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hubcli.config import Settings, load_settings
+from hubcli.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from hubcli.store.db import Store
+
+
+class Session:
+    """Settings (loaded on first use, so a bad option is reported before a database is
+    created), the store (opened on first use, at most once; closed by :meth:`close`
+    unless it was handed in) and the language results are meant for."""
+
+    def __init__(self, *, db_option: str | None = None, settings: Settings | None = None,
+                 store: Store | None = None, lang: str = "en") -> None:
+        self.db_option = db_option
+        self.lang = lang
+        self._settings = settings
+        self._store = store
+        self._owns_store = store is None
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.db_option)
+        return self._settings
+
+    def store(self, *, create: bool = True) -> Store | None:
+        """The cache; None when it does not exist and ``create`` is false (read commands
+        never create one)."""
+        if self._store is None:
+            from hubcli.store.db import open_store
+
+            self._store = open_store(self.settings().paths.database, create=create)
+        return self._store
+
+    def reader(self) -> Store | None:
+        """The cache for reading: None when there is none yet."""
+        return self.store(create=False)
+
+    def existing(self, missing: str = "library_no_cache") -> Store:
+        """The cache, which must exist (NotFoundError with ``missing`` when it does not)."""
+        store = self.store(create=False)
+        if store is None:
+            raise NotFoundError(missing)
+        return store
+
+    def close(self) -> None:
+        store, self._store = self._store, None
+        if store is not None and self._owns_store:
+            try:
+                store.close()
+            except Exception:  # noqa: BLE001 - closing must not hide the real outcome
+                pass
