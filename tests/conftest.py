@@ -17,6 +17,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -179,10 +180,23 @@ def hub() -> Callable[..., Result]:
     return run_hub
 
 
+def corpus_required() -> bool:
+    """CI (``CI=true``) and ``HUB_REQUIRE_CORPUS=1`` need the corpus: no test skips for want of it."""
+    return os.environ.get("HUB_REQUIRE_CORPUS") == "1" or os.environ.get("CI", "").lower() == "true"
+
+
+def corpus_missing(reason: str = f"the shared corpus is not beside the project ({CORPUS})") -> NoReturn:
+    """Skip a test that needs the corpus on a checkout without it; fail it where it is required."""
+    if corpus_required():
+        pytest.fail(f"{reason}; it is required here (HUB_REQUIRE_CORPUS=1 or CI=true): "
+                    "put the corpus at ../shared/corpus beside the project", pytrace=False)
+    pytest.skip(reason)
+
+
 def corpus_file(name: str) -> Path:
     path = CORPUS / name
     if not path.exists():
-        pytest.skip(f"the shared corpus is not beside the project ({CORPUS})")
+        corpus_missing(f"the shared corpus is not beside the project ({path} is missing)")
     return path
 
 

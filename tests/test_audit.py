@@ -231,6 +231,7 @@ _UNTRUSTED = st.one_of(st.text(max_size=40),
                        st.lists(st.one_of(_PIECES, st.text(max_size=5)), max_size=15).map("".join))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(_UNTRUSTED, _UNTRUSTED, st.lists(_UNTRUSTED, max_size=3), _UNTRUSTED), min_size=1,
                 max_size=4), st.sampled_from(["en", "zh"]))
@@ -285,6 +286,7 @@ def _files_under(home: Path) -> Iterator[Path]:
             yield path
 
 
+@pytest.mark.slow
 def test_api_keys_never_appear_in_output_logs_cache_or_files(hostile: list[str], hub_home: Path,
                                                              model_server: object,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:

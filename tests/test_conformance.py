@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import CORPUS, corpus_file
+from conftest import CORPUS, corpus_file, corpus_missing
 from hubcli.config import load_settings
 from hubcli.errors import FeedError
 from hubcli.models import Paper, ParsedFeed
@@ -116,7 +116,7 @@ def strings_of(paper: Paper) -> list[str]:
 
 def test_every_corpus_file_has_an_expected_outcome() -> None:
     if not CORPUS.is_dir():
-        pytest.skip(f"the shared corpus is not beside the project ({CORPUS})")
+        corpus_missing()
     assert set(corpus_names()) == set(EXPECTED_OUTCOME)
 
 
@@ -533,7 +533,7 @@ def imported(name: str) -> list[Paper]:
     """Papers ``hub import`` reads from a corpus file; skipped while no importer exists."""
     path = corpus_file(name)
     try:
-        from hubcli.importer import ImportProgress, iter_papers
+        from hubcli.snapshots import ImportProgress, iter_papers
     except ImportError as exc:
         pytest.skip(f"import issue: no parser for `hub import` formats (OAI-PMH ListRecords, Kaggle JSONL) yet: {exc}")
     fmt, found, handle = iter_papers(path, ImportProgress(), max_bytes=64 * 1024 * 1024)

@@ -3,10 +3,15 @@ alone, card width on wide and narrow terminals, the pager, ``hub open --pdf``.
 
 Completion runs the real ``hub`` process (and real bash where there is one); the pager is
 observed on a real pseudo-terminal through a recorder script given as ``$PAGER``; the
-browser through ``$BROWSER``."""
+browser through ``$BROWSER``.
+
+Then the conventions of the code itself, read with ``ast``: function length and
+complexity, no import cycles, the front ends going through ``hubcli.api``, SQL only in
+``hubcli.store``."""
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import os
@@ -187,8 +192,8 @@ def _paper(label: str = "Nature Machine Intelligence", *, arxiv_id: str | None =
 
 def _screen(width: int, papers: list[Paper], start: int = 1) -> list[str]:
     out = io.StringIO()
-    render_papers(Console(file=out, width=width, force_terminal=False), papers, chips=["Authors: Ann Author"],
-                  footer="page 1 of 1", start=start)
+    render_papers(Console(file=out, width=width, force_terminal=False), papers, lang="en",
+                  chips=["Authors: Ann Author"], footer="page 1 of 1", start=start)
     return out.getvalue().splitlines()
 
 
@@ -207,7 +212,7 @@ def test_at_40_columns_the_card_date_is_never_clipped(start: int) -> None:
 def test_cards_are_capped_in_width_on_a_wide_terminal() -> None:
     lines = _screen(200, [_paper(), _paper(arxiv_id="2606.00001")])
     out = io.StringIO()
-    render_detail(Console(file=out, width=200, force_terminal=False), _paper())
+    render_detail(Console(file=out, width=200, force_terminal=False), _paper(), lang="en")
 
     assert max(cell_len(line) for line in lines + out.getvalue().splitlines()) == MAX_WIDTH
     assert 100 <= MAX_WIDTH <= 120
@@ -338,3 +343,227 @@ def test_open_pdf_of_a_paper_without_one_says_so(feed_server: FeedServer, hub: H
                                           "'hub open 10.5555/jt.1' opens its page"]
     assert zh.exit_code == 1 and "没有 PDF 链接" in zh.stderr
     assert not browser.exists()
+
+
+# --- code conventions of src/hubcli (issue 18) ---------------------------------------------------
+# Read with ``ast`` from the source files; no module is imported.
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "hubcli"
+MAX_FUNCTION_LINES = 60
+MAX_COMPLEXITY = 25
+
+
+def _modules() -> dict[str, Path]:
+    """Every module of the package by dotted name (a package by its ``__init__``)."""
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return out
+
+
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _decisions(node: ast.AST) -> int:
+    """The decision points under ``node``, counted as radon counts cyclomatic complexity:
+    each ``if``/``elif``/ternary/``with``/``assert``/``case``, each loop (and its ``else``),
+    each ``except`` (and a ``try``'s ``else``), each extra operand of ``and``/``or``, each
+    ``for`` and ``if`` of a comprehension.  Nested functions and classes count on their own."""
+    count = 0
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(child, (ast.If, ast.IfExp, ast.With, ast.AsyncWith, ast.Assert, ast.match_case)):
+            count += 1
+        elif isinstance(child, (ast.For, ast.AsyncFor, ast.While)):
+            count += 1 + bool(child.orelse)
+        elif isinstance(child, (ast.Try, ast.TryStar)):
+            count += len(child.handlers) + bool(child.orelse)
+        elif isinstance(child, ast.BoolOp):
+            count += len(child.values) - 1
+        elif isinstance(child, ast.comprehension):
+            count += 1 + len(child.ifs)
+        count += _decisions(child)
+    return count
+
+
+def test_complexity_is_counted_as_radon_counts_it() -> None:
+    source = ("def f(a, b):\n"
+              "    if a and b or a:\n        return [x for x in a if x]\n"
+              "    elif b:\n        pass\n"
+              "    for x in a:\n        pass\n    else:\n        pass\n"
+              "    try:\n        pass\n    except ValueError:\n        pass\n    except KeyError:\n        pass\n"
+              "    with open(a):\n        assert b\n"
+              "    def g():\n        if a:\n            pass\n"
+              "    return 1 if a else 2\n")
+    function = ast.parse(source).body[0]
+    # 1 + if, elif, 2 boolean operands, comprehension for + if, loop + else, 2 excepts, with, assert, ternary
+    assert 1 + _decisions(function) == 14
+
+
+def _functions() -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """(``module:qualified.name``, node) of every function and method, nested ones too."""
+    found: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]] = []
+
+    def visit(node: ast.AST, module: str, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found.append((f"{module}:{prefix}{child.name}", child))
+                visit(child, module, f"{prefix}{child.name}.")
+            elif isinstance(child, ast.ClassDef):
+                visit(child, module, f"{prefix}{child.name}.")
+            else:
+                visit(child, module, prefix)
+
+    for module, path in _modules().items():
+        visit(_tree(path), module, "")
+    return found
+
+
+def test_no_function_is_over_60_lines_or_of_complexity_over_25() -> None:
+    offenders = []
+    for name, node in _functions():
+        lines = (node.end_lineno or node.lineno) - node.lineno + 1
+        complexity = 1 + _decisions(node)
+        if lines > MAX_FUNCTION_LINES or complexity > MAX_COMPLEXITY:
+            offenders.append(f"{name} ({lines} lines, complexity {complexity})")
+
+    assert offenders == []
+
+
+def _imports(module: str, path: Path, modules: dict[str, Path]) -> list[tuple[str, int]]:
+    """(hubcli module imported, line) for every import of ``module``: those inside functions
+    and under ``if TYPE_CHECKING:`` too.  ``from package import submodule`` imports the
+    submodule; ``from module import name`` the module."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: list[tuple[str, int]] = []
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, node.lineno) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from the package, one level up per extra dot
+                parts = package.split(".")
+                base = ".".join(parts[:len(parts) - (node.level - 1)] + ([base] if base else []))
+            for alias in node.names:
+                submodule = f"{base}.{alias.name}"
+                found.append((submodule if submodule in modules else base, node.lineno))
+    return [(name, line) for name, line in found if name in modules and name != module]
+
+
+def _import_graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {module: {name for name, _line in _imports(module, path, modules)} for module, path in modules.items()}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle through each strongly connected component of more than one module."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    components: list[set[str]] = []
+
+    def connect(node: str) -> None:  # Tarjan's algorithm
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for succ in sorted(graph[node]):
+            if succ not in index:
+                connect(succ)
+                low[node] = min(low[node], low[succ])
+            elif succ in stack:
+                low[node] = min(low[node], index[succ])
+        if low[node] == index[node]:
+            component = set()
+            while True:
+                member = stack.pop()
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                components.append(component)
+
+    for node in sorted(graph):
+        if node not in index:
+            connect(node)
+
+    cycles = []
+    for component in components:
+        start = min(component)
+        paths = {start: [start]}
+        queue = [start]
+        while queue:  # the shortest way from start back to start inside the component
+            node = queue.pop(0)
+            for succ in sorted(graph[node] & component):
+                if succ == start:
+                    cycles.append(paths[node] + [start])
+                    queue = []
+                    break
+                if succ not in paths:
+                    paths[succ] = paths[node] + [succ]
+                    queue.append(succ)
+    return sorted(cycles)
+
+
+def test_the_cycle_finder_names_a_cycle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"}}
+    assert _cycles(graph) == [["a", "b", "c", "a"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycles_among_hubcli_modules() -> None:
+    """Every import counts: those inside functions (a lazy import hides a cycle, it does not
+    remove it) and those under ``if TYPE_CHECKING:`` (a type that goes both ways is one too).
+    ``from package import submodule`` depends on the submodule."""
+    cycles = [" -> ".join(cycle) for cycle in _cycles(_import_graph())]
+
+    assert cycles == []
+
+
+def test_the_front_ends_import_nothing_from_store_rank_or_brief() -> None:
+    """``hubcli.cli``, ``hubcli.web`` and ``hubcli.digest`` go through ``hubcli.api``
+    (imports inside functions and under ``if TYPE_CHECKING:`` count too)."""
+    modules = _modules()
+    front = ("hubcli.cli", "hubcli.web", "hubcli.digest")
+    inner = ("hubcli.store", "hubcli.rank", "hubcli.brief")
+    offenders = sorted({f"{module}:{line} imports {name}"
+                        for module, path in modules.items() if module.startswith(front)
+                        for name, line in _imports(module, path, modules)
+                        if name in inner or name.startswith(tuple(f"{p}." for p in inner))})
+
+    assert offenders == []
+
+
+SQL_WORDS = ("SELECT ", "INSERT ", "UPDATE ", "DELETE ", "CREATE ")
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                ids.add(id(first.value))
+    return ids
+
+
+def test_no_sql_outside_the_store() -> None:
+    """SQL text (in string literals and f-strings, docstrings aside) and ``.execute(``
+    calls live in ``hubcli.store`` only."""
+    offenders = []
+    for module, path in _modules().items():
+        if module == "hubcli.store" or module.startswith("hubcli.store."):
+            continue
+        tree = _tree(path)
+        docstrings = _docstrings(tree)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                    and any(word in node.value for word in SQL_WORDS)):
+                offenders.append(f"{module}:{node.lineno} {node.value.strip()[:50]!r}")
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr in ("execute", "executemany", "executescript")):
+                offenders.append(f"{module}:{node.lineno} .{node.func.attr}(")
+
+    assert sorted(set(offenders)) == []

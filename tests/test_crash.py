@@ -35,7 +35,7 @@ from conftest import FeedServer, Result, run_hub
 from feedgen import Item, arxiv_rss, journal_rss1
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals"), pytest.mark.slow]
 
 DRIVER = r"""
 import os, signal, sqlite3, sys, time

@@ -27,12 +27,14 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, FeedServer, Result, run_hub
+from conftest import CORPUS, FeedServer, Result, corpus_missing, run_hub
 from hubcli.authors import fold, names_match, split_authors
 from hubcli.errors import FeedError
 from hubcli.models import ParsedFeed
 from hubcli.sources import parse
 from hubcli.sources.parse import _find_email, date_of, extract_doi, parse_feed
+
+pytestmark = pytest.mark.slow  # hypothesis and the mutated corpus: seconds a test
 
 Hub = Callable[..., Result]
 # what must never be stored or printed (newline and tab are allowed in multi-line output)
@@ -229,10 +231,10 @@ def test_parse_feed_of_generated_feeds_never_raises_and_stores_clean_text(
 
 def corpus_feeds() -> list[Path]:
     if not CORPUS.is_dir():
-        pytest.skip(f"the shared corpus is not beside the project ({CORPUS})")
+        corpus_missing()
     files = sorted(p for p in CORPUS.glob("*.xml") if p.stat().st_size < 1_000_000)
     if not files:
-        pytest.skip(f"no feeds in the shared corpus ({CORPUS})")
+        corpus_missing(f"no feeds in the shared corpus ({CORPUS})")
     return files
 
 

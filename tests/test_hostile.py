@@ -411,9 +411,14 @@ def synced(arxiv_mirror: FeedServer, hub_home: Path) -> list[dict]:
     return before
 
 
+# the cases that wait for a timeout (seconds each): marked slow
+STALLING = {"stall-before-answering", "body-dripped-under-the-read-timeout", "headers-dripped-forever"}
+
+
 # --- the tests ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.slow) if name in STALLING else name
+                                  for name in sorted(CASES)])
 def test_a_hostile_source_is_one_clear_failure_and_harms_nothing(
         name: str, synced: list[dict], arxiv_mirror: FeedServer, raw: RawServer, tmp_path: Path,
         hub_home: Path) -> None:
@@ -479,6 +484,7 @@ def test_stored_text_from_accepted_hostile_feeds_is_clean(synced: list[dict], ar
     assert any("Bell" in t for t in texts)
 
 
+@pytest.mark.slow
 def test_the_whole_sync_is_bounded_however_many_sources_stall(synced: list[dict], raw: RawServer,
                                                                hub_home: Path) -> None:
     """Five sources that drip their headers forever, one worker: the sync still ends at
@@ -572,6 +578,7 @@ def _measured(home: Path, *args: str) -> tuple[subprocess.CompletedProcess[str],
     return done, peak
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads the peak memory from Linux's /proc")
 def test_a_100000_item_feed_is_stored_with_bounded_memory(tmp_path: Path, hub_home: Path) -> None:
     """100,000 items (6.7 MB) under an 8 MiB cap: stored whole, beside a normal source,

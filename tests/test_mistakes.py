@@ -6,7 +6,9 @@ disk, impossible dates, bad option values, unknown types and topics, FTS syntax 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import io
 import json
 import os
 import shutil
@@ -335,6 +337,7 @@ _FTS = st.lists(st.sampled_from(['"', "*", "OR", "AND", "NOT", "NEAR", "(", ")",
                                  "\x00", "\x1b[2J", "[bold]", "%", "_", ";", "--", "/*"]), max_size=14).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(_FTS, st.text(max_size=20)))
 @example('title:Hong OR "unbalanced')
@@ -433,32 +436,52 @@ def test_ctrl_c_while_waiting_for_another_sync(arxiv_mirror: FeedServer, hub_hom
     assert seen == ["another 'hub sync' is running; waiting for it to finish…\n", "error: interrupted\n"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_mid_import_keeps_whole_batches(hub_home: Path, tmp_path: Path) -> None:
-    records = tmp_path / "snapshot.jsonl"
-    with records.open("w", encoding="utf-8") as out:
-        for i in range(60_000):
-            out.write(json.dumps({"id": f"2302.{i:05d}", "title": f"Paper {i}", "abstract": "Words.",
-                                  "authors_parsed": [["Silva", "Ana", ""]], "categories": "cs.AI",
-                                  "versions": [{"version": "v1", "created": "Mon, 2 Jan 2023 10:00:00 GMT"}]}) + "\n")
-    proc = subprocess.Popen([sys.executable, "-m", "hubcli", "import", str(records)], env=_env(hub_home), text=True,
+    """The records come through a FIFO that is never closed: once two whole batches (hub
+    imports 5,000 papers at a time) are stored and every record written, hub is mid-import,
+    waiting for more, and cannot finish before the signal lands."""
+    lines = [json.dumps({"id": f"2302.{i:05d}", "title": f"Paper {i}", "abstract": "Words.",
+                         "authors_parsed": [["Silva", "Ana", ""]], "categories": "cs.AI",
+                         "versions": [{"version": "v1", "created": "Mon, 2 Jan 2023 10:00:00 GMT"}]}) + "\n"
+             for i in range(12_000)]
+    fifo = tmp_path / "snapshot.jsonl"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen([sys.executable, "-m", "hubcli", "import", str(fifo)], env=_env(hub_home), text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _wait(lambda: _count(hub_home / "hub.db") > 0 or proc.poll() is not None)
+    writers: list[io.TextIOWrapper] = []
 
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    def write() -> None:
+        writers.append(open(fifo, "w", encoding="utf-8"))  # noqa: SIM115 - held open: no end of input
+        writers[0].writelines(lines)
+        writers[0].flush()
 
-    if proc.returncode == 0:
-        pytest.skip("the import finished before the signal arrived")
-    assert proc.returncode == 130
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        _wait(lambda: (not writer.is_alive() and _count(hub_home / "hub.db") == 10_000) or proc.poll() is not None,
+              limit=60)
+        assert proc.poll() is None, proc.communicate()
+
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        with contextlib.suppress(BrokenPipeError):
+            for handle in writers:
+                handle.close()
+
+    assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "error: interrupted" and "Traceback" not in err
     with sqlite3.connect(hub_home / "hub.db") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        kept = conn.execute("SELECT count(*), count(DISTINCT key) FROM papers").fetchone()
-        assert kept[0] == kept[1] and 0 < kept[0] < 60_000
-        assert conn.execute("SELECT count(*) FROM papers_fts").fetchone()[0] == kept[0]
+        assert conn.execute("SELECT count(*), count(DISTINCT key) FROM papers").fetchone() == (10_000, 10_000)
+        assert conn.execute("SELECT count(*) FROM papers_fts").fetchone()[0] == 10_000
+    records = tmp_path / "snapshot-file.jsonl"
+    records.write_text("".join(lines), encoding="utf-8")
     again = run_hub("import", str(records))
     assert again.exit_code == 0, again.stderr
-    assert _count(hub_home / "hub.db") == 60_000
+    assert _count(hub_home / "hub.db") == 12_000
 
 
 # kept for readers: a route may be a callable taking the Request

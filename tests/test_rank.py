@@ -11,7 +11,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import Result, corpus_file
+
+pytestmark = pytest.mark.slow  # each test imports the corpus and fits a model
 
 FEED = "arxiv-rss2024-all-archives-2024-11-28.xml"
 
@@ -37,6 +41,7 @@ def test_saving_ten_papers_of_an_archive_ranks_that_archive_first(hub: Callable[
     saved = random.Random(3).sample(math_ids, 10)
     rest = [i for ids in by.values() for i in ids if i not in saved]
     got = rank.recommend(store, saved, [], rest, n=20)
+    assert len(got) == 20
     precision = sum(s.paper_id in set(math_ids) for s in got) / 20
     base = (len(math_ids) - 10) / len(rest)  # what a random pick of 20 gets on average
     assert precision > base + 0.4, (precision, base)
@@ -51,6 +56,7 @@ def test_dismissed_papers_are_negatives_and_never_recommended(hub: Callable[...,
     first = rank.recommend(store, saved, [], rest, n=20)
     dismissed = [s.paper_id for s in first[:5]]
     again = rank.recommend(store, saved, dismissed, rest, n=20)
+    assert len(dismissed) == 5 and len(again) == 20
     assert not {s.paper_id for s in again} & set(dismissed)
 
 
@@ -60,7 +66,9 @@ def test_explain_gives_words_of_the_paper_and_a_saved_paper(hub: Callable[..., R
     store, by = _store_and_archives(hub)
     saved = by["quant-ph"][:10]
     rest = [i for ids in by.values() for i in ids if i not in saved]
-    for item in rank.recommend(store, saved, [], rest, n=5, explain=True):
+    found = rank.recommend(store, saved, [], rest, n=5, explain=True)
+    assert len(found) == 5  # a loop over nothing would pass
+    for item in found:
         title, abstract, authors = store.conn.execute(
             "SELECT title, abstract, authors FROM papers WHERE id = ?", (item.paper_id,)).fetchone()
         words = set(re.findall(r"\w+", f"{title} {abstract} {authors}".lower().replace(" ", " ")))

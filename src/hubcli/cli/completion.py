@@ -25,9 +25,9 @@ def complete_var(prog_name: str) -> str:
 def resolve_shell(value: str) -> str:
     """The shell named (any case), or the one hub runs under for ``auto``."""
     if value == AUTO:
-        from typer._completion_shared import _get_shell_name
+        from hubcli.cli.typer_compat import get_shell_name
 
-        detected = _get_shell_name()
+        detected = get_shell_name()
         if detected not in SHELLS:
             raise UsageError("completion_no_shell", shells=", ".join(SHELLS[:3]))
         return str(detected)
@@ -38,7 +38,7 @@ def resolve_shell(value: str) -> str:
 
 
 def script(prog_name: str, shell: str) -> str:
-    from typer._completion_shared import get_completion_script
+    from hubcli.cli.typer_compat import get_completion_script
 
     return get_completion_script(prog_name=prog_name, complete_var=complete_var(prog_name), shell=shell) + "\n"
 
@@ -46,7 +46,7 @@ def script(prog_name: str, shell: str) -> str:
 def install(prog_name: str, shell: str) -> Path:
     """Write the script where the shell reads it (Typer's places: ~/.bash_completions,
     ~/.zfunc, ~/.config/fish/completions) and return that path."""
-    from typer._completion_shared import install as typer_install
+    from hubcli.cli.typer_compat import install_completion as typer_install
 
     try:
         _shell, path = typer_install(shell=shell, prog_name=prog_name, complete_var=complete_var(prog_name))

@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from hubcli.authors import split_authors
 from hubcli.categories import MAX_CATEGORY, category_key
 from hubcli.errors import FeedError
+from hubcli.keys import paper_key
 from hubcli.models import Paper, ParsedFeed
 from hubcli.sources import arxiv, xmlguard
 from hubcli.text import clean_text, strip_controls
@@ -162,7 +163,7 @@ def _arxiv_paper(entry: Any, arxiv_id: str, version: int | None, abstract: str, 
     published = _entry_date(entry, "published", "updated")
     updated = _entry_date(entry, "updated", "published")
     return Paper(
-        key=f"arxiv:{arxiv_id}",
+        key=paper_key(arxiv_id=arxiv_id),
         arxiv_id=arxiv_id,
         version=version,
         title=_text(entry.get("title"), _MAX_TITLE),
@@ -204,7 +205,7 @@ def _parse_arxiv_entry(entry: Any) -> Paper | None:
                              arxiv.old_status_to_type(old.group("status")))
         paper.title = _text(old.group("title"), _MAX_TITLE).removesuffix(".")
         cat = arxiv.normalize_category(old.group("cat"))
-        if not paper.categories:
+        if not paper.categories and arxiv.CATEGORY_RE.match(cat):  # never a category made of stray text
             paper.categories = [cat]
             paper.primary_category = cat
         return paper
@@ -333,12 +334,9 @@ def _journal_paper(entry: Any, extras: dict[str, list[str]], feed_title: str | N
     title = _text(title_raw, _MAX_TITLE)
     if not extras.get("title"):
         title = _JOURNAL_PREFIX_RE.sub("", title)
-    if doi:
-        key = f"doi:{doi.lower()}"
-    elif link or guid:
-        key = f"url:{link or guid}"
-    else:
+    if not (doi or link or guid):
         raise _NoIdentity
+    key = paper_key(doi=doi, url=link or guid)
     if not title and not link:
         return None
     abstract = _text(_summary(entry), _MAX_ABSTRACT)
@@ -445,6 +443,32 @@ def _guard_feedparser() -> None:
         return
     if getattr(_FeedParserMixin, "_sync_author_detail", None) not in (None, _sync_author_detail):
         _FeedParserMixin._sync_author_detail = _sync_author_detail
+
+
+def patches_active() -> dict[str, bool]:
+    """Which of the feedparser internals hub relies on are in place, by name.
+
+    pyproject bounds feedparser to the releases these target (6.0.x from 6.0.11): the
+    linear e-mail search swapped into ``_FeedParserMixin`` (once :func:`parse_feed` ran),
+    defusedxml's parser as feedparser's XML parser (the same), its charset conversion
+    ``encodings.convert_to_utf8`` and its header-note exception class.  A feedparser that
+    moves one of them turns its entry False (tests/test_feedparser_patches.py)."""
+    import importlib
+
+    def attribute(module: str, name: str) -> Any:
+        try:
+            return getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            return None
+
+    mixin = attribute("feedparser.mixin", "_FeedParserMixin")
+    note = attribute("feedparser.exceptions", "ThingsNobodyCaresAboutButMe")
+    return {
+        "sync_author_detail": getattr(mixin, "_sync_author_detail", None) is _sync_author_detail,
+        "xml_parser": attribute("feedparser.api", "PREFERRED_XML_PARSERS") == [xmlguard.__name__],
+        "convert_to_utf8": callable(attribute("feedparser.encodings", "convert_to_utf8")),
+        "header_note": isinstance(note, type) and issubclass(note, Exception),
+    }
 
 
 def _as_xml_parser_reads_it(content: bytes, headers: dict[str, str]) -> bytes:
