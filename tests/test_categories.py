@@ -179,6 +179,7 @@ def test_match_keys_ignore_case_and_spacing_and_are_stable(text: str) -> None:
 def test_an_arxiv_category_filter_still_drives_from_the_link_index(journals: FeedServer) -> None:
     from hubcli.config import load_settings
     from hubcli.filters import make_filters
+    from hubcli.resolve import resolve
     from hubcli.store import query
     from hubcli.store.db import open_store
 
@@ -187,7 +188,7 @@ def test_an_arxiv_category_filter_still_drives_from_the_link_index(journals: Fee
     assert store is not None
     with store:
         for given, key in (("cs.lg", "cs.LG"), ("Scientific Community", "scientificcommunity")):
-            sel = query.build_selection(store, make_filters(categories=[given]), settings)
+            sel = query.build_selection(store, resolve(make_filters(categories=[given]), settings))
             driver = sel.driver()
             assert driver is not None and driver.table == "paper_categories" and driver.values == [key]
             sql, params = query._page_query(sel, "date", 1)

@@ -81,6 +81,7 @@ def _synthetic_snapshot(path: Path, n: int) -> None:
             }) + "\n")
 
 
+@pytest.mark.slow
 def test_interrupted_import_can_be_rerun(tmp_path: Path, hub_home: Path) -> None:
     snapshot = tmp_path / "snap.jsonl"
     _synthetic_snapshot(snapshot, 40_000)
@@ -103,6 +104,7 @@ def test_interrupted_import_can_be_rerun(tmp_path: Path, hub_home: Path) -> None
     assert fts == 40_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ["papers"], ["papers", "--format", "json"], ["shuffle"], ["show", "x"], ["show", "doi:10.1/x"],
     ["papers", "--author", "Ada Lovelace", "--category", "cs.AI", "--since", "2020-01-01"],
@@ -295,11 +297,12 @@ def _kill_after_first_batch(args: list[str], env: dict[str, str], db: Path, sig:
 
 _BULK_IMPORT = (
     "import sys\nimport hubcli.store.bulk as b\nb.BULK_MIN_PAPERS = 1000\n"
-    "import hubcli.importer as i\ni.BATCH = 2000\nfrom hubcli.cli.main import main\n"
+    "import hubcli.snapshots as i\ni.BATCH = 2000\nfrom hubcli.cli.main import main\n"
     "sys.exit(main(['import', sys.argv[1]]))\n"
 )
 
 
+@pytest.mark.slow
 def test_bulk_load_killed_then_rerun(tmp_path: Path, hub_home: Path) -> None:
     snapshot = tmp_path / "snap.jsonl"
     _synthetic_snapshot(snapshot, 30_000)
@@ -351,6 +354,7 @@ def _write_oai(path: Path, n: int) -> None:
         out.write("</ListRecords></OAI-PMH>\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("fmt", "packed"), [("kaggle", ""), ("oai", ""), ("kaggle", "gz"), ("oai", "zip")])
 def test_reading_a_file_streams(fmt: str, packed: str, tmp_path: Path) -> None:
     """Python memory while reading stays flat whatever the file's length (compressed too)."""
@@ -358,7 +362,7 @@ def test_reading_a_file_streams(fmt: str, packed: str, tmp_path: Path) -> None:
     import shutil
     import zipfile
 
-    from hubcli.importer import ImportProgress, iter_papers
+    from hubcli.snapshots import ImportProgress, iter_papers
 
     def peak(n: int) -> int:
         path = tmp_path / f"{fmt}-{n}"
@@ -384,9 +388,10 @@ def test_reading_a_file_streams(fmt: str, packed: str, tmp_path: Path) -> None:
     assert large < small * 1.5 + 256 * 1024, (small, large)
 
 
+@pytest.mark.slow
 def test_importing_streams(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The whole import (reading, batching, writing) holds about one batch in memory."""
-    import hubcli.importer as importer
+    import hubcli.snapshots as importer
 
     monkeypatch.setattr(importer, "BATCH", 1000)
 
@@ -546,7 +551,7 @@ def test_a_fifo_is_imported(kind: str, hub, tmp_path: Path) -> None:  # type: ig
 def test_progress_counts_bytes_of_the_compressed_input(tmp_path: Path) -> None:
     import gzip
 
-    from hubcli.importer import ImportProgress, iter_papers
+    from hubcli.snapshots import ImportProgress, iter_papers
 
     for kind in ("gz", "zip"):
         path = _compressed(tmp_path, KAGGLE, kind)

@@ -5,6 +5,7 @@ JabRef and Mendeley write them, matched against the real arXiv corpus feed."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ import pytest
 from conftest import FIXTURES, corpus_file, run_hub
 from feedgen import Item, arxiv_rss
 from hubcli.errors import HubError
-from hubcli.library_import import import_library
+from hubcli.library_files import import_library
 from hubcli.store import library
 from hubcli.store.db import Store, open_store
+from hubcli.store.query import Selection
 
 LIB = FIXTURES / "library"
 FEED = "arxiv-rss2024-all-archives-2024-11-28.xml"
@@ -77,13 +79,15 @@ def test_state_survives_reimport_and_filters(corpus: Path) -> None:
         assert state[c].dismissed and not state[c].saved
         conn = store.conn
 
-        def ids(cond: tuple[str, list[object]]) -> set[int]:
-            return {r[0] for r in conn.execute(f"SELECT p.id FROM papers p WHERE {cond[0]}", cond[1])}
+        def ids(condition: Callable[[Selection], None]) -> set[int]:
+            sel = Selection()
+            condition(sel)
+            return {r[0] for r in conn.execute(f"SELECT p.id FROM papers p WHERE {sel.sql()}", sel.params)}
 
-        assert ids(library.saved_condition()) == {a, b}
-        assert ids(library.tag_condition(["RAG"])) == {a, b}
-        assert a not in ids(library.unread_condition()) and b in ids(library.unread_condition())
-        assert c not in ids(library.not_dismissed_condition())
+        assert ids(Selection.add_saved) == {a, b}
+        assert ids(lambda sel: sel.add_tags(["RAG"])) == {a, b}
+        assert a not in ids(Selection.add_unread) and b in ids(Selection.add_unread)
+        assert c not in ids(Selection.add_not_dismissed)
         library.unsave(store, [b])
         assert library.saved_ids(store, "rag") == [a]
 
@@ -153,7 +157,7 @@ real = sqlite3.connect
 def connect(*a, **k):
     conn = real(*a, **k); conn.set_trace_callback(trace); return conn
 sqlite3.connect = connect
-from hubcli.library_import import import_library
+from hubcli.library_files import import_library
 from hubcli.store.db import open_store
 store = open_store(Path(sys.argv[1]))
 import_library(store, Path(sys.argv[2]))

@@ -15,6 +15,8 @@ import pytest
 
 from conftest import FeedServer, Result, corpus_file
 
+pytestmark = pytest.mark.slow  # each test fits or updates the features of a real corpus
+
 FEED = "arxiv-rss2024-all-archives-2024-11-28.xml"
 EXCERPT = "arxiv-rss2026-cs.AI-excerpt-3items.xml"
 
@@ -31,7 +33,7 @@ def _store():  # type: ignore[no-untyped-def]
 def _current_rows_match_their_text(store) -> None:  # type: ignore[no-untyped-def]
     """Every paper has exactly one live row: the vectorised text it has now."""
     from hubcli.rank import open_features
-    from hubcli.rank.features import paper_text
+    from hubcli.rank.vocabulary import paper_text
 
     features = open_features(store)
     assert features is not None
@@ -56,7 +58,7 @@ def test_import_without_features_builds_none_and_loads_no_ranking(hub: Callable[
                                                                    hub_home: Path) -> None:
     # (numpy itself is loaded by sqlite-utils, which the bulk import uses)
     code = ("import sys\nfrom hubcli.cli.main import main\ncode = main(['import', sys.argv[1]])\n"
-            "print(sorted(m for m in ('sklearn', 'scipy', 'hubcli.rank.features') if m in sys.modules),"
+            "print(sorted(m for m in ('sklearn', 'scipy', 'hubcli.rank.update') if m in sys.modules),"
             " file=sys.stderr)\n")
     proc = subprocess.run([sys.executable, "-c", code, str(corpus_file(EXCERPT))],
                           capture_output=True, text=True, check=False)
@@ -118,7 +120,7 @@ def test_a_changed_paper_gets_its_new_row_and_loses_the_old(hub: Callable[..., R
 def test_many_small_updates_are_compacted(hub: Callable[..., Result], tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from hubcli import rank
-    from hubcli.rank import features as store_features
+    from hubcli.rank import update as store_features
 
     monkeypatch.setattr(store_features, "MAX_CHUNKS", 3)
     assert hub("import", str(corpus_file(FEED))).exit_code == 0
@@ -154,15 +156,16 @@ def test_the_bounded_fit_gives_sklearns_vocabulary_and_idf(hub: Callable[..., Re
                                                           max_features: int, hash_bits: int) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from hubcli.rank import features as store_features
+    from hubcli.rank import update
+    from hubcli.rank import vocabulary as store_features
 
     monkeypatch.setattr(store_features, "HASH_BITS", hash_bits)  # 10: every bucket shared by many terms
     monkeypatch.setitem(store_features.VECTORIZER_PARAMS, "max_features", max_features)
     assert hub("import", str(corpus_file(FEED))).exit_code == 0
     store = _store()
-    texts, n = store_features._sample_texts(store.conn, store.paper_count())
+    texts, n = update._sample_texts(store.conn, store.paper_count())
     ours = store_features.fit_vectorizer(texts, n)
-    params = dict(store_features.VECTORIZER_PARAMS, min_df=store_features._min_df(n))
+    params = dict(store_features.VECTORIZER_PARAMS, min_df=store_features.min_df(n))
     theirs = TfidfVectorizer(**params).fit(list(texts()))
     mine, ref = set(ours.vocabulary_), set(theirs.vocabulary_)
     assert len(mine) == len(ref) <= max_features
@@ -215,7 +218,7 @@ def test_a_rebuild_leaves_the_old_features_readable_until_it_is_done(hub: Callab
 
 def test_the_fast_analyzer_and_vectorizer_give_sklearns_terms_and_rows(hub: Callable[..., Result]) -> None:
     from hubcli import rank
-    from hubcli.rank import features as store_features
+    from hubcli.rank import vocabulary as store_features
 
     assert hub("import", str(corpus_file(FEED))).exit_code == 0
     store = _store()
@@ -238,7 +241,7 @@ def test_the_fast_analyzer_and_vectorizer_give_sklearns_terms_and_rows(hub: Call
 
 def test_a_sampled_fit_is_the_same_every_time(hub: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
     from hubcli import rank
-    from hubcli.rank import features as store_features
+    from hubcli.rank import update as store_features
 
     monkeypatch.setattr(store_features, "FIT_SAMPLE", 600)  # the cache holds more: a sample is fitted on
     assert hub("import", str(corpus_file(FEED))).exit_code == 0

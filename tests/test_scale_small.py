@@ -121,6 +121,7 @@ def test_driven_plans_match_plain_sql(built: tuple[Path, Path], spec: dict[str, 
     """Counts and pages from the link-table plans equal the plain ``papers p WHERE …`` SQL."""
     from hubcli.config import load_settings
     from hubcli.filters import Filters
+    from hubcli.resolve import resolve
     from hubcli.store.db import open_store
     from hubcli.store.query import build_selection, count, list_page
 
@@ -129,7 +130,7 @@ def test_driven_plans_match_plain_sql(built: tuple[Path, Path], spec: dict[str, 
     assert store is not None
     try:
         filters = Filters(**{k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()})  # type: ignore[arg-type]
-        sel = build_selection(store, filters, load_settings(None))
+        sel = build_selection(store, resolve(filters, load_settings(None)))
         if sort == "relevance":
             order = "bm25(papers_fts, 5.0, 1.0, 2.0), p.published DESC, p.id DESC"
             sql = (f"SELECT p.id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"

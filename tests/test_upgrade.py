@@ -275,6 +275,7 @@ sys.exit(code)
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 def test_kill_9_at_every_statement_of_the_upgrade(tmp_path: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +31,24 @@ class LibraryState:
         return self.dismissed_at is not None
 
     def to_dict(self) -> dict[str, Any]:
-        """``saved``, ``tags``, ``note``, ``read``, ``dismissed`` (SPEC, Library)."""
+        """``saved``, ``tags``, ``note``, ``read``, ``dismissed``: the library fields of a paper object."""
         return {"saved": self.saved, "tags": list(self.tags), "note": self.note, "read": self.read,
                 "dismissed": self.dismissed}
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> LibraryState:
+        """The state of :meth:`to_dict`'s shape (a flag without its time: an empty time)."""
+
+        def when(flag: str) -> str | None:
+            stamp = record.get(f"{flag}_at")
+            if isinstance(stamp, str) and stamp:
+                return stamp
+            return "" if record.get(flag) is True else None
+
+        tags = record.get("tags")
+        note = record.get("note")
+        return cls(when("saved"), [str(t) for t in tags] if isinstance(tags, list) else [],
+                   note if isinstance(note, str) else None, when("read"), when("dismissed"))
 
 
 @dataclass
@@ -65,7 +81,7 @@ class Paper:
     library: LibraryState = field(default_factory=LibraryState)
 
     def to_dict(self) -> dict[str, Any]:
-        """The paper object of SPEC.md (json, jsonl)."""
+        """The paper object of ``--format json``/``jsonl``: every field a user's tools may read."""
         return {
             "id": self.key,
             "arxiv_id": self.arxiv_id,
@@ -85,6 +101,34 @@ class Paper:
             "journal": self.journal,
             **self.library.to_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> Paper:
+        """A paper object of :meth:`to_dict`'s shape back into a :class:`Paper` (with the
+        library's ``saved_at``, ``read_at``, ``dismissed_at`` when the record has them, as
+        ``hub library export`` writes); ValueError when it is not a paper object."""
+        key, title = record.get("id"), record.get("title")
+        if not isinstance(key, str) or not key or not isinstance(title, str):
+            raise ValueError("a paper needs an id and a title")
+        authors = record.get("authors") or []
+        cats = record.get("categories") or []
+        if not isinstance(authors, list) or not isinstance(cats, list):
+            raise ValueError("authors and categories are lists")
+
+        def text(name: str) -> str | None:
+            value = record.get(name)
+            return value if isinstance(value, str) and value else None
+
+        version = record.get("version")
+        return cls(
+            key=key, title=title, abstract=text("abstract") or "", authors=[str(a) for a in authors],
+            arxiv_id=text("arxiv_id"), version=version if isinstance(version, int) else None, doi=text("doi"),
+            published=text("published"), updated=text("updated"), announce_type=text("announce_type"),
+            categories=[str(c) for c in cats], primary_category=text("primary_category"), url=text("url"),
+            pdf_url=text("pdf_url"), journal=text("journal"),
+            sources=[str(s) for s in record.get("sources") or [] if isinstance(s, str)],
+            library=LibraryState.from_dict(record),
+        )
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ from hubcli.api.session import Session
 from hubcli.config import Settings
 from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
+from hubcli.i18n import Message
 from hubcli.store import library
 from hubcli.store.db import Store
+from hubcli.store.papers import load_papers, state_for
 
 # action -> (the store call, the message for each paper it changed, for one left as it was)
 _ACTIONS: dict[str, tuple[Callable[..., Any], str, str]] = {
@@ -33,10 +35,60 @@ def _store(session: Session) -> Store:
     return store
 
 
+def resolve_refs(store: Store, refs: Sequence[str]) -> list[int]:
+    """Row ids for what the user typed: anything ``hub show`` takes, or a card number of
+    the last listing (a plain number: arXiv ids always have a dot or a slash).  An unknown
+    one raises :class:`NotFoundError` naming it; repeats are kept once, in order."""
+    from hubcli.resolve import paper_ref
+    from hubcli.store.papers import find_paper_id
+
+    listing: tuple[int, list[int]] | None = None
+    found: list[int] = []
+    for ref in refs:
+        text = ref.strip()
+        if text.isdigit():
+            listing = listing or library.last_listing(store)
+            pid = _card(listing, text)
+        else:
+            found_id = find_paper_id(store.conn, paper_ref(text))
+            if found_id is None:
+                raise NotFoundError("library_unknown_id", id=text)
+            pid = found_id
+        if pid not in found:
+            found.append(pid)
+    return found
+
+
+def _card(listing: tuple[int, list[int]], text: str) -> int:
+    start, ids = listing
+    if not ids:
+        raise NotFoundError("library_no_listing", number=text)
+    number = int(text)
+    if not start <= number < start + len(ids):
+        raise NotFoundError("library_no_card", number=text, first=start, last=start + len(ids) - 1)
+    return ids[number - start]
+
+
+def remember_cards(session: Session, paper_ids: Sequence[int], start: int = 1) -> None:
+    """The cards just shown (card ``start`` first), for ``hub save 3``: best effort, so a
+    busy or read-only database only loses the numbers, never the listing."""
+    if not paper_ids:
+        return
+    import sqlite3
+
+    from hubcli.errors import HubError
+
+    try:
+        store = session.store(create=False)
+        if store is not None:
+            library.remember_listing(store, paper_ids, start)
+    except (sqlite3.Error, HubError, OSError):
+        pass
+
+
 def _named(store: Store, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
     """Each paper's id as hub prints it and its title, for the messages."""
-    from hubcli.render.formats import display_id
-    from hubcli.store.query import load_papers
+    from hubcli.render.card import display_id
 
     return {p.rowid: (display_id(p), p.title) for p in load_papers(store.conn, list(ids)) if p.rowid is not None}
 
@@ -44,14 +96,14 @@ def _named(store: Store, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
 def change(session: Session, action: str, refs: Sequence[str], tags: Sequence[str] = ()) -> Result:
     """``hub save|unsave|read|unread|dismiss|undismiss ID...``: one line per paper."""
     store = _store(session)
-    ids = library.resolve_refs(store, refs)
+    ids = resolve_refs(store, refs)
     call, done_key, same_key = _ACTIONS[action]
-    before = library.state_for(store.conn, ids)
+    before = state_for(store.conn, ids)
     if action == "save":
         call(store, ids, tags)
     else:
         call(store, ids)
-    after = library.state_for(store.conn, ids)
+    after = state_for(store.conn, ids)
     names = _named(store, ids)
     result = Result()
     for pid in ids:
@@ -64,7 +116,7 @@ def change(session: Session, action: str, refs: Sequence[str], tags: Sequence[st
 def tag(session: Session, ref: str, names: Sequence[str], *, remove: bool = False) -> Result:
     """``hub tag ID TAG...`` (saves the paper) and ``hub untag ID TAG...``."""
     store = _store(session)
-    ids = library.resolve_refs(store, [ref])
+    ids = resolve_refs(store, [ref])
     result = Result()
     ident, title = _named(store, ids).get(ids[0], (ref, ""))
     if remove:
@@ -89,15 +141,15 @@ def tags(session: Session) -> Data:
 def note_of(session: Session, ref: str) -> tuple[int, str | None]:
     """The paper a note is for and its note now (for ``$EDITOR``)."""
     store = _store(session)
-    pid = library.resolve_refs(store, [ref])[0]
-    return pid, library.state_for(store.conn, [pid])[pid].note
+    pid = resolve_refs(store, [ref])[0]
+    return pid, state_for(store.conn, [pid])[pid].note
 
 
 def set_note(session: Session, paper_id: int, text: str | None) -> Result:
     store = _store(session)
     library.set_note(store, paper_id, text)
     ident, title = _named(store, [paper_id]).get(paper_id, (str(paper_id), ""))
-    note = library.state_for(store.conn, [paper_id])[paper_id].note
+    note = state_for(store.conn, [paper_id])[paper_id].note
     result = Result()
     result.note("info", "lib_note_set" if note else "lib_note_cleared", id=ident, title=title)
     return result
@@ -112,9 +164,10 @@ def listing(session: Session, filters: Filters, *, page: int, per_page: int | No
         result.note("hint", "lib_empty", after=True)
         return result
     from hubcli.api.reading import unmatched_authors
+    from hubcli.resolve import resolve
     from hubcli.store.query import build_selection
 
-    sel = build_selection(store, filters, settings)
+    sel = build_selection(store, resolve(filters, settings))
     result.before += unmatched_authors(store, sel.unmatched_authors)
     found = library.saved_page(store, sel, page=page, per_page=per)
     result.papers = found.papers
@@ -137,7 +190,7 @@ def export_text(session: Session, fmt: str) -> tuple[int, str]:
     newest saved first.  Returns (papers, text)."""
     import json
 
-    from hubcli.render import formats
+    from hubcli.render import bibtex, formats
 
     store = session.store(create=False)
     if fmt in ("json", "jsonl"):
@@ -146,11 +199,10 @@ def export_text(session: Session, fmt: str) -> tuple[int, str]:
         if fmt == "json":
             return len(clean), json.dumps(clean, ensure_ascii=False, indent=2) + "\n"
         return len(clean), "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in clean)
-    from hubcli.store.query import load_papers
-
     papers = load_papers(store.conn, library.saved_ids(store)) if store is not None else []
-    writer: dict[str, Callable[[list[Any]], str]] = {"csv": formats.to_csv, "markdown": formats.to_markdown,
-                                                    "bibtex": formats.to_bibtex}
+    writer: dict[str, Callable[[list[Any]], str]] = {
+        "csv": formats.to_csv, "markdown": lambda papers: formats.to_markdown(papers, lang=session.lang),
+        "bibtex": bibtex.to_bibtex}
     return len(papers), writer[fmt](papers)
 
 
@@ -174,7 +226,7 @@ def import_file(session: Session, path: Path, *, tags: Sequence[str] = (), fetch
                 on_fetch: Callable[[int, int], None] = lambda _done, _total: None) -> Result:
     """``hub library import FILE``: one transaction, then (``--fetch``) the arXiv papers
     it named that the cache lacks, through the arXiv API at its pace."""
-    from hubcli.library_import import import_library
+    from hubcli.library_files import import_library
 
     store = session.store(create=True)
     assert store is not None
@@ -211,7 +263,7 @@ FETCH_BATCH = 100  # ids per arXiv API request
 
 
 def fetch_arxiv(store: Store, settings: Settings, arxiv_ids: Sequence[str], *,
-                on_fetch: Callable[[int, int], None] = lambda _done, _total: None) -> tuple[int, str | None]:
+                on_fetch: Callable[[int, int], None] = lambda _done, _total: None) -> tuple[int, Message | None]:
     """The arXiv API's records of these ids (``id_list``, 100 a request, one request every
     3 seconds), merged into the cache like a sync: papers imported from a library file
     gain their abstract, categories and versions.  Returns (papers stored, the error that
@@ -231,9 +283,7 @@ def fetch_arxiv(store: Store, settings: Settings, arxiv_ids: Sequence[str], *,
         try:
             papers = fetch_ids(fetcher, settings.arxiv_api_url, ids[start:start + FETCH_BATCH])
         except HubError as exc:
-            from hubcli.i18n import t
-
-            return stored, t(exc.key, **exc.params)
+            return stored, Message(exc.key, exc.params)
         counts = store_papers(store, source, papers)
         stored += counts.new + counts.updated + counts.unchanged
         on_fetch(min(start + FETCH_BATCH, len(ids)), len(ids))

@@ -3,28 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from hubcli.api.lookup import find
 from hubcli.api.results import Listing, Notice, Result
 from hubcli.api.session import Session
-from hubcli.config import Settings
-from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
 from hubcli.i18n import Message
 from hubcli.models import Paper
 from hubcli.store.db import Store
+from hubcli.store.query import Selection
 
-if TYPE_CHECKING:
-    from hubcli.store.query import Selection
+__all__ = ["EXPORT_CHUNK", "author_suggestions", "export", "find", "follow_reason", "list_papers", "radar",
+           "shuffle", "unmatched_authors"]
+
+
+def author_suggestions(store: Store, name: str, limit: int = 3) -> list[str]:
+    """Close names for a "did you mean" hint, from a bounded set of candidates."""
+    import difflib
+
+    from hubcli.authors import name_key
+    from hubcli.store.query import author_names_near
+
+    key = name_key(name)
+    if not key.surname:
+        return []
+    by_folded = author_names_near(store.conn, key.surname, key.given_first)
+    close = difflib.get_close_matches(key.folded, list(by_folded), n=limit, cutoff=0.6)
+    return [by_folded[f] for f in close]
 
 
 def unmatched_authors(store: Store, names: list[str]) -> list[Notice]:
     """A "did you mean" hint for each author name that matched nobody."""
-    from hubcli.store.query import author_suggestions
-
     notices = []
     for name in names:
-        suggestions = author_suggestions(store.conn, name)
+        suggestions = author_suggestions(store, name)
         if suggestions:
             notices.append(Notice("hint", "did_you_mean", {"name": name, "suggestions": ", ".join(suggestions)}))
         else:
@@ -48,9 +60,10 @@ def list_papers(session: Session, filters: Filters, *, page: int, per_page: int 
         result = Listing(footer=Notice("info", "footer", {"page": page, "pages": 1, "total": 0}))
         result.note("hint", "no_papers_cache_empty", after=True)
         return result
+    from hubcli.resolve import resolve
     from hubcli.store.query import build_selection, list_page
 
-    sel = build_selection(store, filters, settings)
+    sel = build_selection(store, resolve(filters, settings))
     result = Listing()
     _unmatched(result, store, sel.unmatched_authors)
     found = list_page(store, sel, page=page, per_page=per, sort=sort)
@@ -74,11 +87,12 @@ def shuffle(session: Session, filters: Filters, *, n: int, seed: int | None, inc
         result = Listing(footer=Notice("info", "footer_shuffle", {"shown": 0, "total": 0, "left": 0}))
         result.note("hint", "no_papers_cache_empty", after=True)
         return result
-    from hubcli.store.query import build_selection, hide_dismissed, sample
+    from hubcli.resolve import resolve
+    from hubcli.store.query import build_selection, sample
 
-    sel = build_selection(store, filters, settings)
+    sel = build_selection(store, resolve(filters, settings))
     if not include_dismissed:
-        hide_dismissed(sel)
+        sel.add_not_dismissed()
     result = Listing()
     _unmatched(result, store, sel.unmatched_authors)
     batch = sample(store, sel, filters.selection_key(), n=n, seed=seed)
@@ -96,17 +110,6 @@ def shuffle(session: Session, filters: Filters, *, n: int, seed: int | None, inc
     return result
 
 
-def find(session: Session, ident: str) -> Paper:
-    """One paper by any id hub prints or accepts (NotFoundError when it is not stored)."""
-    from hubcli.store.query import find_paper
-
-    store = session.reader()
-    paper = find_paper(store, ident) if store else None
-    if paper is None:
-        raise NotFoundError("paper_not_found", ident=ident)
-    return paper
-
-
 def follow_reason(kind: str, value: str) -> Message:
     """A follow as a chip."""
     return Message({"author": "chip_authors", "topic": "chip_topic", "category": "chip_categories"}[kind],
@@ -122,8 +125,9 @@ def radar(session: Session, *, limit: int, peek: bool, include_dismissed: bool =
         result = Listing()
         result.note("hint", "no_papers_cache_empty")
         return result
-    from hubcli.store.follows import latest_change, mark_radar_seen, radar_selection, reasons_for
-    from hubcli.store.query import hide_dismissed, list_page
+    from hubcli.resolve import radar_selection
+    from hubcli.store.follows import latest_change, mark_radar_seen, reasons_for
+    from hubcli.store.query import list_page
 
     selection = radar_selection(store, settings)
     if not selection.parts:
@@ -132,13 +136,13 @@ def radar(session: Session, *, limit: int, peek: bool, include_dismissed: bool =
         return result
     mark = latest_change(store)
     if not include_dismissed:
-        hide_dismissed(selection.selection)
-    scores = _library_order(store, settings, selection.selection, limit)
+        selection.selection.add_not_dismissed()
+    scores = _library_order(session, selection.selection, limit)
     if scores is None:
         page = list_page(store, selection.selection, page=1, per_page=limit)
     else:
         from hubcli.models import Page
-        from hubcli.store.query import load_papers
+        from hubcli.store.papers import load_papers
 
         ranked, total = scores
         page = Page(load_papers(store.conn, [pid for pid, _score in ranked]), total, 1, limit)
@@ -150,28 +154,24 @@ def radar(session: Session, *, limit: int, peek: bool, include_dismissed: bool =
     result.reasons = {pid: [follow_reason(f.kind, f.value) for f in follows] for pid, follows in why.items()}
     if page.total == 0:
         result.note("info", "radar_nothing_new", after=True)
-    if page.total > len(page.papers):
-        result.note("hint", "radar_more", after=True, more=page.total - len(page.papers))
     if not peek:
         mark_radar_seen(store, mark)
     return result
 
 
-def _library_order(store: Store, settings: Settings, sel: Selection, limit: int
+def _library_order(session: Session, sel: Selection, limit: int
                    ) -> tuple[list[tuple[int, float | None]], int] | None:
-    """The radar's first ``limit`` papers by the library's score (papers the model does not
-    score, the saved ones, after the others, newest first) and how many match; None when
-    there is no library to rank by."""
-    from hubcli.api.recommend import MIN_SAVED, rank_ids
-    from hubcli.store.library import library_size
+    """The radar's first ``limit`` papers in the library's order and how many match;
+    None when there is no library to rank by."""
+    from hubcli.api.recommend import library_ranks, order_by_library
     from hubcli.store.query import ids_newest_first
 
-    if library_size(store) < MIN_SAVED:
+    store = session.reader()
+    if store is None or not library_ranks(session):
         return None
     ids = ids_newest_first(store, sel)
-    scores = rank_ids(store, settings, ids) or {}
-    order = sorted(range(len(ids)), key=lambda i: (ids[i] not in scores, -scores.get(ids[i], 0.0), i))
-    return [(ids[i], scores.get(ids[i])) for i in order[:limit]], len(ids)
+    ranked = order_by_library(session, ids, limit)
+    return (ranked, len(ids)) if ranked is not None else None
 
 
 EXPORT_CHUNK = 500
@@ -180,12 +180,14 @@ EXPORT_CHUNK = 500
 def export(session: Session, filters: Filters) -> tuple[int, Iterator[list[Paper]]] | None:
     """How many papers match, and the papers newest first in chunks (memory stays flat);
     at least one chunk, maybe empty.  None when there is no cache yet."""
-    from hubcli.store.query import build_selection, ids_newest_first, load_papers
+    from hubcli.resolve import resolve
+    from hubcli.store.papers import load_papers
+    from hubcli.store.query import build_selection, ids_newest_first
 
     store, settings = session.reader(), session.settings()
     if store is None:
         return None
-    sel = build_selection(store, filters, settings)
+    sel = build_selection(store, resolve(filters, settings))
     ids = ids_newest_first(store, sel)
 
     def chunks() -> Iterator[list[Paper]]:
@@ -193,3 +195,11 @@ def export(session: Session, filters: Filters) -> tuple[int, Iterator[list[Paper
             yield load_papers(store.conn, ids[start:start + EXPORT_CHUNK])
 
     return len(ids), chunks()
+
+
+def papers_by_ids(session: Session, ids: list[int]) -> list[Paper]:
+    """The stored papers with these ids, in this order (ids not stored are left out)."""
+    from hubcli.store.papers import load_papers
+
+    store = session.reader()
+    return load_papers(store.conn, ids) if store is not None and ids else []

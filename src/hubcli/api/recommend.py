@@ -8,57 +8,87 @@ the last :data:`DEFAULT_WINDOW_DAYS` days).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
+from hubcli.api.lookup import find
 from hubcli.api.results import Explanation, Listing, Notice
 from hubcli.api.session import Session
 from hubcli.config import Settings
 from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
 from hubcli.store.db import Store
-from hubcli.store.library import MIN_SAVED_TO_RANK
+from hubcli.store.library import MIN_SAVED
+
+__all__ = ["DEFAULT_N", "DEFAULT_WINDOW_DAYS", "FIRST_BUILD_NOTICE", "MIN_SAVED", "first_build_notice",
+           "library_ranks", "order_by_library", "rank_ids", "recommend", "similar", "warm_features"]
 
 DEFAULT_WINDOW_DAYS = 7
 DEFAULT_N = 20
-MIN_SAVED = MIN_SAVED_TO_RANK
+FIRST_BUILD_NOTICE = 20_000  # papers: below this the features' first build takes seconds, said nothing
 
 
 def _new_papers(store: Store, settings: Settings, filters: Filters, *, include_dismissed: bool) -> list[int]:
     """Ids of the candidates, newest first: the filters, over what is new unless a date
     filter says otherwise, without saved papers (and dismissed ones unless asked)."""
-    from hubcli.store import library
-    from hubcli.store.query import build_selection, hide_dismissed, ids_newest_first
+    from hubcli.resolve import resolve
+    from hubcli.store.query import candidate_ids
 
-    sel = build_selection(store, filters, settings)
-    if not (filters.since or filters.until or filters.unseen):
-        mark = store.get_state("radar_seen_at")
-        if mark:
-            sel.add_changed_since(mark)
-        else:
-            since = (date.today() - timedelta(days=DEFAULT_WINDOW_DAYS)).isoformat()
-            sel.add("p.published >= ?", [since], date=(">=", since))
-    if not include_dismissed:
-        hide_dismissed(sel)
-    sel.add(*library.not_saved_condition(), on_id=True)
-    return ids_newest_first(store, sel)
+    window_start = (date.today() - timedelta(days=DEFAULT_WINDOW_DAYS)).isoformat()
+    return candidate_ids(store, resolve(filters, settings), window_start=window_start,
+                         include_dismissed=include_dismissed)
+
+
+def library_ranks(session: Session) -> bool:
+    """Whether the library holds enough saved papers (:data:`MIN_SAVED`) to rank by."""
+    from hubcli.store.library import library_size
+
+    store = session.reader()
+    return store is not None and library_size(store) >= MIN_SAVED
+
+
+def first_build_notice(session: Session, *, ranking_only: bool = False) -> Notice | None:
+    """A notice for the line a front end may show before the ranking features' first
+    build, which takes minutes on a large cache (:data:`FIRST_BUILD_NOTICE` papers).
+    With ``ranking_only`` (the radar), only when the library is big enough to rank by."""
+    from hubcli.rank.hooks import has_features
+
+    store = session.reader()
+    if store is None or has_features(store) or (ranking_only and not library_ranks(session)):
+        return None
+    count = store.paper_count()
+    return Notice("info", "rank_first_build", {"count": count}) if count >= FIRST_BUILD_NOTICE else None
+
+
+def order_by_library(session: Session, ids: list[int], limit: int | None = None
+                     ) -> list[tuple[int, float | None]] | None:
+    """``ids`` (newest first) in the library's order, the first ``limit`` of them, each
+    with its score: by the model's score, papers it does not score (the saved ones) after
+    the others, ties newest first.  None when the library is too small to rank by."""
+    store = session.reader()
+    if store is None or not library_ranks(session):
+        return None
+    scores = rank_ids(store, session.settings(), ids) or {}
+    order = sorted(range(len(ids)), key=lambda i: (ids[i] not in scores, -scores.get(ids[i], 0.0), i))
+    return [(ids[i], scores.get(ids[i])) for i in order[:limit]]
 
 
 def _training(store: Store, tags: tuple[str, ...]) -> tuple[list[int], dict[int, str]]:
     """The saved papers the model learns from (all, or those with any of ``tags``) and
     when each was saved."""
     from hubcli.store import library
+    from hubcli.store.papers import state_for
 
     ids = library.saved_ids(store, list(tags) or None)
     if not ids:
         return [], {}
-    states = library.state_for(store.conn, ids)
+    states = state_for(store.conn, ids)
     return ids, {pid: st.saved_at or "" for pid, st in states.items()}
 
 
 def _follow_scores(store: Store, settings: Settings, ids: list[int]) -> dict[int, float]:
     """Cold start: how many follows (authors, topics, categories) each paper matches."""
-    from hubcli.store.follows import radar_selection, reasons_for
+    from hubcli.resolve import radar_selection
+    from hubcli.store.follows import reasons_for
 
     radar = radar_selection(store, settings)
     scores: dict[int, float] = {}
@@ -70,52 +100,31 @@ def _follow_scores(store: Store, settings: Settings, ids: list[int]) -> dict[int
     return scores
 
 
-def recommend(session: Session, filters: Filters, *, n: int = DEFAULT_N, min_score: float | None = None,
-              explain: bool = False, include_dismissed: bool = False) -> Listing:
-    """New papers ranked by the library (all saved papers, or ``filters.tags``: the tags the
-    model learns from here, not a filter on the candidates)."""
+def recommend(session: Session, filters: Filters, *, like_tags: tuple[str, ...] = (), n: int = DEFAULT_N,
+              min_score: float | None = None, explain: bool = False, include_dismissed: bool = False) -> Listing:
+    """New papers matching ``filters`` ranked by the library: all saved papers, or those
+    with any of ``like_tags`` (what the model learns from, not a filter on the
+    candidates).  The filters mean what they mean everywhere; as candidates are never
+    saved papers, ``--saved`` and ``--tag`` (tagged papers are saved) leave none."""
     store, settings = session.reader(), session.settings()
     result = Listing()
     if store is None:
         result.note("hint", "no_papers_cache_empty", after=True)
         return result
-    from hubcli.store.query import load_papers
+    from hubcli.store.papers import load_papers
 
-    train_tags = filters.tags
-    candidates = _new_papers(store, settings, replace(filters, tags=(), saved=False),
-                             include_dismissed=include_dismissed)
+    train_tags = tuple(dict.fromkeys(" ".join(tag.split()) for tag in like_tags if tag.strip()))
+    candidates = _new_papers(store, settings, filters, include_dismissed=include_dismissed)
     saved, saved_at = _training(store, train_tags)
     if train_tags and not saved:
         raise NotFoundError("recommend_unknown_tag", tag=", ".join(train_tags))
-    scores: dict[int, float]
     explanations: dict[int, Explanation] = {}
     if len(saved) < MIN_SAVED:
-        result.note("warn", "recommend_cold_start", saved=len(saved), need=MIN_SAVED)
-        follow = _follow_scores(store, settings, candidates)
-        if not follow:
-            result.note("hint", "recommend_cold_hint")
-        order = sorted(range(len(candidates)), key=lambda i: (-follow.get(candidates[i], 0.0), i))
-        ranked = [(candidates[i], follow.get(candidates[i], 0.0)) for i in order]
-        if min_score is not None:
-            ranked = [(pid, s) for pid, s in ranked if s >= min_score]
-        chosen = ranked[:n]
-        scores = dict(chosen)
+        chosen = _cold_start(store, settings, result, candidates, len(saved), n=n, min_score=min_score)
     else:
-        from hubcli.rank import recommend as rank_recommend
-        from hubcli.store.library import dismissed_ids
-
-        # kept dismissed papers are ranked as if nothing were dismissed (the model drops its negatives)
-        negatives = [] if include_dismissed else dismissed_ids(store)
-        found = rank_recommend(store, saved, negatives, candidates, saved_at=saved_at, n=n,
-                               min_score=min_score, explain=explain)
-        chosen = [(s.paper_id, s.score) for s in found]
-        scores = dict(chosen)
-        if explain:
-            likes = {p.rowid: p for p in load_papers(store.conn, sorted({s.like for s in found if s.like}))}
-            for s in found:
-                like = likes.get(s.like) if s.like is not None else None
-                explanations[s.paper_id] = Explanation(list(s.words), like.key if like else None,
-                                                       like.title if like else None)
+        chosen = _by_model(store, candidates, saved, saved_at, explanations, n=n, min_score=min_score,
+                           explain=explain, include_dismissed=include_dismissed)
+    scores = dict(chosen)
     result.papers = load_papers(store.conn, [pid for pid, _ in chosen])
     result.scores = scores
     result.explanations = explanations if explain else None
@@ -125,6 +134,41 @@ def recommend(session: Session, filters: Filters, *, n: int = DEFAULT_N, min_sco
     elif not result.papers:
         result.note("hint", "recommend_below_min", after=True)
     return result
+
+
+def _cold_start(store: Store, settings: Settings, result: Listing, candidates: list[int], saved: int, *,
+                n: int, min_score: float | None) -> list[tuple[int, float]]:
+    """Too few saved papers: the candidates by how many follows each matches (said so)."""
+    result.note("warn", "recommend_cold_start", saved=saved, need=MIN_SAVED)
+    follow = _follow_scores(store, settings, candidates)
+    if not follow:
+        result.note("hint", "recommend_cold_hint")
+    order = sorted(range(len(candidates)), key=lambda i: (-follow.get(candidates[i], 0.0), i))
+    ranked = [(candidates[i], follow.get(candidates[i], 0.0)) for i in order]
+    if min_score is not None:
+        ranked = [(pid, s) for pid, s in ranked if s >= min_score]
+    return ranked[:n]
+
+
+def _by_model(store: Store, candidates: list[int], saved: list[int], saved_at: dict[int, str],
+              explanations: dict[int, Explanation], *, n: int, min_score: float | None, explain: bool,
+              include_dismissed: bool) -> list[tuple[int, float]]:
+    """The candidates ranked by the library model (with ``explain``, why, into ``explanations``)."""
+    from hubcli.rank import recommend as rank_recommend
+    from hubcli.store.library import dismissed_ids
+    from hubcli.store.papers import load_papers
+
+    # kept dismissed papers are ranked as if nothing were dismissed (the model drops its negatives)
+    negatives = [] if include_dismissed else dismissed_ids(store)
+    found = rank_recommend(store, saved, negatives, candidates, saved_at=saved_at, n=n,
+                           min_score=min_score, explain=explain)
+    if explain:
+        likes = {p.rowid: p for p in load_papers(store.conn, sorted({s.like for s in found if s.like}))}
+        for s in found:
+            like = likes.get(s.like) if s.like is not None else None
+            explanations[s.paper_id] = Explanation(list(s.words), like.key if like else None,
+                                                   like.title if like else None)
+    return [(s.paper_id, s.score) for s in found]
 
 
 def rank_ids(store: Store, settings: Settings, paper_ids: list[int]) -> dict[int, float] | None:
@@ -145,20 +189,20 @@ def similar(session: Session, ident: str, filters: Filters, *, n: int = 10, incl
             ) -> Listing:
     """The papers most like one paper (cosine over the stored features), within the
     filters when any are given; dismissed papers left out unless asked."""
-    from hubcli.api.reading import find
-
     paper = find(session, ident)
     store, settings = session.reader(), session.settings()
     assert store is not None and paper.rowid is not None
     from hubcli.rank import similar as rank_similar
-    from hubcli.store.query import build_selection, hide_dismissed, ids_newest_first, load_papers
+    from hubcli.resolve import resolve
+    from hubcli.store.papers import load_papers
+    from hubcli.store.query import build_selection, ids_newest_first
 
     candidates: list[int] | None = None
     hidden: set[int] = set()
     if not filters.is_empty:
-        sel = build_selection(store, filters, settings)
+        sel = build_selection(store, resolve(filters, settings))
         if not include_dismissed:
-            hide_dismissed(sel)
+            sel.add_not_dismissed()
         candidates = ids_newest_first(store, sel)
     elif not include_dismissed:
         from hubcli.store.library import dismissed_ids
@@ -172,3 +216,13 @@ def similar(session: Session, ident: str, filters: Filters, *, n: int = 10, incl
     if not result.papers:
         result.note("hint", "similar_none", after=True)
     return result
+
+
+def warm_features(session: Session) -> None:
+    """Bring the library's feature store up to date when the library is big enough to rank
+    by (a server does it at start, so the first ranked page does not wait for it)."""
+    store = session.reader()
+    if store is not None and library_ranks(session):
+        from hubcli.rank.model import ensure_features
+
+        ensure_features(store)

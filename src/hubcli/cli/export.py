@@ -8,16 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from hubcli.cli.context import OUT, STATE
+from hubcli.cli.context import OUT, STATE, t
 from hubcli.cli.options import JsonOption, with_filters
-from hubcli.cli.papers import show_result
+from hubcli.cli.output import show_result
 from hubcli.errors import UsageError
 from hubcli.filters import Filters
-from hubcli.i18n import t
 from hubcli.models import Paper
 
 if TYPE_CHECKING:
-    from hubcli.render.formats import BibtexWriter
+    from hubcli.render.bibtex import BibtexWriter
 
 EXPORT_FORMATS = ("json", "jsonl", "csv", "bibtex", "markdown")
 
@@ -36,7 +35,7 @@ def _write_chunk(fmt: str, chunk: list[Paper], start: int, total: int, write: Ca
         text = formats.to_csv(chunk)
         write(text if start == 0 else text.split("\n", 1)[1])
     elif fmt == "markdown":
-        write(formats.to_markdown(chunk, start=start + 1))
+        write(formats.to_markdown(chunk, lang=STATE.lang, start=start + 1))
     elif fmt == "bibtex":
         write(bibtex.write(chunk) + ("\n" if chunk else ""))
     else:
@@ -47,6 +46,7 @@ def _export(fmt: str, filters: Filters, write: Callable[[str], object]) -> int:
     """Write the selection in ``fmt`` through ``write``, chunk by chunk; the paper count."""
     from hubcli.api import reading
     from hubcli.render import formats
+    from hubcli.render.bibtex import BibtexWriter
 
     found = reading.export(STATE, filters)
     if found is None:
@@ -54,7 +54,7 @@ def _export(fmt: str, filters: Filters, write: Callable[[str], object]) -> int:
         write({"json": "[]\n", "csv": formats.to_csv([])}.get(fmt, ""))
         return 0
     total, chunks = found
-    bibtex = formats.BibtexWriter()  # one writer for every chunk: keys unique over the whole export
+    bibtex = BibtexWriter()  # one writer for every chunk: keys unique over the whole export
     if fmt == "json":
         write("[\n")
     for index, chunk in enumerate(chunks):

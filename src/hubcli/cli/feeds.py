@@ -5,10 +5,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from hubcli.cli.context import OUT, STATE
+from hubcli.cli.context import OUT, STATE, t
 from hubcli.cli.options import JsonOption, SourceArgument
-from hubcli.cli.papers import show_items, show_result
-from hubcli.i18n import t
+from hubcli.cli.output import show_items, show_result
 
 LabelOption = Annotated[Optional[str], typer.Option("--label", help="opt_label")]
 

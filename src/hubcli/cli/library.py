@@ -8,20 +8,12 @@ from typing import Annotated, Optional
 import typer
 
 from hubcli.api import library
-from hubcli.cli.context import OUT, STATE
+from hubcli.cli.context import OUT, STATE, t
 from hubcli.cli.options import FormatOption, IdArgument, JsonOption, with_filters
-from hubcli.cli.papers import (
-    PageOption,
-    PerPageOption,
-    positive,
-    resolve_format,
-    show_items,
-    show_listing,
-    show_result,
-)
+from hubcli.cli.output import positive, resolve_format, show_items, show_listing, show_result
+from hubcli.cli.papers import PageOption, PerPageOption
 from hubcli.errors import UsageError
 from hubcli.filters import Filters
-from hubcli.i18n import t
 
 IdsArgument = Annotated[list[str], typer.Argument(help="arg_lib_ids", metavar="ID...")]
 SaveTagOption = Annotated[Optional[list[str]], typer.Option("--tag", help="opt_save_tag", metavar="TAG")]

@@ -6,14 +6,8 @@ import typer
 
 from hubcli.cli.context import OUT, STATE
 from hubcli.cli.options import FormatOption, JsonOption
-from hubcli.cli.papers import (
-    IncludeDismissedOption,
-    positive,
-    resolve_format,
-    show_items,
-    show_listing,
-    show_result,
-)
+from hubcli.cli.output import notify, positive, resolve_format, show_items, show_listing, show_result
+from hubcli.cli.papers import IncludeDismissedOption
 from hubcli.filters import Filters
 
 NameArgument = Annotated[Optional[str], typer.Argument(help="arg_follow_name", metavar="NAME")]
@@ -48,19 +42,16 @@ PeekOption = Annotated[bool, typer.Option("--peek", help="opt_peek")]
 
 def radar_command(format_: FormatOption = None, limit: RadarLimitOption = 100, peek: PeekOption = False,
                   include_dismissed: IncludeDismissedOption = False) -> None:
-    from hubcli.api import reading
+    from hubcli.api import reading, recommend
 
     fmt = resolve_format(format_)
     positive(limit, "--limit")
-    store = STATE.store(create=False)
-    if store is not None:
-        from hubcli.store.library import MIN_SAVED_TO_RANK, library_size
-
-        if library_size(store) >= MIN_SAVED_TO_RANK:
-            from hubcli.cli.recommend import announce_first_build
-
-            announce_first_build(store)
+    notice = recommend.first_build_notice(STATE, ranking_only=True)
+    notify([notice] if notice else [])
     result = reading.radar(STATE, limit=limit, peek=peek, include_dismissed=include_dismissed)
+    total = result.footer.params.get("total", 0) if result.footer else 0
+    if total > len(result.papers):  # the terminal's radar marks them seen too (not the page's peek)
+        result.note("hint", "radar_more", after=True, more=total - len(result.papers))
     show_listing(result, fmt, Filters())
 
 

@@ -6,42 +6,35 @@ import typer
 
 from hubcli.cli.context import STATE
 from hubcli.cli.options import FormatOption, IdArgument, with_filters
-from hubcli.cli.papers import IncludeDismissedOption, positive, resolve_format, show_listing
+from hubcli.cli.output import notify, positive, resolve_format, show_listing
+from hubcli.cli.papers import IncludeDismissedOption
 from hubcli.filters import Filters
-from hubcli.store.db import Store
-
-FIRST_BUILD_NOTICE = 20_000  # papers: below this the first build takes seconds, said nothing
 
 
-def announce_first_build(store: Store | None) -> None:
-    """One line before the feature store's first build, which takes minutes on a large cache."""
-    from hubcli.rank.hooks import features_dir
+def announce_first_build() -> None:
+    """The line api gives before the ranking features' first build (minutes on a large cache)."""
+    from hubcli.api.recommend import first_build_notice
 
-    if store is None or (features_dir(store) / "manifest.json").exists():
-        return
-    count = store.paper_count()
-    if count >= FIRST_BUILD_NOTICE:
-        from hubcli.cli.context import OUT
-        from hubcli.i18n import t
+    notice = first_build_notice(STATE)
+    notify([notice] if notice else [])
 
-        OUT.info(t("rank_first_build", count=count))
 
 RecommendNumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_recommend_n")]
 MinScoreOption = Annotated[Optional[float], typer.Option("--min-score", help="opt_min_score", metavar="S")]
 ExplainOption = Annotated[bool, typer.Option("--explain", help="opt_explain")]
+LikeTagOption = Annotated[Optional[list[str]], typer.Option("--like-tag", help="opt_like_tag", metavar="TAG")]
 
 
 @with_filters
-def recommend_command(filters: Filters, n: RecommendNumberOption = 20, min_score: MinScoreOption = None,
-                      explain: ExplainOption = False, include_dismissed: IncludeDismissedOption = False,
-                      format_: FormatOption = None) -> None:
+def recommend_command(filters: Filters, like_tag: LikeTagOption = None, n: RecommendNumberOption = 20,
+                      min_score: MinScoreOption = None, explain: ExplainOption = False,
+                      include_dismissed: IncludeDismissedOption = False, format_: FormatOption = None) -> None:
     from hubcli.api import recommend
 
     fmt = resolve_format(format_)
     positive(n, "-n")
-    store = STATE.store(create=False)
-    announce_first_build(store)
-    result = recommend.recommend(STATE, filters, n=n, min_score=min_score,
+    announce_first_build()
+    result = recommend.recommend(STATE, filters, like_tags=tuple(like_tag or ()), n=n, min_score=min_score,
                                  explain=explain, include_dismissed=include_dismissed)
     show_listing(result, fmt, filters)
 
@@ -56,8 +49,7 @@ def similar_command(ident: IdArgument, filters: Filters, n: SimilarNumberOption 
 
     fmt = resolve_format(format_)
     positive(n, "-n")
-    store = STATE.store(create=False)
-    announce_first_build(store)
+    announce_first_build()
     result = recommend.similar(STATE, ident, filters, n=n, include_dismissed=include_dismissed)
     show_listing(result, fmt, filters)
 

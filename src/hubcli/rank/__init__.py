@@ -1,4 +1,4 @@
-"""Local, explainable ranking (issue 12).  Imports numpy, scipy and scikit-learn: only the
+"""Local, explainable ranking of papers by the user's library.  Imports numpy, scipy and scikit-learn: only the
 commands that rank use this package; ``hub papers`` never does.  The names below are
 loaded on first use, so ``hubcli.rank.hooks`` (what sync and import call) stays free of
 numpy for who never ranks."""
@@ -9,14 +9,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hubcli.rank.features import UpdateResult, features_dir, open_features, update_features
+    from hubcli.rank.chunks import open_features
     from hubcli.rank.model import MIN_SAVED, Scored, ensure_features, recommend, similar
+    from hubcli.rank.paths import features_dir
+    from hubcli.rank.update import UpdateResult, update_features
 
 __all__ = ["MIN_SAVED", "Scored", "UpdateResult", "ensure_features", "features_dir", "open_features",
            "recommend", "similar", "update_features"]
 
-_HOME = {"UpdateResult": "features", "features_dir": "features", "open_features": "features",
-         "update_features": "features", "MIN_SAVED": "model", "Scored": "model", "ensure_features": "model",
+_HOME = {"UpdateResult": "update", "features_dir": "paths", "open_features": "chunks",
+         "update_features": "update", "MIN_SAVED": "model", "Scored": "model", "ensure_features": "model",
          "recommend": "model", "similar": "model"}
 
 

@@ -4,16 +4,13 @@ user who never ranks pays nothing (no numpy, no scikit-learn) for the ranking pa
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
+from hubcli.rank.paths import features_dir, has_features
 from hubcli.store.db import Store
 
-log = logging.getLogger("hubcli.rank.features")
+__all__ = ["features_dir", "has_features", "refresh_if_enabled"]
 
-
-def features_dir(store: Store) -> Path:
-    """Where the features of this database live: beside it, so HUB_HOME or --db moves both."""
-    return store.path.with_name(store.path.name + ".features")
+log = logging.getLogger("hubcli.rank.update")
 
 
 def refresh_if_enabled(store: Store) -> None:
@@ -22,10 +19,10 @@ def refresh_if_enabled(store: Store) -> None:
     and ``hub import``.  It never fails them: an error is only logged (debug level; the
     papers are stored, and the next ranking command updates the features anyway, through
     ``ensure_features``, so a failure here costs only that command's time)."""
-    if not (features_dir(store) / "manifest.json").exists():
+    if not has_features(store):
         return
     try:
-        from hubcli.rank.features import update_features
+        from hubcli.rank.update import update_features
 
         update_features(store)
     except Exception:  # noqa: BLE001 - stale features only cost the next ranking command time

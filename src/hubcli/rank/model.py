@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from hubcli.rank.features import Features, open_features, update_features
+from hubcli.rank.chunks import Features, open_features
+from hubcli.rank.update import update_features
 from hubcli.store.db import Store
-from hubcli.store.library import MIN_SAVED_TO_RANK
+from hubcli.store.library import MIN_SAVED  # fewer saved papers: the caller falls back to follows and topics
 
-MIN_SAVED = MIN_SAVED_TO_RANK  # fewer saved papers: the caller falls back to follows and topics
+__all__ = ["MIN_SAVED", "Scored", "ensure_features", "fit_linear_svm", "recommend", "similar"]
+
 N_UNLABELED = 5_000      # sampled unlabeled papers, the weak negatives
 DISMISSED_WEIGHT = 5.0   # dismissed papers: strong negatives (as the forks of zotero-arxiv-daily)
 SVM_C = 0.01   # arxiv-sanity-lite's; measured on bench/rank_quality.py: 0.01 0.74, 0.1 0.71, 1.0 0.66

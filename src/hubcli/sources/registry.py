@@ -19,7 +19,7 @@ _SUBJECT_RE = re.compile(r"^[a-z0-9][a-z0-9_\- ]*$", re.IGNORECASE)
 
 
 def _url_join(base: str, tail: str) -> str:
-    """``<base><tail>`` as SPEC.md says; a base without a final slash gets one."""
+    """``<base><tail>`` (``arxiv:cs.AI+cs.CL`` fetches ``<base>cs.AI+cs.CL``); a base without a final slash gets one."""
     return (base if base.endswith(("/", "=")) else base + "/") + tail
 
 

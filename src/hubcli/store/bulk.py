@@ -38,13 +38,12 @@ from hubcli.authors import match_columns
 from hubcli.categories import category_keys
 from hubcli.models import Paper, Source
 from hubcli.store.db import Store, now_iso
+from hubcli.store.papers import insert_sql, paper_values
 from hubcli.store.write import (
     SELECT_STORED,
     PaperWriter,
     StoredRow,
     UpsertCounts,
-    encode_authors,
-    encode_categories,
     source_id,
 )
 from hubcli.text import clean_fast
@@ -58,11 +57,7 @@ DEFERRED_INDEXES = ("papers_published", "papers_doi", "papers_changed", "paper_a
                     "paper_categories_category", "paper_sources_source", "idx_authors_surname_given_initial")
 
 _SELECT_STORED = SELECT_STORED + " WHERE key IN (SELECT value FROM json_each(?))"
-_INSERT_PAPER = (
-    "INSERT INTO papers(id, key, arxiv_id, version, doi, title, abstract, authors, published, updated,"
-    " announce_type, categories, primary_category, url, pdf_url, journal, first_seen, changed_at)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-)
+_INSERT_PAPER = insert_sql(with_id=True)
 _FTS_CATCH_UP = (
     "INSERT INTO papers_fts(rowid, title, abstract, authors)"
     " SELECT id, title, abstract, authors FROM papers WHERE id >= ? AND id < ?"
@@ -215,12 +210,7 @@ class BulkWriter:
         categories = []
         for paper_id, paper in enumerate(papers, start=first):
             published = paper.published
-            rows.append((
-                paper_id, paper.key, paper.arxiv_id, paper.version, paper.doi, paper.title, paper.abstract,
-                encode_authors(paper.authors), published, paper.updated or published,
-                paper.announce_type, encode_categories(paper.categories), paper.primary_category, paper.url,
-                paper.pdf_url, paper.journal, now, now,
-            ))
+            rows.append((paper_id, *paper_values(paper), now, now))
             names = paper.authors
             if len(names) == len(set(names)):
                 links += [(paper_id, position, author_ids[name], published) for position, name in enumerate(names)]

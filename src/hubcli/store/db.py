@@ -59,6 +59,10 @@ class Store:
             return 0
         return int(self.conn.execute("SELECT count(*) FROM papers").fetchone()[0])
 
+    def keep_cache(self, kib: int) -> None:
+        """A larger page cache for a connection kept open across requests (a server's)."""
+        self.conn.execute(f"PRAGMA cache_size = -{int(kib)}")
+
 
 class _Transaction:
     """``BEGIN IMMEDIATE`` .. ``COMMIT`` (rollback on any exception)."""
@@ -135,7 +139,7 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
     here: each step runs under ``BEGIN IMMEDIATE``, so the loser's step fails (the table
     exists) and rolls back; when ``user_version`` shows that the other hub has moved the
     schema on, carry on from there instead of reporting an error."""
-    from hubcli.store import migrations
+    import hubcli.store.migrations as migrations
 
     while True:
         try:
@@ -150,7 +154,7 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
 
 def open_store(path: Path, *, create: bool = True) -> Store | None:
     """Open (and migrate) the database; None when it does not exist and ``create`` is off."""
-    from hubcli.store import migrations
+    import hubcli.store.migrations as migrations
 
     if not create and not path.exists():
         return None

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hubcli.config import Settings
-from hubcli.filters import Filters
 from hubcli.store.db import Store, now_iso
 from hubcli.store.query import Selection, build_selection
+
+if TYPE_CHECKING:
+    from hubcli.queries import Query
 
 KINDS = ("author", "topic", "category")
 
@@ -38,14 +40,6 @@ def list_follows(store: Store) -> list[Follow]:
     return [Follow(*row) for row in rows]
 
 
-def follow_filters(follow: Follow) -> Filters:
-    if follow.kind == "author":
-        return Filters(authors=(follow.value,))
-    if follow.kind == "topic":
-        return Filters(topic=follow.value)
-    return Filters(categories=(follow.value,))
-
-
 @dataclass
 class Radar:
     selection: Selection
@@ -53,10 +47,12 @@ class Radar:
     seen_at: str
 
 
-def radar_selection(store: Store, settings: Settings, *, only_new: bool = True) -> Radar:
+def radar_selection(store: Store, follows: list[tuple[Follow, Query]], *, only_new: bool = True) -> Radar:
+    """Papers matching any follow (each given with its resolved query); with
+    ``only_new``, only those changed since the last radar."""
     parts = []
-    for follow in list_follows(store):
-        sel = build_selection(store, follow_filters(follow), settings)
+    for follow, query in follows:
+        sel = build_selection(store, query)
         if not sel.impossible:
             parts.append((follow, sel))
     seen_at = store.get_state("radar_seen_at") or ""

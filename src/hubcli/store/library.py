@@ -9,35 +9,41 @@ Rules where the issue is silent: tagging a paper saves it; unsaving removes its 
 (tags are named parts of the saved set) but keeps its note and read mark; save and
 dismiss exclude each other (saving undismisses, dismissing unsaves).
 
-Functions take paper row ids (``Paper.rowid``); :func:`resolve_refs` turns what the user
-typed (an id ``hub show`` takes, or a card number of the last listing) into them.  Every
-write is one transaction.  The ``*_condition`` functions give the SQL the query layer adds
-to a :class:`hubcli.store.query.Selection` (each starts with ``p.id``, so it is an
-``on_id`` clause there).
+Functions take paper row ids (``Paper.rowid``); :func:`last_listing` holds the cards of
+the last listing, so a card number the user typed can name one.  Every
+write is one transaction.  The library's filters (``--saved``, ``--tag``, ``--unread``,
+dismissed papers left out) are conditions of :class:`hubcli.store.query.Selection`.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hubcli.errors import NotFoundError, UsageError
 from hubcli.models import LibraryState, Page, Paper, Source
 from hubcli.store.db import Store, now_iso
+from hubcli.store.papers import load_papers, state_for
+from hubcli.store.query import tag_condition
 from hubcli.text import clean_text
 
 if TYPE_CHECKING:
     from hubcli.store.query import Selection
+
+__all__ = ["LIBRARY_SOURCE", "MIN_SAVED", "PaperState", "TagCount", "clear_note", "dismiss", "dismissed_ids",
+           "export_records", "last_listing", "library_size", "mark_read", "mark_unread", "remember_listing",
+           "restore_record", "save", "save_in", "saved_ids", "saved_page", "set_note", "state_for", "tag", "tags",
+           "undismiss", "unsave", "untag"]
 
 # library-imported papers that match nothing in the cache are listed by this source
 LIBRARY_SOURCE = Source("library:", "library", "Library", "")
 MAX_TAG = 100
 MAX_NOTE = 100_000
 # saved papers a library needs before it ranks anything (fewer: follows and topics instead)
-MIN_SAVED_TO_RANK = 3
+MIN_SAVED = 3
 
 
 PaperState = LibraryState  # the state of one paper (hubcli.models)
@@ -60,7 +66,8 @@ def remember_listing(store: Store, paper_ids: Sequence[int], start: int = 1) -> 
         store.set_state(_LISTING_KEY, json.dumps({"start": start, "ids": list(paper_ids)}))
 
 
-def _last_listing(store: Store) -> tuple[int, list[int]]:
+def last_listing(store: Store) -> tuple[int, list[int]]:
+    """The cards of the last listing: (the first card's number, their row ids)."""
     try:
         data = json.loads(store.get_state(_LISTING_KEY) or "{}")
     except ValueError:
@@ -70,36 +77,6 @@ def _last_listing(store: Store) -> tuple[int, list[int]]:
     start = data.get("start", 1) if isinstance(data, dict) else 1
     ids = data.get("ids", []) if isinstance(data, dict) else []
     return (start if isinstance(start, int) else 1), [int(i) for i in ids if isinstance(i, int)]
-
-
-def resolve_refs(store: Store, refs: Iterable[str]) -> list[int]:
-    """Row ids for what the user typed: anything ``hub show`` takes, or a card number of
-    the last listing (a plain number: arXiv ids always have a dot or a slash).  An unknown
-    one raises :class:`NotFoundError` naming it; repeats are kept once, in order."""
-    from hubcli.store.query import find_paper
-
-    listing: tuple[int, list[int]] | None = None
-    found: list[int] = []
-    for ref in refs:
-        text = ref.strip()
-        if text.isdigit():
-            if listing is None:
-                listing = _last_listing(store)
-            start, ids = listing
-            if not ids:
-                raise NotFoundError("library_no_listing", number=text)
-            number = int(text)
-            if not start <= number < start + len(ids):
-                raise NotFoundError("library_no_card", number=text, first=start, last=start + len(ids) - 1)
-            pid = ids[number - start]
-        else:
-            paper = find_paper(store, text)
-            if paper is None or paper.rowid is None:
-                raise NotFoundError("library_unknown_id", id=text)
-            pid = paper.rowid
-        if pid not in found:
-            found.append(pid)
-    return found
 
 
 # --- writes ------------------------------------------------------------------------------
@@ -138,7 +115,7 @@ def _tag_id(conn: sqlite3.Connection, name: str) -> int:
     return int(conn.execute("INSERT INTO tags(name) VALUES (?)", (name,)).lastrowid or 0)
 
 
-def _save(conn: sqlite3.Connection, paper_ids: Sequence[int], tags: Sequence[str], now: str,
+def save_in(conn: sqlite3.Connection, paper_ids: Sequence[int], tags: Sequence[str], now: str,
           saved_at: str | None = None) -> int:
     """Save (keeping an earlier ``saved_at``), undismiss, add tags; the number newly saved."""
     _ensure_rows(conn, paper_ids, now)
@@ -159,7 +136,7 @@ def save(store: Store, paper_ids: Sequence[int], tags: Sequence[str] = ()) -> in
     """Save papers (with tags); an already saved paper keeps its date and gains the tags.
     Returns how many were not saved before."""
     with store.transaction() as conn:
-        return _save(conn, paper_ids, tags, now_iso())
+        return save_in(conn, paper_ids, tags, now_iso())
 
 
 def unsave(store: Store, paper_ids: Sequence[int]) -> int:
@@ -180,7 +157,7 @@ def tag(store: Store, paper_ids: Sequence[int], tags: Sequence[str]) -> None:
     if not tags:
         raise UsageError("library_bad_tag", tag="")
     with store.transaction() as conn:
-        _save(conn, paper_ids, tags, now_iso())
+        save_in(conn, paper_ids, tags, now_iso())
 
 
 def untag(store: Store, paper_ids: Sequence[int], tags: Sequence[str]) -> int:
@@ -273,25 +250,6 @@ def undismiss(store: Store, paper_ids: Sequence[int]) -> int:
 
 # --- reads -------------------------------------------------------------------------------
 
-def state_for(conn: sqlite3.Connection, paper_ids: Sequence[int]) -> dict[int, PaperState]:
-    """The state of each given paper (papers without state get an empty :class:`PaperState`)."""
-    out = {int(pid): PaperState() for pid in paper_ids}
-    if not out:
-        return out
-    ids = json.dumps(list(out))
-    for pid, saved_at, note, read_at, dismissed_at in conn.execute(
-        "SELECT paper_id, saved_at, note, read_at, dismissed_at FROM library"
-        " WHERE paper_id IN (SELECT value FROM json_each(?))", (ids,)
-    ):
-        out[int(pid)] = PaperState(saved_at, [], note, read_at, dismissed_at)
-    for pid, name in conn.execute(
-        "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
-        " WHERE pt.paper_id IN (SELECT value FROM json_each(?)) ORDER BY t.name COLLATE NOCASE", (ids,)
-    ):
-        out[int(pid)].tags.append(str(name))
-    return out
-
-
 def saved_ids(store: Store, tag: str | Sequence[str] | None = None, *, limit: int | None = None) -> list[int]:
     """Row ids of saved papers, newest saved first (with ``tag``: papers with any of them)."""
     names = [tag] if isinstance(tag, str) else list(tag or [])
@@ -311,36 +269,6 @@ def library_size(store: Store) -> int:
     return int(store.conn.execute("SELECT count(*) FROM library WHERE saved_at IS NOT NULL").fetchone()[0])
 
 
-# --- conditions for the query layer (over ``papers p``) ------------------------------------
-
-def saved_condition(column: str = "p.id") -> tuple[str, list[object]]:
-    """``--saved``: papers in the library."""
-    return f"{column} IN (SELECT paper_id FROM library WHERE saved_at IS NOT NULL)", []
-
-
-def tag_condition(names: Sequence[str], column: str = "p.id") -> tuple[str, list[object]]:
-    """``--tag T`` (repeatable: any of them); tag names match without case."""
-    clean = [" ".join(n.split()) for n in names]
-    marks = ",".join("?" * len(clean))
-    return (f"{column} IN (SELECT pt.paper_id FROM paper_tags pt WHERE pt.tag_id IN"
-            f" (SELECT id FROM tags WHERE name IN ({marks})))", list[object](clean))
-
-
-def not_saved_condition(column: str = "p.id") -> tuple[str, list[object]]:
-    """Papers not in the library (what recommend may offer)."""
-    return f"{column} NOT IN (SELECT paper_id FROM library WHERE saved_at IS NOT NULL)", []
-
-
-def unread_condition(column: str = "p.id") -> tuple[str, list[object]]:
-    """``--unread``: papers not marked read."""
-    return f"{column} NOT IN (SELECT paper_id FROM library WHERE read_at IS NOT NULL)", []
-
-
-def not_dismissed_condition(column: str = "p.id") -> tuple[str, list[object]]:
-    """Dismissed papers left out (shuffle, radar, recommend without ``--include-dismissed``)."""
-    return f"{column} NOT IN (SELECT paper_id FROM library WHERE dismissed_at IS NOT NULL)", []
-
-
 def dismissed_ids(store: Store) -> list[int]:
     return [int(r[0]) for r in store.conn.execute("SELECT paper_id FROM library WHERE dismissed_at IS NOT NULL")]
 
@@ -355,8 +283,6 @@ def export_records(store: Store) -> list[dict[str, Any]]:
     state (``saved``, ``saved_at``, ``tags``, ``note``, ``read``, ``read_at``, ``dismissed``,
     ``dismissed_at``) and ``origins`` (the sources that listed it: spec, kind, label, url,
     first_seen), newest saved first, then by id: what :func:`restore_records` restores."""
-    from hubcli.store.query import load_papers
-
     conn = store.conn
     ids = [int(r[0]) for r in conn.execute(
         "SELECT l.paper_id FROM library l JOIN papers p ON p.id = l.paper_id"
@@ -389,39 +315,14 @@ def _origins(conn: sqlite3.Connection, ids: list[int]) -> dict[int, list[dict[st
     return out
 
 
-def paper_from_record(record: dict[str, Any]) -> Paper:
-    """A paper object (hub's json) back into a :class:`Paper`; raises ValueError when it
-    is not one."""
-    key = record.get("id")
-    title = record.get("title")
-    if not isinstance(key, str) or not key or not isinstance(title, str):
-        raise ValueError("a paper needs an id and a title")
-    authors = record.get("authors") or []
-    cats = record.get("categories") or []
-    if not isinstance(authors, list) or not isinstance(cats, list):
-        raise ValueError("authors and categories are lists")
-
-    def text(name: str) -> str | None:
-        value = record.get(name)
-        return value if isinstance(value, str) and value else None
-
-    version = record.get("version")
-    return Paper(
-        key=key, title=title, abstract=text("abstract") or "", authors=[str(a) for a in authors],
-        arxiv_id=text("arxiv_id"), version=version if isinstance(version, int) else None, doi=text("doi"),
-        published=text("published"), updated=text("updated"), announce_type=text("announce_type"),
-        categories=[str(c) for c in cats], primary_category=text("primary_category"), url=text("url"),
-        pdf_url=text("pdf_url"), journal=text("journal"),
-    )
-
-
 def restore_record(conn: sqlite3.Connection, writer: Any, record: dict[str, Any], now: str) -> int:
     """One record of hub's json, inside the caller's transaction: the paper (inserted with
     the record's metadata when the cache lacks it, else merged as a sync would), its
     origins, and its state set exactly as recorded.  Returns the paper's row id."""
     from hubcli.store.write import UpsertCounts, source_id
 
-    paper = paper_from_record(record)
+    paper = Paper.from_dict(record)
+    paper.library = PaperState()  # the record's state is set below, exactly as recorded
     origins = [o for o in record.get("origins") or [] if isinstance(o, dict) and o.get("spec")]
     paper_id = int(writer.upsert(paper, None, UpsertCounts()))
     for origin in origins:
@@ -460,8 +361,6 @@ def _stamp(value: object, default: str) -> str:
 def saved_page(store: Store, sel: Selection, *, page: int, per_page: int) -> Page:
     """One page of the saved papers matching a :class:`~hubcli.store.query.Selection`,
     newest saved first (driven by the library's own index, whatever the cache's size)."""
-    from hubcli.store.query import load_papers
-
     if sel.impossible:
         return Page([], 0, page, per_page)
     where, params = sel.per_paper()

@@ -19,6 +19,13 @@ Migration = Callable[["sqlite_utils.Database"], None]
 
 
 def m001_initial(db: sqlite_utils.Database) -> None:
+    _m001_tables(db)
+    _m001_links(db)
+    _m001_fts(db)
+
+
+def _m001_tables(db: sqlite_utils.Database) -> None:
+    """m001, in this order: state, sources, papers, authors."""
     db.table("state").create({"key": str, "value": str}, pk="key")
     db.table("sources").create(
         {
@@ -50,6 +57,10 @@ def m001_initial(db: sqlite_utils.Database) -> None:
                          pk="id", not_null={"name", "folded", "surname", "given_initial"})
     db.table("authors").create_index(["name"], unique=True)
     db.table("authors").create_index(["surname", "given_initial"])
+
+
+def _m001_links(db: sqlite_utils.Database) -> None:
+    """m001, in this order: the link tables and shuffle's memory."""
     db.execute(
         "CREATE TABLE paper_authors (paper_id INTEGER NOT NULL, position INTEGER NOT NULL,"
         " author_id INTEGER NOT NULL, published TEXT, PRIMARY KEY (paper_id, position)) WITHOUT ROWID"
@@ -69,6 +80,10 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         "CREATE TABLE shuffle_seen (selection TEXT NOT NULL, paper_id INTEGER NOT NULL,"
         " PRIMARY KEY (selection, paper_id)) WITHOUT ROWID"
     )
+
+
+def _m001_fts(db: sqlite_utils.Database) -> None:
+    """m001, last: the full-text index."""
     # full text over title, abstract and authors, kept in step by sqlite-utils' triggers
     db.table("papers").enable_fts(
         ["title", "abstract", "authors"], fts_version="FTS5",

@@ -1,31 +1,34 @@
-"""Reads: filters -> SQL, pages, random batches, single papers, author look-ups.
+"""Reads: a resolved :class:`~hubcli.queries.Query` -> SQL, pages, random batches,
+author look-ups.
 
-Only the standard library's sqlite3 is used here, so read commands start fast.
+What the user meant (topics, categories, sources, author names, search words) is resolved
+before it comes here (``hubcli.resolve``); this module only writes SQL.  Only the
+standard library's sqlite3 is used, so read commands start fast.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hubcli.authors import compound_surname, given_compatible, name_key, surname_ends_with
-from hubcli.categories import category_keys
-from hubcli.filters import Filters, fts_query
 from hubcli.models import Page, Paper
 from hubcli.store.db import Store
+from hubcli.store.papers import find_paper, load_papers, state_for
 
 if TYPE_CHECKING:  # the rest is imported where it is used: every read command imports this module
     import random
 
-    from hubcli.config import Settings
+    from hubcli.queries import AuthorMatch, Query, SourceMatch
 
-_PAPER_COLUMNS = (
-    "p.id, p.key, p.arxiv_id, p.version, p.doi, p.title, p.abstract, p.authors, p.published, p.updated,"
-    " p.announce_type, p.categories, p.primary_category, p.url, p.pdf_url, p.journal, p.first_seen"
-)
-_FTS_WEIGHTS = "5.0, 1.0, 2.0"  # title, abstract, authors
+__all__ = ["FTS_WEIGHTS", "Batch", "Link", "Selection", "author_names_near", "build_selection", "candidate_ids",
+           "count", "find_author_ids", "find_paper", "ids_newest_first", "list_page", "load_papers", "sample",
+           "state_for", "tag_condition"]
+
+# full-text weights of title, abstract, authors: every bm25 ranking uses these
+FTS_WEIGHTS = "5.0, 1.0, 2.0"
 # beyond this many matches a random batch probes random row ids instead of listing ids
 _LIST_ALL_LIMIT = 20_000
 
@@ -90,27 +93,74 @@ class Selection:
     def sql(self) -> str:
         return " AND ".join(self.where) if self.clauses else "1"
 
-    def add(self, sql: str, params: list[object], *, link: Link | None = None, date: tuple[str, str] | None = None,
-            on_id: bool = False, fts: bool = False) -> None:
+    def _add(self, sql: str, params: Sequence[object], *, link: Link | None = None,
+             date: tuple[str, str] | None = None, on_id: bool = False, fts: bool = False) -> None:
         self.clauses.append(_Clause(sql, list(params), link, date, on_id, fts))
 
     def add_link(self, link: Link) -> None:
         cond, params = link.match("l")
-        self.add(f"p.id IN (SELECT l.paper_id FROM {link.table} l WHERE {cond})", params, link=link, on_id=True)
+        self._add(f"p.id IN (SELECT l.paper_id FROM {link.table} l WHERE {cond})", params, link=link, on_id=True)
+
+    def add_authors(self, author_ids: Sequence[int]) -> None:
+        """Papers by any of these authors (``authors`` row ids)."""
+        self.add_link(Link("paper_authors", "author_id", list[object](sorted(set(author_ids)))))
+
+    def add_categories(self, keys: Sequence[str]) -> None:
+        """Papers in any of these categories (match keys, ``hubcli.categories``)."""
+        self.add_link(Link("paper_categories", "category", list[object](keys)))
+
+    def add_sources(self, source_ids: Sequence[int]) -> None:
+        """Papers listed by any of these sources (``sources`` row ids)."""
+        self._add(f"p.id IN (SELECT paper_id FROM paper_sources WHERE source_id IN ({_in(list(source_ids))}))",
+                  list(source_ids), on_id=True)
 
     def add_search(self, query: str) -> None:
         """The full-text condition (one per selection: its queries ANDed)."""
         self.fts = query
-        self.add("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)", [query], on_id=True, fts=True)
+        self._add("p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)", [query], on_id=True, fts=True)
+
+    def add_published_since(self, day: str) -> None:
+        self._add("p.published >= ?", [day], date=(">=", day))
+
+    def add_published_until(self, day: str) -> None:
+        self._add("p.published <= ?", [day], date=("<=", day))
+
+    def add_types(self, types: Sequence[str]) -> None:
+        """arXiv announce types (``new``, ``cross``, …)."""
+        self._add(f"p.announce_type IN ({_in(list(types))})", list(types))
+
+    def add_journal(self, name: str) -> None:
+        """Papers of one journal (its name without case)."""
+        self._add("p.journal = ? COLLATE NOCASE", [name])
 
     def add_changed_since(self, mark: str) -> None:
         """Papers new or changed after ``mark`` (a ``changed_at`` value; radar's "seen")."""
-        self.add("p.changed_at > ?", [mark])
+        self._add("p.changed_at > ?", [mark])
+
+    def add_tags(self, names: Sequence[str]) -> None:
+        """``--tag T`` (repeatable: any of them); tag names match without case."""
+        self._add(*tag_condition(names), on_id=True)
+
+    def add_saved(self) -> None:
+        """``--saved``: papers in the library."""
+        self._add("p.id IN (SELECT paper_id FROM library WHERE saved_at IS NOT NULL)", [], on_id=True)
+
+    def add_not_saved(self) -> None:
+        """Papers not in the library (what recommend may offer)."""
+        self._add("p.id NOT IN (SELECT paper_id FROM library WHERE saved_at IS NOT NULL)", [], on_id=True)
+
+    def add_unread(self) -> None:
+        """``--unread``: papers not marked read."""
+        self._add("p.id NOT IN (SELECT paper_id FROM library WHERE read_at IS NOT NULL)", [], on_id=True)
+
+    def add_not_dismissed(self) -> None:
+        """Dismissed papers left out (shuffle, radar, recommend without ``--include-dismissed``)."""
+        self._add("p.id NOT IN (SELECT paper_id FROM library WHERE dismissed_at IS NOT NULL)", [], on_id=True)
 
     def add_any(self, parts: list[Selection]) -> None:
         """Papers matching any of ``parts`` (radar: any follow)."""
-        self.add("(" + " OR ".join(f"({part.sql()})" for part in parts) + ")",
-                 [v for part in parts for v in part.params])
+        self._add("(" + " OR ".join(f"({part.sql()})" for part in parts) + ")",
+                  [v for part in parts for v in part.params])
 
     def without_search(self) -> tuple[list[str], list[object]]:
         """The conditions other than the full-text one (for queries driven by ``papers_fts``)."""
@@ -142,179 +192,130 @@ def _in(values: list[object]) -> str:
     return ",".join("?" * len(values))
 
 
-def find_author_ids(conn: sqlite3.Connection, name: str) -> list[int]:
-    compound = compound_surname(name)
-    if compound is not None:  # "Demner-Fushman": stored names whose surname ends with both parts
-        rows = conn.execute("SELECT id, folded FROM authors WHERE surname = ?", (compound[-1],)).fetchall()
-        return [int(aid) for aid, folded in rows if surname_ends_with(folded, compound)]
-    key = name_key(name)
-    if not key.surname:
+def tag_condition(names: Sequence[str], column: str = "p.id") -> tuple[str, list[object]]:
+    """Papers with any of the tags ``names`` (matched without case), over ``column``."""
+    clean = [" ".join(n.split()) for n in names]
+    return (f"{column} IN (SELECT pt.paper_id FROM paper_tags pt WHERE pt.tag_id IN"
+            f" (SELECT id FROM tags WHERE name IN ({_in(list[object](clean))})))", list[object](clean))
+
+
+def find_author_ids(conn: sqlite3.Connection, author: AuthorMatch) -> list[int]:
+    """Row ids of the stored authors a name matches (see ``hubcli.queries.AuthorMatch``)."""
+    if not author.surname:
         return []
-    if key.given_initial:
-        rows = conn.execute(
-            "SELECT id, folded FROM authors WHERE surname = ? AND given_initial = ?", (key.surname, key.given_initial)
-        ).fetchall()
+    if author.given_initial:
+        rows = conn.execute("SELECT id, folded FROM authors WHERE surname = ? AND given_initial = ?",
+                            (author.surname, author.given_initial)).fetchall()
     else:
-        rows = conn.execute("SELECT id, folded FROM authors WHERE surname = ?", (key.surname,)).fetchall()
-    if not key.given:
-        return [int(aid) for aid, _folded in rows]
+        rows = conn.execute("SELECT id, folded FROM authors WHERE surname = ?", (author.surname,)).fetchall()
     # ``folded`` is the stored name's key, given names then surname: no need to split it again
-    return [int(aid) for aid, folded in rows if given_compatible(key.given, tuple(folded.split()[:-1]))]
+    return [int(aid) for aid, folded in rows if author.accepts(folded)]
 
 
-def author_suggestions(conn: sqlite3.Connection, name: str, limit: int = 3) -> list[str]:
-    """Close names for a "did you mean" hint, from a bounded set of candidates."""
-    key = name_key(name)
-    if not key.surname:
-        return []
-    prefix = key.surname[:3]
-    rows = conn.execute(
-        "SELECT name, folded FROM authors WHERE surname = ? LIMIT 500", (key.surname,)
-    ).fetchall()
+def author_names_near(conn: sqlite3.Connection, surname: str, given_first: str = "") -> dict[str, str]:
+    """Candidates of a "did you mean" hint, a bounded set: folded name -> display name of
+    authors with this folded surname, one sharing its first three letters, or a surname
+    equal to ``given_first`` (the name typed the other way round)."""
+    prefix = surname[:3]
+    rows = conn.execute("SELECT name, folded FROM authors WHERE surname = ? LIMIT 500", (surname,)).fetchall()
     rows += conn.execute(
         "SELECT name, folded FROM authors WHERE surname >= ? AND surname < ? LIMIT 2000",
         (prefix, prefix + "\uffff"),
     ).fetchall()
-    if key.given:
-        rows += conn.execute(
-            "SELECT name, folded FROM authors WHERE surname = ? LIMIT 500", (key.given[0],)
-        ).fetchall()
+    if given_first:
+        rows += conn.execute("SELECT name, folded FROM authors WHERE surname = ? LIMIT 500",
+                             (given_first,)).fetchall()
     by_folded: dict[str, str] = {}
     for display, folded in rows:
-        by_folded.setdefault(folded, display)
-    import difflib
-
-    close = difflib.get_close_matches(key.folded, list(by_folded), n=limit, cutoff=0.6)
-    return [by_folded[f] for f in close]
+        by_folded.setdefault(str(folded), str(display))
+    return by_folded
 
 
-def build_selection(store: Store, filters: Filters, settings: Settings) -> Selection:
-    conn = store.conn
-    sel = Selection()
-    if filters.authors:
-        ids: list[int] = []
-        for name in filters.authors:
-            found = find_author_ids(conn, name)
-            if not found:
-                sel.unmatched_authors.append(name)
-            ids.extend(found)
-        if not ids:
-            sel.impossible = True
-        else:
-            sel.add_link(Link("paper_authors", "author_id", list[object](sorted(set(ids)))))
-    categories = list(filters.categories)
-    queries: list[str] = []
-    if filters.topic:
-        from hubcli.topics import resolve_topic
-
-        topic = resolve_topic(filters.topic, settings)
-        topic_query = fts_query(topic.query) if topic.query else None
-        if topic_query:
-            queries.append(f"({topic_query})")
-        if topic.categories:
-            sel.add_link(Link("paper_categories", "category", list[object](category_keys(list(topic.categories)))))
-    if categories:  # the link table holds match keys (hubcli.categories)
-        sel.add_link(Link("paper_categories", "category", list[object](category_keys(categories))))
-    if filters.sources:
-        source_ids: list[int] = []
-        for spec in filters.sources:
-            source_ids.extend(_source_ids(conn, spec, settings))
-        if not source_ids:
-            sel.impossible = True
-        else:
-            sel.add(f"p.id IN (SELECT paper_id FROM paper_sources WHERE source_id IN ({_in(list(source_ids))}))",
-                    list(source_ids), on_id=True)
-    if filters.search:
-        user_query = fts_query(filters.search)
-        if user_query is None:
-            from hubcli.errors import UsageError
-
-            raise UsageError("empty_search")
-        queries.append(f"({user_query})")
-    if queries:
-        sel.add_search(" AND ".join(queries))
-    if filters.since:
-        sel.add("p.published >= ?", [filters.since], date=(">=", filters.since))
-    if filters.until:
-        sel.add("p.published <= ?", [filters.until], date=("<=", filters.until))
-    if filters.types:
-        sel.add(f"p.announce_type IN ({_in(list(filters.types))})", list(filters.types))
-    if filters.unseen:
-        sel.add_changed_since(store.get_state("radar_seen_at") or "")
-    if filters.tags or filters.saved or filters.unread:
-        from hubcli.store import library
-
-        if filters.tags:
-            sel.add(*library.tag_condition(filters.tags), on_id=True)
-        if filters.saved:
-            sel.add(*library.saved_condition(), on_id=True)
-        if filters.unread:
-            sel.add(*library.unread_condition(), on_id=True)
-    return sel
-
-
-def hide_dismissed(sel: Selection) -> None:
-    """Leave out the papers the user dismissed (shuffle, radar, recommend)."""
-    from hubcli.store.library import not_dismissed_condition
-
-    sel.add(*not_dismissed_condition(), on_id=True)
-
-
-def _source_ids(conn: sqlite3.Connection, spec: str, settings: Settings) -> list[int]:
-    """Rows a --source value names: a spec (canonicalised when it parses) or a label."""
-    from hubcli.errors import UsageError
-    from hubcli.sources import registry
-
-    candidates = {spec}
-    try:
-        candidates.add(registry.resolve(spec, settings).spec)
-    except UsageError:
-        pass
-    marks = _in(list(candidates))
+def _source_ids(conn: sqlite3.Connection, source: SourceMatch) -> list[int]:
+    """Rows a --source value names: one of its specs, or its label (without case)."""
     rows = conn.execute(
-        f"SELECT id FROM sources WHERE spec IN ({marks}) OR label = ? COLLATE NOCASE", (*candidates, spec)
+        f"SELECT id FROM sources WHERE spec IN ({_in(list(source.specs))}) OR label = ? COLLATE NOCASE",
+        (*source.specs, source.label),
     ).fetchall()
     return [int(r[0]) for r in rows]
 
 
-def _row_to_paper(row: tuple, sources: dict[int, list[str]]) -> Paper:  # type: ignore[type-arg]
-    (pid, key, arxiv_id, version, doi, title, abstract, authors, published, updated, announce, cats, primary,
-     url, pdf_url, journal, first_seen) = row
-    return Paper(
-        key=key, arxiv_id=arxiv_id, version=version, doi=doi, title=title, abstract=abstract,
-        authors=json.loads(authors) if authors else [], published=published, updated=updated,
-        announce_type=announce, categories=json.loads(cats) if cats else [], primary_category=primary,
-        url=url, pdf_url=pdf_url, journal=journal, sources=sources.get(pid, []), rowid=pid, first_seen=first_seen,
-    )
-
-
-def load_papers(conn: sqlite3.Connection, ids: list[int]) -> list[Paper]:
-    """Papers by row id, in the order given, with their source labels."""
+def _add_authors(conn: sqlite3.Connection, sel: Selection, authors: Sequence[AuthorMatch]) -> None:
+    ids: list[int] = []
+    for author in authors:
+        found = find_author_ids(conn, author)
+        if not found:
+            sel.unmatched_authors.append(author.name)
+        ids.extend(found)
     if not ids:
-        return []
-    marks = _in(list(ids))
-    rows = conn.execute(f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id IN ({marks})", ids).fetchall()
-    labels: dict[int, list[str]] = {}
-    for pid, label in conn.execute(
-        f"SELECT ps.paper_id, s.label FROM paper_sources ps JOIN sources s ON s.id = ps.source_id"
-        f" WHERE ps.paper_id IN ({marks}) ORDER BY ps.first_seen, s.id",
-        ids,
-    ):
-        labels.setdefault(pid, []).append(label)
-    by_id = {row[0]: _row_to_paper(row, labels) for row in rows}
-    from hubcli.store.library import state_for
-
-    for pid, state in state_for(conn, list(by_id)).items():
-        by_id[pid].library = state
-    return [by_id[i] for i in ids if i in by_id]
+        sel.impossible = True
+    else:
+        sel.add_authors(ids)
 
 
-def ids_newest_first(store: Store, sel: Selection) -> list[int]:
-    """Every matching paper's id, newest first (for exports)."""
+def build_selection(store: Store, query: Query) -> Selection:
+    """The conditions of a resolved query over ``papers p``; names that match nobody are
+    kept (``unmatched_authors``) and make the selection impossible when nothing is left."""
+    conn = store.conn
+    sel = Selection()
+    if query.authors:
+        _add_authors(conn, sel, query.authors)
+    for keys in query.category_sets:
+        sel.add_categories(keys)
+    if query.sources:
+        source_ids = [sid for source in query.sources for sid in _source_ids(conn, source)]
+        if not source_ids:
+            sel.impossible = True
+        else:
+            sel.add_sources(source_ids)
+    if query.search:
+        sel.add_search(query.search)
+    if query.since:
+        sel.add_published_since(query.since)
+    if query.until:
+        sel.add_published_until(query.until)
+    if query.types:
+        sel.add_types(query.types)
+    if query.journal:
+        sel.add_journal(query.journal)
+    if query.unseen:
+        sel.add_changed_since(store.get_state("radar_seen_at") or "")
+    if query.tags:
+        sel.add_tags(query.tags)
+    if query.saved:
+        sel.add_saved()
+    if query.unread:
+        sel.add_unread()
+    return sel
+
+
+def ids_newest_first(store: Store, sel: Selection, *, limit: int | None = None) -> list[int]:
+    """Every matching paper's id (or the first ``limit``), newest first."""
     if sel.impossible:
         return []
     sql = f"SELECT p.id FROM papers p WHERE {sel.sql()} ORDER BY p.published DESC, p.id DESC"
-    return [int(r[0]) for r in store.conn.execute(sql, sel.params)]
+    params = list(sel.params)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [int(r[0]) for r in store.conn.execute(sql, params)]
+
+
+def candidate_ids(store: Store, query: Query, *, window_start: str, include_dismissed: bool) -> list[int]:
+    """What recommend may offer, newest first: the query's papers, new since the last
+    radar (else published since ``window_start``) unless the query bounds dates itself,
+    never saved ones, and dismissed ones only when asked."""
+    sel = build_selection(store, query)
+    if not (query.since or query.until or query.unseen):
+        mark = store.get_state("radar_seen_at")
+        if mark:
+            sel.add_changed_since(mark)
+        else:
+            sel.add_published_since(window_start)
+    if not include_dismissed:
+        sel.add_not_dismissed()
+    sel.add_not_saved()
+    return ids_newest_first(store, sel)
 
 
 def _driven(sel: Selection, link: Link) -> tuple[str, list[object]]:
@@ -382,7 +383,7 @@ def _page_query(sel: Selection, sort: str, total: int) -> tuple[str, list[object
         others, other_params = sel.without_search()
         where = " AND ".join(["papers_fts MATCH ?", *others])
         return (f"SELECT p.id FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid WHERE {where}"
-                f" ORDER BY bm25(papers_fts, {_FTS_WEIGHTS}), p.published DESC, p.id DESC LIMIT ? OFFSET ?",
+                f" ORDER BY bm25(papers_fts, {FTS_WEIGHTS}), p.published DESC, p.id DESC LIMIT ? OFFSET ?",
                 [sel.fts, *other_params])
     if link is not None and (len(link.values) == 1 or total <= _SORT_LIMIT):
         # newest first straight from the link index (author_id|category, published DESC, paper_id)
@@ -402,7 +403,7 @@ def _top_by_relevance(conn: sqlite3.Connection, fts: str, offset: int, limit: in
     rows (and any that tie with the last of them) are looked up for their dates."""
     want = offset + limit
     spare = 256  # ties with the page's last score are common in short, similar records
-    score = f"bm25(papers_fts, {_FTS_WEIGHTS})"
+    score = f"bm25(papers_fts, {FTS_WEIGHTS})"
     ranked = conn.execute(
         f"SELECT rowid, {score} AS score FROM papers_fts WHERE papers_fts MATCH ? ORDER BY score LIMIT ?",
         (fts, want + spare),
@@ -523,32 +524,3 @@ def sample(store: Store, sel: Selection, selection_key: str, *, n: int, seed: in
         [selection_key, *shown_params],
     ).fetchone()
     return Batch(load_papers(conn, ids), total, total - int(left_row[0]), restarted)
-
-
-def find_paper(store: Store, ident: str) -> Paper | None:
-    """By arXiv id (with or without version), ``arxiv:``/``doi:`` id, a DOI, or a URL key."""
-    from hubcli.sources import arxiv
-    from hubcli.sources.parse import extract_doi
-
-    text = ident.strip()
-    conn = store.conn
-    exact = conn.execute("SELECT id FROM papers WHERE key = ?", (text,)).fetchone()
-    if exact:  # a stored key as printed by hub (arxiv:…, doi:…, url:…)
-        return load_papers(conn, [int(exact[0])])[0]
-    key = None
-    parsed = arxiv.parse_id(text) or arxiv.id_from_url(text)
-    if parsed:
-        key = f"arxiv:{parsed[0]}"
-    elif text.lower().startswith("doi:") or extract_doi(text):
-        doi = extract_doi(text[4:] if text.lower().startswith("doi:") else text)
-        if doi:
-            row = conn.execute("SELECT id FROM papers WHERE doi = ? COLLATE NOCASE LIMIT 1", (doi,)).fetchone()
-            if row:
-                return load_papers(conn, [int(row[0])])[0]
-            key = f"doi:{doi.lower()}"
-    else:
-        key = text
-    if key is None:
-        return None
-    row = conn.execute("SELECT id FROM papers WHERE key = ?", (key,)).fetchone()
-    return load_papers(conn, [int(row[0])])[0] if row else None

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from hubcli.authors import match_columns
 from hubcli.categories import category_key, category_keys
 from hubcli.models import Paper, Source
 from hubcli.store.db import Store, now_iso
+from hubcli.store.papers import encode_list, insert_sql, paper_values
 from hubcli.text import clean_text, strip_controls
 
 
@@ -157,18 +158,12 @@ def _record_fetch(conn: sqlite3.Connection, spec: str, *, status: str, error: st
 
 # --- papers ---------------------------------------------------------------------------
 
-# the columns of a stored paper that the merge reads, in the order ``StoredRow`` lists them
-STORED_COLUMNS = ("id", "version", "title", "abstract", "authors", "published", "updated", "announce_type",
-                  "categories", "primary_category", "doi", "journal", "url", "pdf_url", "arxiv_id", "key")
-SELECT_STORED = "SELECT " + ", ".join(STORED_COLUMNS) + " FROM papers"
-
-
 def encode_authors(authors: list[str]) -> str:
-    return json.dumps(authors, ensure_ascii=False)
+    return encode_list(authors)
 
 
 def encode_categories(categories: list[str]) -> str:
-    return json.dumps(categories, ensure_ascii=False)
+    return encode_list(categories)
 
 
 def decode_categories(stored: str | None) -> list[str]:
@@ -208,6 +203,12 @@ class StoredRow:
     @property
     def category_list(self) -> list[str]:
         return decode_categories(self.categories)
+
+
+# the columns of a stored paper that the merge reads: its fields (the row id and every
+# column of PAPER_COLUMNS), in their order
+STORED_COLUMNS = tuple(f.name for f in fields(StoredRow))
+SELECT_STORED = "SELECT " + ", ".join(STORED_COLUMNS) + " FROM papers"
 
 
 # --- the merge rules: a stored paper and the same paper listed again --------------------
@@ -391,17 +392,7 @@ class PaperWriter:
         return paper_id
 
     def _insert(self, paper: Paper) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO papers(key, arxiv_id, version, doi, title, abstract, authors, published, updated,"
-            " announce_type, categories, primary_category, url, pdf_url, journal, first_seen, changed_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                paper.key, paper.arxiv_id, paper.version, paper.doi, paper.title, paper.abstract,
-                encode_authors(paper.authors), paper.published, paper.updated or paper.published,
-                paper.announce_type, encode_categories(paper.categories), paper.primary_category, paper.url,
-                paper.pdf_url, paper.journal, self.now, self.now,
-            ),
-        )
+        cur = self.conn.execute(insert_sql(), (*paper_values(paper), self.now, self.now))
         paper_id = int(cur.lastrowid or 0)
         self._set_authors(paper_id, paper.authors, paper.published)
         self._set_categories(paper_id, paper.categories, paper.published)

@@ -1,4 +1,5 @@
-"""``hub import FILE``: the Kaggle arXiv metadata snapshot (JSON lines), an OAI-PMH
+"""Reading the files of ``hub import FILE`` (arXiv metadata snapshots, OAI-PMH, feed
+files): the Kaggle arXiv metadata snapshot (JSON lines), an OAI-PMH
 ``ListRecords`` response in arXiv format, or an RSS/Atom file — recognised by content.
 FILE may be ``-`` (standard input) or a FIFO, and any of them gzip-compressed; a regular
 file may also be a zip of one file.  Compression is recognised by its magic bytes, and
@@ -31,6 +32,7 @@ from xml.etree import ElementTree
 
 from hubcli.authors import tex_to_unicode
 from hubcli.errors import UsageError
+from hubcli.keys import arxiv_key
 from hubcli.models import Paper
 from hubcli.sources import arxiv, xmlguard
 from hubcli.sources.parse import MAX_STORED_AUTHORS, date_of, extract_doi
@@ -88,19 +90,17 @@ def _version_number(value: object) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def kaggle_paper(record: dict[str, Any]) -> Paper | None:
-    raw_id = str(record.get("id") or "").strip()
-    parsed = arxiv.parse_id(raw_id)
-    if not parsed:
-        return None
-    arxiv_id = parsed[0]
+def _kaggle_versions(record: dict[str, Any]) -> tuple[int | None, str | None, str | None]:
+    """(the latest version number, the first version's date, the last one's)."""
     versions = [v for v in record.get("versions") or [] if isinstance(v, dict)]
     numbers = [n for n in (_version_number(v.get("version", "")) for v in versions) if n is not None]
-    version = max(numbers) if numbers else None
     first = _date(str(versions[0].get("created") or "")) if versions else None
     last = _date(str(versions[-1].get("created") or "")) if versions else None
-    published = first or date_of(record.get("update_date"))
-    updated = last or published
+    return (max(numbers) if numbers else None), first, last
+
+
+def _kaggle_authors(record: dict[str, Any]) -> list[str]:
+    """``authors_parsed`` ([keyname, forenames, suffix] each), else the ``authors`` string."""
     authors: list[str] = []
     for parts in record.get("authors_parsed") or []:
         if not isinstance(parts, list) or not parts:
@@ -115,14 +115,25 @@ def kaggle_paper(record: dict[str, Any]) -> Paper | None:
         from hubcli.authors import split_authors
 
         authors = split_authors(tex_to_unicode(str(record["authors"])))
+    return authors
+
+
+def kaggle_paper(record: dict[str, Any]) -> Paper | None:
+    """One record of the Kaggle snapshot; None when it has no arXiv id."""
+    parsed = arxiv.parse_id(str(record.get("id") or "").strip())
+    if not parsed:
+        return None
+    arxiv_id = parsed[0]
+    version, first, last = _kaggle_versions(record)
+    published = first or date_of(record.get("update_date"))
     cats = [arxiv.normalize_category(c) for c in str(record.get("categories") or "").split() if c]
     doi = extract_doi(str(record.get("doi") or "")) if record.get("doi") else None
     return Paper(
-        key=f"arxiv:{arxiv_id}", arxiv_id=arxiv_id, version=version,
+        key=arxiv_key(arxiv_id), arxiv_id=arxiv_id, version=version,
         title=clean(str(record.get("title") or ""))[:2000],
         abstract=clean(str(record.get("abstract") or ""))[:20000],
-        authors=authors[:MAX_STORED_AUTHORS], doi=doi, published=published, updated=updated,
-        categories=cats, primary_category=cats[0] if cats else None,
+        authors=_kaggle_authors(record)[:MAX_STORED_AUTHORS], doi=doi, published=published,
+        updated=last or published, categories=cats, primary_category=cats[0] if cats else None,
         url=arxiv.abs_url(arxiv_id), pdf_url=arxiv.pdf_url(arxiv_id, version),
         journal=clean(str(record.get("journal-ref") or "")) or None,
     )
@@ -166,7 +177,7 @@ def oai_paper(meta: ElementTree.Element) -> Paper | None:
     updated = date_of(_oai_text(meta, "updated")) or created
     doi_text = _oai_text(meta, "doi")
     return Paper(
-        key=f"arxiv:{arxiv_id}", arxiv_id=arxiv_id, version=None,
+        key=arxiv_key(arxiv_id), arxiv_id=arxiv_id, version=None,
         title=clean(_oai_text(meta, "title"))[:2000], abstract=clean(_oai_text(meta, "abstract"))[:20000],
         authors=authors[:MAX_STORED_AUTHORS], doi=extract_doi(doi_text) if doi_text else None, published=created,
         updated=updated, categories=cats, primary_category=cats[0] if cats else None,

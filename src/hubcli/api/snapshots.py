@@ -1,4 +1,5 @@
-"""``hub import FILE``: a dump or feed file streamed into the cache in batches."""
+"""``hub import FILE``: an arXiv metadata snapshot, OAI-PMH response or feed file streamed
+into the cache in batches (reading the file: ``hubcli.snapshots``)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from typing import Any
 from hubcli.api.results import Result
 from hubcli.api.session import Session
 from hubcli.i18n import Message
-from hubcli.importer import ImportProgress
 from hubcli.models import Paper
+from hubcli.snapshots import ImportProgress
 from hubcli.store.bulk import BulkWriter
 from hubcli.store.write import UpsertCounts
 
@@ -33,8 +34,8 @@ class ImportJob:
 
 
 def open_import(session: Session, file: Path) -> ImportJob:
-    from hubcli.importer import estimate_records, iter_papers
     from hubcli.models import Source
+    from hubcli.snapshots import estimate_records, iter_papers
 
     settings = session.settings()
     store = session.store(create=True)
@@ -55,7 +56,7 @@ class ImportOutcome(Result):
 def run_import(job: ImportJob, *, on_batch: Callable[[ImportProgress], None] = lambda _p: None,
                on_indexing: Callable[[], None] = lambda: None) -> ImportOutcome:
     """Write every batch (each in one transaction), then finish a bulk load's indexes."""
-    from hubcli.importer import batched
+    from hubcli.snapshots import batched
 
     writer, totals = job.writer, job.totals
     outcome = ImportOutcome()

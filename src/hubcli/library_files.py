@@ -1,4 +1,5 @@
-"""``hub library import FILE``: hub's json, BibTeX (Zotero, JabRef, Mendeley) or CSL-JSON.
+"""Library files for ``hub library import FILE``: hub's json, BibTeX (Zotero, JabRef,
+Mendeley) or CSL-JSON.
 
 Entries are matched to stored papers by arXiv id (``eprint``/``archivePrefix``, an
 ``arxiv.org/abs`` URL, ``note = {arXiv:ID [cs]}``, ``journal = {arXiv preprint arXiv:ID}``,
@@ -10,18 +11,18 @@ whole file is one transaction: a broken file stores nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hubcli.errors import HubError
+from hubcli.keys import arxiv_key, doi_key, normalise_title, paper_key
 from hubcli.models import Paper
+from hubcli.store import matching
 from hubcli.store.db import Store
-from hubcli.store.library import LIBRARY_SOURCE, _save, restore_record
+from hubcli.store.library import LIBRARY_SOURCE, restore_record, save_in
 
 
 @dataclass
@@ -59,12 +60,6 @@ _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", 
 _AUTO_TAG_RE = re.compile(r"^(Computer Science|Statistics|Mathematics|Physics|Quantitative Biology|Quantitative "
                           r"Finance|Electrical Engineering and Systems Science|Economics|Condensed Matter|High "
                           r"Energy Physics|Astrophysics|Nuclear|General Relativity|Nonlinear Sciences) - ")
-
-
-def normalise_title(title: str) -> str:
-    text = unicodedata.normalize("NFKD", title.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[^\W_]+", text))
 
 
 def arxiv_in(*values: str | None) -> str | None:
@@ -161,10 +156,8 @@ def _csl_entry(item: dict[str, Any]) -> Entry:
     )
 
 
-def _bibtex(path: str, text: str) -> list[Entry]:
-    import codecs
-
-    import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+def _parse_bibtex(path: str, text: str) -> Any:
+    """pybtex's reading of a BibTeX file, strict: a broken file is one clear error."""
     import pybtex.errors
     from pybtex.database import BibliographyDataError, parse_string
     from pybtex.scanner import PybtexSyntaxError
@@ -172,7 +165,7 @@ def _bibtex(path: str, text: str) -> list[Entry]:
     previous = pybtex.errors.strict  # a process-wide switch: strict here, whatever it was
     pybtex.errors.set_strict_mode(True)
     try:
-        data = parse_string(text, "bibtex")
+        return parse_string(text, "bibtex")
     except PybtexSyntaxError as exc:
         raise _broken(path, int(getattr(exc, "lineno", 0) or 0), str(exc).split(": ", 1)[-1]) from exc
     except BibliographyDataError as exc:
@@ -183,44 +176,59 @@ def _bibtex(path: str, text: str) -> list[Entry]:
     finally:
         pybtex.errors.set_strict_mode(previous)
 
-    def latex(value: str | None) -> str:
-        if not value:
-            return ""
-        try:
-            out = str(codecs.decode(value, "ulatex"))  # type: ignore[call-overload]
-        except (UnicodeError, ValueError):
-            out = value
-        return " ".join(out.replace("{", "").replace("}", "").split())
 
-    entries = []
-    for key, entry in data.entries.items():
-        f = entry.fields
-        people = entry.persons.get("author", [])
-        authors = [latex(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names
-                                  + p.lineage_names)) for p in people]
-        prefix = (f.get("archivePrefix") or f.get("eprinttype") or "").lower()
-        eprint = f.get("eprint") or f.get("arxivId")
-        arxiv_id = (arxiv_in("arXiv:" + eprint) if eprint and (prefix in ("arxiv", "") or f.get("arxivId")) else None)
-        arxiv_id = arxiv_id or arxiv_in(f.get("url"), f.get("doi"), f.get("note"), f.get("journal"),
-                                        f.get("number"), f.get("howpublished"))
-        journal = latex(f.get("journal") or f.get("journaltitle") or f.get("booktitle")) or None
-        if journal and arxiv_in(journal):
-            journal = None
-        date = f.get("date")
-        published = (_date(*(date.split("-") + [None, None])[:3]) if date else
-                     _date(f.get("year"), f.get("month"), f.get("day")))
-        tags: list[str] = []
-        for name in ("keywords", "groups", "mendeley-groups", "mendeley-tags"):
-            tags.extend(t.strip() for t in latex(f.get(name)).split(",") if t.strip())
-        primary = f.get("primaryClass") or f.get("eprintclass")
-        entries.append(Entry(
-            title=latex(f.get("title")), authors=[a for a in authors if a], arxiv_id=arxiv_id,
-            doi=(f.get("doi") or None), url=f.get("url") or None, abstract=latex(f.get("abstract")),
-            published=published, journal=journal, category=primary if primary and "." in primary else None,
-            tags=[t for t in dict.fromkeys(tags) if not _AUTO_TAG_RE.match(t)],
-            note=latex(f.get("annote")) or None, label=key,
-        ))
-    return entries
+def _latex(value: str | None) -> str:
+    """A BibTeX field as text: LaTeX accents decoded, braces dropped, spacing collapsed."""
+    import codecs
+
+    import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+
+    if not value:
+        return ""
+    try:
+        out = str(codecs.decode(value, "ulatex"))  # type: ignore[call-overload]
+    except (UnicodeError, ValueError):
+        out = value
+    return " ".join(out.replace("{", "").replace("}", "").split())
+
+
+def _bib_arxiv(f: Any) -> str | None:
+    """The arXiv id of an entry: ``eprint`` (with an arXiv prefix or none) or ``arxivId``,
+    else any field that names one."""
+    prefix = (f.get("archivePrefix") or f.get("eprinttype") or "").lower()
+    eprint = f.get("eprint") or f.get("arxivId")
+    arxiv_id = (arxiv_in("arXiv:" + eprint) if eprint and (prefix in ("arxiv", "") or f.get("arxivId")) else None)
+    return arxiv_id or arxiv_in(f.get("url"), f.get("doi"), f.get("note"), f.get("journal"),
+                                f.get("number"), f.get("howpublished"))
+
+
+def _bib_entry(key: str, entry: Any) -> Entry:
+    f = entry.fields
+    people = entry.persons.get("author", [])
+    authors = [_latex(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names
+                               + p.lineage_names)) for p in people]
+    journal = _latex(f.get("journal") or f.get("journaltitle") or f.get("booktitle")) or None
+    if journal and arxiv_in(journal):
+        journal = None
+    date = f.get("date")
+    published = (_date(*(date.split("-") + [None, None])[:3]) if date else
+                 _date(f.get("year"), f.get("month"), f.get("day")))
+    tags: list[str] = []
+    for name in ("keywords", "groups", "mendeley-groups", "mendeley-tags"):
+        tags.extend(t.strip() for t in _latex(f.get(name)).split(",") if t.strip())
+    primary = f.get("primaryClass") or f.get("eprintclass")
+    return Entry(
+        title=_latex(f.get("title")), authors=[a for a in authors if a], arxiv_id=_bib_arxiv(f),
+        doi=(f.get("doi") or None), url=f.get("url") or None, abstract=_latex(f.get("abstract")),
+        published=published, journal=journal, category=primary if primary and "." in primary else None,
+        tags=[t for t in dict.fromkeys(tags) if not _AUTO_TAG_RE.match(t)],
+        note=_latex(f.get("annote")) or None, label=key,
+    )
+
+
+def _bibtex(path: str, text: str) -> list[Entry]:
+    data = _parse_bibtex(path, text)
+    return [_bib_entry(key, entry) for key, entry in data.entries.items()]
 
 
 # --- matching and storing ----------------------------------------------------------------
@@ -228,38 +236,28 @@ def _bibtex(path: str, text: str) -> list[Entry]:
 def _find(conn: Any, entry: Entry) -> tuple[int | None, str | None]:
     """(row id, how) of the stored paper an entry names."""
     if entry.arxiv_id:
-        row = conn.execute("SELECT id FROM papers WHERE key = ?", (f"arxiv:{entry.arxiv_id}",)).fetchone()
-        if row:
-            return int(row[0]), "arxiv"
+        pid = matching.paper_by_key(conn, arxiv_key(entry.arxiv_id))
+        if pid is not None:
+            return pid, "arxiv"
     if entry.doi:
-        row = conn.execute("SELECT id FROM papers WHERE doi = ? COLLATE NOCASE LIMIT 1", (entry.doi,)).fetchone()
-        row = row or conn.execute("SELECT id FROM papers WHERE key = ?", (f"doi:{entry.doi.lower()}",)).fetchone()
-        if row:
-            return int(row[0]), "doi"
+        pid = matching.paper_by_doi(conn, entry.doi, doi_key(entry.doi))
+        if pid is not None:
+            return pid, "doi"
     norm = normalise_title(entry.title)
     words = norm.split()
     if len(words) >= 2:
-        phrase = "title : " + " ".join(f'"{w}"' for w in words)
-        for pid, title in conn.execute(
-            "SELECT p.id, p.title FROM papers_fts f JOIN papers p ON p.id = f.rowid WHERE papers_fts MATCH ? LIMIT 50",
-            (phrase,),
-        ):
-            if normalise_title(title) == norm:
-                return int(pid), "title"
+        pid = matching.paper_by_title(conn, words, lambda title: normalise_title(title) == norm)
+        if pid is not None:
+            return pid, "title"
     return None, None
 
 
 def _paper_of(entry: Entry) -> Paper:
     from hubcli.sources import arxiv
 
-    if entry.arxiv_id:
-        key = f"arxiv:{entry.arxiv_id}"
-    elif entry.doi:
-        key = f"doi:{entry.doi.lower()}"
-    else:
-        key = "lib:" + hashlib.sha1(normalise_title(entry.title).encode()).hexdigest()[:16]
     return Paper(
-        key=key, title=entry.title, abstract=entry.abstract, authors=entry.authors, arxiv_id=entry.arxiv_id,
+        key=paper_key(arxiv_id=entry.arxiv_id, doi=entry.doi, title=entry.title), title=entry.title,
+        abstract=entry.abstract, authors=entry.authors, arxiv_id=entry.arxiv_id,
         doi=entry.doi, published=entry.published, categories=[entry.category] if entry.category else [],
         primary_category=entry.category, url=entry.url or (arxiv.abs_url(entry.arxiv_id) if entry.arxiv_id else None),
         pdf_url=arxiv.pdf_url(entry.arxiv_id) if entry.arxiv_id else None, journal=entry.journal,
@@ -268,46 +266,60 @@ def _paper_of(entry: Entry) -> Paper:
 
 def import_library(store: Store, path: Path, *, tags: tuple[str, ...] = ()) -> ImportSummary:
     """Import one file into the library in one transaction; see the module docstring."""
-    from hubcli.store.write import PaperWriter, UpsertCounts, source_id
+    from hubcli.store.write import PaperWriter
 
     fmt, records = read_file(path)
     summary = ImportSummary(fmt)
     with store.transaction() as conn:
         writer = PaperWriter(conn)
-        now = writer.now
         if fmt == "hub":
-            for number, record in enumerate(records, start=1):
-                try:
-                    restore_record(conn, writer, record, now)
-                except ValueError as exc:
-                    raise _broken(str(path), number, str(exc)) from exc
-                if tags:
-                    row = conn.execute("SELECT id FROM papers WHERE key = ?", (record["id"],)).fetchone()
-                    _save(conn, [int(row[0])], tags, now)
-                summary.matched += 1
-            return summary
-        seen: set[int] = set()
-        sid = None
-        for entry in records:
-            if not entry.title and not entry.arxiv_id and not entry.doi:
-                summary.skipped.append((entry.label, "lib_skip_no_id"))
+            _restore(conn, writer, records, path, tags, summary)
+        else:
+            _store_entries(conn, writer, records, tags, summary)
+    return summary
+
+
+def _restore(conn: Any, writer: Any, records: list[dict[str, Any]], path: Path, tags: tuple[str, ...],
+             summary: ImportSummary) -> None:
+    """hub's own json: every record restored exactly (and given ``tags``)."""
+    for number, record in enumerate(records, start=1):
+        try:
+            pid = restore_record(conn, writer, record, writer.now)
+        except ValueError as exc:
+            raise _broken(str(path), number, str(exc)) from exc
+        if tags:
+            save_in(conn, [pid], tags, writer.now)
+        summary.matched += 1
+
+
+def _store_entries(conn: Any, writer: Any, entries: list[Entry], tags: tuple[str, ...],
+                   summary: ImportSummary) -> None:
+    """BibTeX or CSL entries: matched to stored papers, or stored as library papers; all saved."""
+    from hubcli.store.write import UpsertCounts, source_id
+
+    seen: set[int] = set()
+    sid = None
+    for entry in entries:
+        if not entry.title and not entry.arxiv_id and not entry.doi:
+            summary.skipped.append((entry.label, "lib_skip_no_id"))
+            continue
+        found, _how = _find(conn, entry)
+        if found is None:
+            if not entry.title:
+                summary.skipped.append((entry.label, "lib_skip_no_title"))
                 continue
-            pid, _how = _find(conn, entry)
-            if pid is None:
-                if not entry.title:
-                    summary.skipped.append((entry.label, "lib_skip_no_title"))
-                    continue
-                sid = sid if sid is not None else source_id(conn, LIBRARY_SOURCE)
-                pid = writer.upsert(_paper_of(entry), sid, UpsertCounts())
-                summary.added += 1
-                if entry.arxiv_id:
-                    summary.missing_arxiv.append(entry.arxiv_id)
-            elif pid in seen:
+            sid = sid if sid is not None else source_id(conn, LIBRARY_SOURCE)
+            pid = writer.upsert(_paper_of(entry), sid, UpsertCounts())
+            summary.added += 1
+            if entry.arxiv_id:
+                summary.missing_arxiv.append(entry.arxiv_id)
+        else:
+            pid = found
+            if pid in seen:
                 summary.skipped.append((entry.label, "lib_skip_duplicate"))
             else:
                 summary.matched += 1
-            seen.add(pid)
-            _save(conn, [pid], [*entry.tags, *tags], now)
-            if entry.note:
-                conn.execute("UPDATE library SET note = ? WHERE paper_id = ? AND note IS NULL", (entry.note, pid))
-    return summary
+        seen.add(pid)
+        save_in(conn, [pid], [*entry.tags, *tags], writer.now)
+        if entry.note:
+            matching.set_note_if_empty(conn, pid, entry.note)

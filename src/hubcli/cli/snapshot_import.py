@@ -1,4 +1,5 @@
-"""``hub import FILE``."""
+"""``hub import FILE``: arXiv metadata snapshots, OAI-PMH responses and feed files (a progress
+bar over the bulk writer)."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -7,8 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from hubcli.cli.context import OUT, STATE
-from hubcli.i18n import t
+from hubcli.cli.context import OUT, STATE, t
 
 ImportFileArgument = Annotated[Path, typer.Argument(help="arg_import_file", metavar="FILE")]
 
@@ -37,8 +37,8 @@ def _progress_bar(total_bytes: int) -> Iterator[Optional[Hooks]]:
 
 
 def import_command(file: ImportFileArgument) -> None:
-    from hubcli.api.imports import open_import, run_import
-    from hubcli.cli.papers import show_result
+    from hubcli.api.snapshots import open_import, run_import
+    from hubcli.cli.output import show_result
 
     job = open_import(STATE, file)
     with _progress_bar(job.progress.total_bytes) as hooks:

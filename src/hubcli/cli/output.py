@@ -1,0 +1,119 @@
+"""The CLI's output: formats, listings, notices and results of ``api`` calls, written to
+stdout (data) and stderr (notices) in the run's language."""
+
+from typing import Any, Optional
+
+from hubcli.api.results import Data, Listing, Notice, Result
+from hubcli.cli.context import OUT, STATE, t
+from hubcli.cli.options import chips
+from hubcli.errors import UsageError
+from hubcli.filters import Filters
+from hubcli.models import Paper
+from hubcli.render import FORMATS
+
+
+def resolve_format(value: Optional[str]) -> str:
+    if value is None:
+        return "panels" if OUT.stdout_is_terminal() else "plain"
+    fmt = value.strip().lower()
+    if fmt not in FORMATS:
+        raise UsageError("bad_format", value=value, choices=", ".join(FORMATS))
+    return fmt
+
+
+def positive(value: Optional[int], option: str, minimum: int = 1) -> None:
+    if value is not None and value < minimum:
+        raise UsageError("bad_positive", option=option, minimum=minimum)
+
+
+def emit(papers: list[Paper], fmt: str, *, filters: Filters, footer: str, start: int = 1,
+         reasons: Optional[dict[int, str]] = None, details: Optional[dict[int, list[str]]] = None,
+         extras: Optional[dict[int, dict[str, object]]] = None) -> None:
+    """Write papers in a format; chips and footer go to stdout only with panels.  On a
+    terminal a listing taller than the screen goes through the pager.  ``reasons`` and
+    ``details`` are shown on cards, ``extras`` added to JSON objects (scores)."""
+    from hubcli.cli.pager import paged
+    from hubcli.render import bibtex, formats
+
+    if fmt == "panels":
+        from hubcli.render.panels import render_papers
+
+        with paged():
+            render_papers(OUT.console(), papers, lang=STATE.lang, chips=chips(filters), footer=footer, start=start,
+                          reasons=reasons, details=details)
+        return
+    writers: dict[str, Any] = {
+        "plain": lambda ps: formats.to_plain(ps, lang=STATE.lang, start=start,
+                                             details=_plain_details(reasons, details)),
+        "json": lambda ps: formats.to_json(ps, extras), "jsonl": lambda ps: formats.to_jsonl(ps, extras),
+        "csv": formats.to_csv, "markdown": lambda ps: formats.to_markdown(ps, lang=STATE.lang, start=start),
+        "bibtex": bibtex.to_bibtex,
+    }
+    with paged():
+        OUT.data(writers[fmt](papers))
+    if fmt == "plain" and footer:
+        OUT.info(footer)
+
+
+def _plain_details(reasons: Optional[dict[int, str]], details: Optional[dict[int, list[str]]]
+                   ) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {pid: [why] for pid, why in (reasons or {}).items() if why}
+    for pid, lines in (details or {}).items():
+        out.setdefault(pid, []).extend(lines)
+    return out
+
+
+def notify(notices: list[Notice]) -> None:
+    """A result's notices, in the run's language, on stderr."""
+    for notice in notices:
+        getattr(OUT, notice.level)(t(notice.key, **notice.params))
+
+
+def show_result(result: Result) -> None:
+    notify(result.before)
+    notify(result.after)
+
+
+def show_items(result: Data, as_json: bool) -> bool:
+    """A listing of items as JSON, or its notices when it has none: True when nothing is
+    left for the caller to render."""
+    if as_json:
+        import json
+
+        OUT.data(json.dumps(result.items, ensure_ascii=False, indent=2) + "\n")
+        return True
+    if not result.items:
+        show_result(result)
+        return True
+    return False
+
+
+def show_listing(result: Listing, fmt: str, filters: Filters) -> None:
+    notify(result.before)
+    footer = t(result.footer.key, **result.footer.params) if result.footer else ""
+    reasons: dict[int, str] = {}
+    if result.reasons is not None:
+        reasons = {pid: ", ".join(t(m.key, **m.params) for m in why) for pid, why in result.reasons.items()}
+    details: dict[int, list[str]] = {}
+    extras: dict[int, dict[str, object]] = {}
+    for pid, score in (result.scores or {}).items():
+        reasons[pid] = ", ".join(x for x in (t("card_score", score=f"{score:.2f}"), reasons.get(pid)) if x)
+        extras[pid] = {"score": score}
+    for pid, why in (result.explanations or {}).items():
+        extras.setdefault(pid, {})["explain"] = {"words": why.words, "like": why.like_key}
+        if why.words:
+            details.setdefault(pid, []).append(t("card_words", words=", ".join(why.words)))
+        if why.like_title:
+            details.setdefault(pid, []).append(t("card_like", title=why.like_title))
+    emit(result.papers, fmt, filters=filters, footer=footer, start=result.start, reasons=reasons or None,
+         details=details or None, extras=extras or None)
+    if fmt in ("panels", "plain", "markdown"):
+        remember_cards(result)
+    notify(result.after)
+
+
+def remember_cards(result: Listing) -> None:
+    """The cards just shown, for ``hub save 3``."""
+    from hubcli.api.library import remember_cards as remember
+
+    remember(STATE, [p.rowid for p in result.papers if p.rowid is not None], result.start)
