@@ -30,7 +30,7 @@ import pytest
 
 from conftest import Result
 from feedgen import Item, arxiv_rss
-from hubcli.brief import cite, digest, prompt, select
+from hubcli.brief import cite, offline, prompt, select
 from hubcli.brief.cache import cache_key
 from hubcli.models import Paper
 
@@ -268,6 +268,7 @@ def free_port() -> int:
 
 # --- the request ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_selected_abstracts_and_untrusted_papers_are_in_the_request(hub: Hub, llm: LLMServer, papers_db: Path) -> None:
     result = brief(hub, llm)
     assert result.exit_code == 0, result.stderr
@@ -595,6 +596,7 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_litellm_noise_never_reaches_stdout_in_a_subprocess(llm: LLMServer, papers_db: Path, hub_home: Path) -> None:
     write_config(hub_home, stream=True)
     llm.default = Reply("## Overview\nFine [1].")
@@ -703,10 +705,10 @@ def test_digest_groups_by_shared_terms() -> None:
                   ("Protein language", "Protein language embeddings help. We show transfer.", "q-bio.BM"),
                   ("Lonely topic", "Something unrelated entirely.", "math.CO"),
               ])]
-    groups = dict(digest.group(papers))
+    groups = dict(offline.group(papers, "en"))
     assert any("recommender" in label and len(members) == 2 for label, members in groups.items())
     assert any("protein" in label and len(members) == 2 for label, members in groups.items())
-    text = digest.digest(papers, subtitle="")
+    text = offline.digest(papers, subtitle="", lang="en")
     assert "https://x/4" in text and "> We propose a graph recommender." in text
 
 
@@ -752,6 +754,7 @@ def test_progress_line_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> No
 
     from hubcli.cli import brief as brief_cli
     from hubcli.cli.context import OUT
+    from hubcli.i18n import Message
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
@@ -759,12 +762,12 @@ def test_progress_line_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> No
 
     stream = Tty()
     monkeypatch.setattr(sys, "stderr", stream)
-    reporter = brief_cli._Reporter()
+    reporter = brief_cli.BriefLines()
     monkeypatch.setattr(OUT, "stderr_is_terminal", lambda: False)
-    reporter.progress("receiving… 10 characters")
+    reporter.progress(Message("brief_receiving", {"chars": 10}))
     assert stream.getvalue() == ""
     monkeypatch.setattr(OUT, "stderr_is_terminal", lambda: True)
-    reporter.progress("receiving… 10 characters")
+    reporter.progress(Message("brief_receiving", {"chars": 10}))
     reporter.progress(None)
     assert stream.getvalue().startswith("\rreceiving… 10 characters\r")
     assert stream.getvalue().endswith("\r")
@@ -876,6 +879,7 @@ def test_a_context_exhausted_finish_is_reported_as_such(hub: Hub, llm: LLMServer
     assert "reached the 1024-token output limit and may be cut short (raise [llm] max_output_tokens)" in again.stderr
 
 
+@pytest.mark.slow
 def test_a_slow_first_byte_is_retried_and_said(hub: Hub, llm: LLMServer, papers_db: Path, hub_home: Path) -> None:
     write_config(hub_home, max_retries=1)
     llm.queue.append(Reply("## Overview\nToo late [P1].", first_chunk_delay=4.0))
@@ -888,6 +892,7 @@ def test_a_slow_first_byte_is_retried_and_said(hub: Hub, llm: LLMServer, papers_
     assert "In time [2]." in result.stdout
 
 
+@pytest.mark.slow
 def test_the_timeout_is_per_read_not_for_the_whole_answer(hub: Hub, llm: LLMServer, papers_db: Path,
                                                           hub_home: Path) -> None:
     write_config(hub_home)  # no retries
@@ -898,6 +903,7 @@ def test_the_timeout_is_per_read_not_for_the_whole_answer(hub: Hub, llm: LLMServ
     assert "one piece at a time [1]." in result.stdout and "trying again" not in result.stderr
 
 
+@pytest.mark.slow
 def test_never_more_than_the_stated_time_in_total(hub: Hub, llm: LLMServer, papers_db: Path,
                                                   hub_home: Path) -> None:
     write_config(hub_home, max_retries=5)

@@ -443,6 +443,7 @@ def test_install_falls_back_to_crontab_idempotently(hub, tmp_path) -> None:  # t
 
 # --- a model's brief -------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_model_brief_in_the_digest_in_chinese(hub, followed, hub_home) -> None:  # type: ignore[no-untyped-def]
     from test_brief import LLMServer, Reply
 
@@ -480,6 +481,7 @@ def test_a_failing_model_falls_back_to_the_offline_digest(hub, followed, hub_hom
 
 # --- the library's recommendations -----------------------------------------------------------
 
+@pytest.mark.slow
 def test_library_recommendations_join_the_follows(hub, arxiv_mirror) -> None:  # type: ignore[no-untyped-def]
     liked = [Item(f"2606.0010{i}", f"Graph neural recommendation {topic}", ["Ann Other"], categories=["cs.IR"],
                   abstract=f"Graph neural networks for recommendation of {topic}: user item graphs, "

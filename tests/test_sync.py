@@ -285,6 +285,7 @@ def test_503_with_an_http_date_retry_after_is_retried(arxiv_mirror: FeedServer, 
     assert len(arxiv_mirror.hits("/rss/cs.AI")) == 2
 
 
+@pytest.mark.slow
 def test_a_malformed_retry_after_falls_back_to_backoff(arxiv_mirror: FeedServer, hub: Hub) -> None:
     arxiv_mirror.routes["/rss/cs.AI"] = [
         Response(b"slow down", 429, headers={"Retry-After": "soon"}),

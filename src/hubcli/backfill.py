@@ -8,7 +8,6 @@ API's error documents are errors, not papers.  Followed authors are backfilled o
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from hubcli.config import Settings
 from hubcli.errors import HubError
@@ -16,23 +15,16 @@ from hubcli.models import Source, SourceResult
 from hubcli.sources.arxiv_api import backfill_author
 from hubcli.sources.fetch import Fetcher
 from hubcli.store import write
-from hubcli.store.db import Store, now_iso
+from hubcli.store.db import Store
+from hubcli.store.syncing import authors_not_backfilled_since, mark_backfilled
 from hubcli.sync import policy_from
 
 REFRESH_HOURS = 20
 
 
-def _state_key(name: str) -> str:
-    from hubcli.authors import fold
-
-    return f"backfill:{fold(name)}"
-
-
 def due_followed_authors(store: Store) -> list[str]:
     """Followed authors not backfilled in the last REFRESH_HOURS."""
-    cutoff = now_iso(ago=timedelta(hours=REFRESH_HOURS))
-    rows = store.conn.execute("SELECT value FROM follows WHERE kind = 'author' ORDER BY added_at").fetchall()
-    return [name for (name,) in rows if (store.get_state(_state_key(name)) or "") < cutoff]
+    return authors_not_backfilled_since(store, REFRESH_HOURS)
 
 
 def backfill_authors(store: Store, settings: Settings, names: list[str], *,
@@ -50,8 +42,7 @@ def backfill_authors(store: Store, settings: Settings, names: list[str], *,
         else:
             counts = write.store_papers(store, source, papers)
             result.new, result.updated, result.unchanged = counts.new, counts.updated, counts.unchanged
-            with store.transaction():
-                store.set_state(_state_key(name), now_iso())
+            mark_backfilled(store, name)
         results.append(result)
         if on_result:
             on_result(result)

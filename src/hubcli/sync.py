@@ -31,6 +31,7 @@ from hubcli.sources.fetch import Fetcher, FetchPolicy, FetchResult
 from hubcli.sources.parse import parse_feed
 from hubcli.store import write
 from hubcli.store.db import Store
+from hubcli.store.syncing import validators
 
 ProgressCallback = Callable[[SourceResult], None]
 # from a worker thread: a source's bytes received so far, and its size when announced
@@ -42,18 +43,6 @@ _PARSE_LOCK = threading.Lock()
 
 def policy_from(settings: Settings) -> FetchPolicy:
     return FetchPolicy(settings.connect_timeout, settings.read_timeout, settings.max_bytes, settings.retries)
-
-
-def subscribed_sources(store: Store) -> list[Source]:
-    rows = store.conn.execute(
-        "SELECT spec, kind, label, url FROM sources WHERE subscribed = 1 ORDER BY id"
-    ).fetchall()
-    return [Source(*row) for row in rows]
-
-
-def _validators(store: Store, spec: str) -> tuple[str | None, str | None]:
-    row = store.conn.execute("SELECT etag, last_modified FROM sources WHERE spec = ?", (spec,)).fetchone()
-    return (row[0], row[1]) if row else (None, None)
 
 
 def _fetch_and_parse(fetcher: Fetcher, source: Source, etag: str | None, last_modified: str | None,
@@ -146,13 +135,13 @@ def run_sync(store: Store, settings: Settings, sources: list[Source], *, jobs: i
     report = SyncReport()
     if not sources:
         return report
-    validators = {s.spec: _validators(store, s.spec) for s in sources}
+    known = {s.spec: validators(store, s.spec) for s in sources}
     started: dict[Future[tuple[FetchResult, ParsedFeed | None]], tuple[Source, float]] = {}
     pool = _Workers(max(1, min(jobs, len(sources))))
     deadline = time.monotonic() + settings.total_timeout
     try:
         for source in sources:
-            etag, modified = validators[source.spec]
+            etag, modified = known[source.spec]
             task = _bind(fetcher, source, etag, modified, on_fetch)
             started[pool.submit(task)] = (source, time.monotonic())
         pending = set(started)

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from dataclasses import dataclass
 from typing import Any
 
-from hubcli.errors import StoreError
-from hubcli.store.db import Store, now_iso
+from hubcli.store.briefs import CachedAnswer, cached_answer, keep_answer
+from hubcli.store.db import Store
 
 KEY_VERSION = 1
 
@@ -28,37 +26,12 @@ def cache_key(model: str, api_base: str | None, messages: list[dict[str, str]], 
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-@dataclass
-class Cached:
-    text: str
-    usage: dict[str, Any]
-    created_at: str
-
-
-def get(store: Store, key: str) -> Cached | None:
-    try:
-        row = store.conn.execute("SELECT text, usage, created_at FROM brief_cache WHERE key = ?", (key,)).fetchone()
-    except sqlite3.Error:
-        return None
-    if row is None:
-        return None
-    try:
-        usage = json.loads(row[1]) if row[1] else {}
-    except ValueError:
-        usage = {}
-    return Cached(row[0], usage if isinstance(usage, dict) else {}, row[2])
+def get(store: Store, key: str) -> CachedAnswer | None:
+    """The answer kept for ``key`` (None when there is none)."""
+    return cached_answer(store, key)
 
 
 def put(store: Store, key: str, model: str, text: str, usage: dict[str, Any]) -> None:
     """Keep an answer (replacing an older one for the same key); StoreError when the
     database cannot be written."""
-    with store.transaction() as conn:
-        try:
-            conn.execute(
-                "INSERT INTO brief_cache(key, model, created_at, text, usage) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET model = excluded.model, created_at = excluded.created_at,"
-                " text = excluded.text, usage = excluded.usage",
-                (key, model, now_iso(), text, json.dumps(usage, sort_keys=True)),
-            )
-        except sqlite3.Error as exc:
-            raise StoreError("store_write_failed", path=str(store.path), reason=str(exc)) from exc
+    keep_answer(store, key, model, text, usage)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from hubcli.brief.spans import pieces, protected
 from hubcli.models import Paper
+from hubcli.render.markdown import md_inline as md_inline  # the one Markdown escaper
 from hubcli.text import strip_controls
 
 _ITEM = r"P?\d{1,6}(?:\s*[-–]\s*P?\d{1,6})?"
@@ -42,7 +43,6 @@ _REFS_HEADING_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _FENCE_RE = re.compile(r"^\s*```(?:markdown|md)?\s*\n(.*)\n```\s*$", re.DOTALL | re.IGNORECASE)
-_HTML_START_RE = re.compile(r"<(?=[A-Za-z][A-Za-z0-9-]*(?:\s|/?>)|/[A-Za-z]|[!?])")  # what CommonMark may read as HTML
 CITED_AUTHORS = 6
 
 
@@ -180,25 +180,6 @@ def clean_answer(text: str) -> str:
     if headings and headings[-1].start() > len(body) // 3:  # a references section ends the text
         body = body[: headings[-1].start()].rstrip()
     return body
-
-
-def _escape(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
-
-
-def _math(span: str) -> str:
-    """Mathematics from a feed, kept verbatim for a math renderer, with the two things a
-    renderer without math would read as markup taken apart by a space (which TeX ignores in
-    math): the start of an HTML tag and a link's ``](``."""
-    return _HTML_START_RE.sub("< ", span).replace("](", "] (")
-
-
-def md_inline(text: str) -> str:
-    """Feed text made safe for one Markdown line; its ``$…$`` mathematics stays as written
-    (no doubled backslashes), everything else has Markdown's special characters escaped."""
-    clean = re.sub(r"\s+", " ", strip_controls(text or "")).strip()
-    return "".join(_math(piece) if span is not None and span.kind == "math" else _escape(piece)
-                   for piece, span in pieces(clean, [s for s in protected(clean) if s.kind == "math"]))
 
 
 def link(paper: Paper) -> str | None:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hubcli.errors import LLMError
+from hubcli.i18n import Message
 
 _LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
 _PLACEHOLDER_KEY = "sk-no-key-needed"  # self-hosted OpenAI-compatible servers ignore the key
@@ -306,14 +307,12 @@ def complete(
     max_retries: int,
     stream: bool,
     progress: Callable[[int], None] | None = None,
-    notify: Callable[[str], None] | None = None,
+    notify: Callable[[Message], None] | None = None,
     extra_body: dict[str, Any] | None = None,
 ) -> Answer:
     """One chat completion, streamed (with ``progress(chars)``) or not, retried up to
     ``max_retries`` times (each retry announced through ``notify``), never longer than
     ``max_time`` seconds in total."""
-    from hubcli.i18n import t
-
     litellm = load()
     kwargs = _request(model, messages, api_base=api_base, max_tokens=max_tokens, temperature=temperature,
                       extra_body=extra_body)
@@ -351,8 +350,8 @@ def complete(
                                    total=_round(time.monotonic() - start)) from exc
                 raise error from exc
             if notify:
-                notify(t("brief_retrying", reason=t(error.key, **error.params), attempt=attempt,
-                         retries=max_retries, left=_round(left - wait)))
+                notify(Message("brief_retrying", {"reason": Message(error.key, dict(error.params)), "attempt": attempt,
+                                                  "retries": max_retries, "left": _round(left - wait)}))
             time.sleep(wait)
     return _answer(litellm, full, model=model, seconds=time.monotonic() - start, attempts=attempt)
 

@@ -1,20 +1,16 @@
-"""The steps of ``hub brief`` put together: configuration, budget, plan, calls (cached),
-citation check and the final Markdown.  No typer, no rich: the CLI passes a
-:class:`Reporter` for the lines that go to stderr.
+"""The steps of ``hub brief``: budget, plan, calls (cached), citation check and the final
+Markdown.  No typer, no rich: the caller passes a :class:`CallReporter` for progress and
+warnings, as catalogue keys.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from hubcli.brief import cache, prompt
 from hubcli.brief.cite import Checked, check, clean_answer, labels, md_inline, references
+from hubcli.brief.config import LLMConfig
 from hubcli.brief.select import (
     DEFAULT_CONTEXT_WINDOW,
     MIN_PAPER_BUDGET,
@@ -27,87 +23,19 @@ from hubcli.brief.select import (
     plan,
 )
 from hubcli.brief.server import ServerInfo
-from hubcli.errors import HubError, LLMError, StoreError, UsageError
-from hubcli.i18n import t
+from hubcli.errors import LLMError, StoreError
+from hubcli.i18n import Message, translate
+from hubcli.store.briefs import forget, remember, remembered
 from hubcli.store.db import Store
 
-DEFAULT_TIMEOUT = 120.0  # seconds of silence accepted while waiting for (the rest of) an answer
-DEFAULT_MAX_TIME = 600.0  # seconds one model call may take in total, retries included
-DEFAULT_MAX_RETRIES = 2
-DEFAULT_TEMPERATURE = 0.2
 
+class CallReporter(Protocol):
+    """Where a model call reports: warnings, what is happening now, and the progress line
+    (``None`` clears it); every message a catalogue key, translated by the front end."""
 
-class Reporter(Protocol):
-    def info(self, message: str) -> None: ...
-    def warn(self, message: str) -> None: ...
-    def status(self, message: str) -> None: ...  # what is happening now (terminal only)
-    def progress(self, message: str | None) -> None: ...  # None clears the progress line
-
-
-# --- configuration ---------------------------------------------------------------------------
-
-@dataclass
-class LLMConfig:
-    model: str | None
-    api_base: str | None = None
-    context_window: int | None = None
-    max_output_tokens: int | None = None
-    timeout: float = DEFAULT_TIMEOUT
-    max_retries: int = DEFAULT_MAX_RETRIES
-    temperature: float = DEFAULT_TEMPERATURE
-    stream: bool = True  # [llm] stream = false for a server that cannot stream
-    max_time: float = DEFAULT_MAX_TIME
-
-
-def _config_value(data: dict[str, Any], key: str, kind: type | tuple[type, ...], path: Path,
-                  minimum: float | None = None) -> Any:
-    from hubcli.config import checked_value
-
-    return checked_value(data, key, kind, path, table="llm", minimum=minimum)
-
-
-def normalize_api_base(value: str) -> str:
-    """``http://host:port`` -> ``http://host:port/v1`` (OpenAI-compatible servers)."""
-    base = value.strip().rstrip("/")
-    if not re.match(r"^https?://[^/\s]+", base):
-        raise UsageError("brief_bad_api_base", value=value)
-    return base if base.endswith("/v1") else base + "/v1"
-
-
-def llm_config(data: dict[str, Any], config_file: Path, *, model: str | None, api_base: str | None,
-               timeout: float | None, max_time: float | None = None) -> LLMConfig:
-    """Options over environment (``HUB_MODEL``, ``HUB_API_BASE``) over config ``[llm]``."""
-    cfg_model = _config_value(data, "model", str, config_file)
-    cfg_base = _config_value(data, "api_base", str, config_file)
-    chosen = (model or os.environ.get("HUB_MODEL") or cfg_model or "").strip() or None
-    base = (api_base or os.environ.get("HUB_API_BASE") or cfg_base or "").strip() or None
-    if base and not chosen:
-        raise UsageError("brief_api_base_needs_model")
-    if chosen and base:
-        if "/" not in chosen:
-            chosen = f"openai/{chosen}"  # any OpenAI-compatible server
-        if chosen.lower().startswith("openai/"):
-            base = normalize_api_base(base)
-    cfg_timeout = _config_value(data, "timeout", (int, float), config_file, minimum=0.1)
-    if timeout is not None and timeout <= 0:
-        raise UsageError("brief_bad_timeout", value=f"{timeout:g}")
-    if max_time is not None and max_time <= 0:
-        raise UsageError("brief_bad_max_time", value=f"{max_time:g}")
-    cfg_max_time = _config_value(data, "max_time", (int, float), config_file, minimum=1)
-    cfg_temp = _config_value(data, "temperature", (int, float), config_file, minimum=0)
-    cfg_retries = _config_value(data, "max_retries", int, config_file, minimum=0)
-    return LLMConfig(
-        model=chosen,
-        api_base=base,
-        context_window=_config_value(data, "context_window", int, config_file, minimum=512),
-        max_output_tokens=_config_value(data, "max_output_tokens", int, config_file, minimum=16),
-        timeout=float(timeout if timeout is not None else cfg_timeout if cfg_timeout is not None else DEFAULT_TIMEOUT),
-        max_retries=cfg_retries if cfg_retries is not None else DEFAULT_MAX_RETRIES,
-        temperature=float(cfg_temp) if cfg_temp is not None else DEFAULT_TEMPERATURE,
-        stream=_config_value(data, "stream", bool, config_file) is not False,
-        max_time=float(max_time if max_time is not None else cfg_max_time if cfg_max_time is not None
-                       else DEFAULT_MAX_TIME),
-    )
+    def warn(self, message: Message) -> None: ...
+    def status(self, message: Message) -> None: ...
+    def progress(self, message: Message | None) -> None: ...
 
 
 # --- budget ----------------------------------------------------------------------------------
@@ -127,22 +55,14 @@ def model_limits(store: Store | None, model: str) -> tuple[int | None, int | Non
     state_key = f"brief_model_info:{model}"
     version = _litellm_version()
     if store is not None:
-        try:
-            saved = json.loads(store.get_state(state_key) or "null")
-        except ValueError:
-            saved = None
+        saved = remembered(store, state_key)
         if isinstance(saved, dict) and saved.get("litellm") == version:
             return saved.get("max_input"), saved.get("max_output")
     from hubcli.brief import llm
 
     max_in, max_out = llm.model_limits(model)
-    if store is not None:
-        try:
-            with store.transaction():
-                store.set_state(state_key, json.dumps({"litellm": version, "max_input": max_in,
-                                                       "max_output": max_out}))
-        except (HubError, OSError, sqlite3.Error):
-            pass  # a read-only database only costs the look-up next time
+    if store is not None:  # a read-only database only costs the look-up next time
+        remember(store, state_key, {"litellm": version, "max_input": max_in, "max_output": max_out})
     return max_in, max_out
 
 
@@ -159,10 +79,7 @@ def server_info(store: Store | None, cfg: LLMConfig, *, refresh: bool = False) -
         return None
     key = _server_key(cfg)
     if store is not None and not refresh:
-        try:
-            saved = ServerInfo.from_json(json.loads(store.get_state(key) or "null"))
-        except (ValueError, sqlite3.Error):
-            saved = None
+        saved = ServerInfo.from_json(remembered(store, key))
         if saved is not None:
             return saved
     from hubcli.brief.server import Unreachable, probe
@@ -171,22 +88,14 @@ def server_info(store: Store | None, cfg: LLMConfig, *, refresh: bool = False) -
         info = probe(cfg.api_base, cfg.model)
     except Unreachable:
         return None
-    if store is not None:
-        try:
-            with store.transaction():
-                store.set_state(key, json.dumps(info.to_json()))
-        except (HubError, OSError, sqlite3.Error):
-            pass  # a read-only database only costs the question next time
+    if store is not None:  # a read-only database only costs the question next time
+        remember(store, key, info.to_json())
     return info
 
 
 def forget_server_info(store: Store, cfg: LLMConfig) -> None:
     """Drop what the server said (it was restarted with another context, say)."""
-    try:
-        with store.transaction() as conn:
-            conn.execute("DELETE FROM state WHERE key = ?", (_server_key(cfg),))
-    except (HubError, OSError, sqlite3.Error):
-        pass
+    forget(store, _server_key(cfg))
 
 
 def budget_for(store: Store | None, cfg: LLMConfig, lang: str, server: ServerInfo | None = None) -> Budget:
@@ -249,24 +158,33 @@ class Usage:
 
 @dataclass
 class Caller:
+    """One model call at a time: answered from the cache when it may, else asked (and
+    kept); warnings about the answers are gathered and said once each."""
+
     store: Store
     cfg: LLMConfig
     use_cache: bool
-    reporter: Reporter
+    reporter: CallReporter
     stream: bool = True
     budget: Budget | None = None
     server: ServerInfo | None = None
     usage: Usage = field(default_factory=Usage)
     keys_checked: bool = False
-    notes: dict[str, int] = field(default_factory=dict)  # warnings about answers, said once each
+    notes: list[tuple[Message, int]] = field(default_factory=list)  # warnings about answers, said once each
 
-    def note(self, message: str) -> None:
-        self.notes[message] = self.notes.get(message, 0) + 1
+    def note(self, key: str, **params: Any) -> None:
+        message = Message(key, params)
+        for index, (known, count) in enumerate(self.notes):
+            if known == message:
+                self.notes[index] = (known, count + 1)
+                return
+        self.notes.append((message, 1))
 
     def report_notes(self) -> None:
         """Each warning about the answers once, however many calls it concerned."""
-        for message, count in self.notes.items():
-            self.reporter.warn(message if count == 1 else t("brief_repeated", message=message, count=count))
+        for message, count in self.notes:
+            self.reporter.warn(message if count == 1 else Message("brief_repeated", {"message": message,
+                                                                                     "count": count}))
         self.notes.clear()
 
     def _check_finish(self, usage: dict[str, Any], max_tokens: int) -> None:
@@ -275,17 +193,17 @@ class Caller:
             return
         completion, prompt_tokens = usage.get("completion_tokens"), usage.get("prompt_tokens")
         if not isinstance(completion, int):
-            self.note(t("brief_cut_short_unknown", tokens=max_tokens))
+            self.note("brief_cut_short_unknown", tokens=max_tokens)
         elif completion < max_tokens:  # stopped before the output limit: the context is full
             window = self.budget.context_window if self.budget else None
-            self.note(t("brief_context_full", completion=completion, tokens=max_tokens,
-                        prompt=prompt_tokens if isinstance(prompt_tokens, int) else "?",
-                        window=f"{window:,}" if window else "?"))
+            self.note("brief_context_full", completion=completion, tokens=max_tokens,
+                      prompt=prompt_tokens if isinstance(prompt_tokens, int) else "?",
+                      window=f"{window:,}" if window else "?")
             forget_server_info(self.store, self.cfg)
         else:
-            self.note(t("brief_cut_short", tokens=max_tokens))
+            self.note("brief_cut_short", tokens=max_tokens)
 
-    def __call__(self, messages: prompt.Messages, *, max_tokens: int, label: str, final: bool) -> str:
+    def __call__(self, messages: prompt.Messages, *, max_tokens: int, label: Message, final: bool) -> str:
         assert self.cfg.model
         params = {"max_tokens": max_tokens, "temperature": self.cfg.temperature}
         key = cache.cache_key(self.cfg.model, self.cfg.api_base, messages, params)
@@ -304,9 +222,9 @@ class Caller:
         self.reporter.status(label)
 
         def progress(chars: int) -> None:
-            self.reporter.progress(t("brief_receiving", chars=chars))
+            self.reporter.progress(Message("brief_receiving", {"chars": chars}))
 
-        def notify(message: str) -> None:
+        def notify(message: Message) -> None:
             self.reporter.progress(None)
             self.reporter.warn(message)
 
@@ -333,7 +251,7 @@ class Caller:
         try:
             cache.put(self.store, key, self.cfg.model, answer.text, usage)
         except StoreError as exc:
-            self.note(t("brief_cache_write_failed", reason=t(exc.key, **exc.params)))
+            self.note("brief_cache_write_failed", reason=Message(exc.key, dict(exc.params)))
         return answer.text
 
 
@@ -356,20 +274,21 @@ def generate(caller: Caller, the_plan: Plan, *, lang: str) -> str:
     if not the_plan.map_reduce:
         messages = prompt.brief_messages(sent, lang=lang, output_tokens=budget.output_tokens)
         return caller(messages, max_tokens=budget.output_tokens, final=True,
-                      label=t("brief_asking", model=caller.cfg.model, count=len(sent),
-                              tokens=f"{prompt.messages_tokens(messages):,}"))
+                      label=Message("brief_asking", {"model": caller.cfg.model, "count": len(sent),
+                                                     "tokens": f"{prompt.messages_tokens(messages):,}"}))
     groups = len(the_plan.groups)
     summary_tokens, with_titles = map_shape(the_plan)
     notes = []
     for index, group in enumerate(the_plan.groups, start=1):
         messages = prompt.map_messages(group, total=len(sent), summary_tokens=summary_tokens)
         notes.append(caller(messages, max_tokens=summary_tokens, final=False,
-                            label=t("brief_asking_group", model=caller.cfg.model, index=index, groups=groups,
-                                    first=group[0].number, last=group[-1].number)))
+                            label=Message("brief_asking_group", {
+                                "model": caller.cfg.model, "index": index, "groups": groups,
+                                "first": group[0].number, "last": group[-1].number})))
     messages = prompt.reduce_messages(notes, sent, lang=lang, output_tokens=budget.output_tokens,
                                       with_titles=with_titles)
     return caller(messages, max_tokens=budget.output_tokens, final=True,
-                  label=t("brief_asking_synthesis", model=caller.cfg.model, groups=groups))
+                  label=Message("brief_asking_synthesis", {"model": caller.cfg.model, "groups": groups}))
 
 
 def estimate_prompt_tokens(the_plan: Plan, *, lang: str) -> int:
@@ -397,18 +316,19 @@ class Document:
     check: Checked | None = None
 
 
-def document(answer: str, sent: list[Numbered], *, subtitle: str) -> Document:
+def document(answer: str, sent: list[Numbered], *, subtitle: str, lang: str) -> Document:
     """Title, the checked answer, and hub's list of the papers the brief covered: the cited
     ones first (References), then the others, so a reader always gets every paper sent."""
     by_number = {n.number: n.paper for n in sent}
     own = labels([f"{n.paper.title} {n.abstract}" for n in sent])
     checked = check(clean_answer(answer), set(by_number), paper_labels=own)
-    parts = [f"# {t('brief_title')}", "", f"_{md_inline(subtitle)}_", "", checked.text.strip(), ""]
+    parts = [f"# {translate('brief_title', lang)}", "", f"_{md_inline(subtitle)}_", "", checked.text.strip(), ""]
     others = [n.number for n in sent if n.number not in set(checked.cited)]
+    et_al = translate("brief_et_al", lang)
     if checked.cited:
-        parts += [references(checked.cited, by_number, heading=t("brief_references"), et_al=t("brief_et_al")), ""]
+        parts += [references(checked.cited, by_number, heading=translate("brief_references", lang), et_al=et_al), ""]
     if others:
-        heading = t("brief_also_covered") if checked.cited else t("brief_papers_covered")
-        parts += [references(others, by_number, heading=heading, et_al=t("brief_et_al")), ""]
+        heading = translate("brief_also_covered" if checked.cited else "brief_papers_covered", lang)
+        parts += [references(others, by_number, heading=heading, et_al=et_al), ""]
     return Document("\n".join(parts), checked.cited, checked.invalid, checked)
 

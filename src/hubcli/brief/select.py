@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from hubcli.models import Paper
+from hubcli.store.briefs import newest_ids, search_hits
 from hubcli.store.db import Store
-from hubcli.store.query import Selection, count, load_papers
+from hubcli.store.papers import load_papers
+from hubcli.store.query import Selection, count
 
 DEFAULT_CONTEXT_WINDOW = 8192  # for models litellm does not know (local, self-hosted)
 DEFAULT_OUTPUT_TOKENS = 2048  # reserved for the answer unless [llm] max_output_tokens says otherwise
@@ -26,8 +28,6 @@ MIN_PAPER_BUDGET = 300  # below this a context window cannot hold a useful promp
 RELEVANCE_WEIGHT = 0.7  # with --search/--topic: score = 0.7 relevance + 0.3 recency
 RECENCY_HALF_LIFE_DAYS = 14.0
 _RANK_POOL = 2000  # best full-text matches scored for relevance and recency
-
-_FTS_WEIGHTS = "5.0, 1.0, 2.0"  # title, abstract, authors (as hub papers --sort relevance)
 
 RecordSize = Callable[[int, Paper, str], int]  # (number, paper, abstract) -> tokens of its record
 
@@ -75,23 +75,10 @@ def rank(store: Store, sel: Selection, limit: int, *, today: date | None = None)
     matched = count(store, sel)
     if matched == 0:
         return Ranked([], 0)
-    conn = store.conn
     if not sel.fts:
-        rows = conn.execute(
-            f"SELECT p.id FROM papers p WHERE {sel.sql()} ORDER BY p.published DESC, p.id DESC LIMIT ?",
-            [*sel.params, limit],
-        ).fetchall()
-        return Ranked(load_papers(conn, [int(r[0]) for r in rows]), matched)
-    others, other_params = sel.without_search()
-    where = " AND ".join(["papers_fts MATCH ?", *others])
-    rows = conn.execute(
-        f"SELECT p.id, bm25(papers_fts, {_FTS_WEIGHTS}), p.published FROM papers_fts"
-        f" JOIN papers p ON p.id = papers_fts.rowid WHERE {where}"
-        f" ORDER BY bm25(papers_fts, {_FTS_WEIGHTS}), p.published DESC, p.id DESC LIMIT ?",
-        [sel.fts, *other_params, _RANK_POOL],
-    ).fetchall()
-    scored = score(rows)
-    return Ranked(load_papers(conn, [pid for pid, _ in scored[:limit]]), matched)
+        return Ranked(load_papers(store.conn, newest_ids(store, sel, limit)), matched)
+    scored = score(search_hits(store, sel, _RANK_POOL))
+    return Ranked(load_papers(store.conn, [pid for pid, _ in scored[:limit]]), matched)
 
 
 def _day(value: str | None) -> date | None:

@@ -1,21 +1,16 @@
-"""``hub sync``."""
+"""``hub sync``: the progress bar, then one line per source (the sync itself is ``api.sync``)."""
 
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from typing import Annotated, Any, Optional
 
 import typer
 
-from hubcli.cli.context import OUT, STATE
-from hubcli.cli.papers import positive
-from hubcli.config import Settings
+from hubcli.api.results import Notice
+from hubcli.cli.context import OUT, STATE, t
+from hubcli.cli.output import notify, positive
 from hubcli.errors import HubError
-from hubcli.i18n import t
 from hubcli.models import Source, SourceResult, SyncReport
-from hubcli.store.db import Store
 
 
 def describe(result: SourceResult) -> str:
@@ -130,57 +125,59 @@ def _amount_column() -> Any:
     return _AmountColumn()
 
 
-def _known(store: Store, source: Source) -> Source:
-    """The stored label for a source named on the command line, when hub knows it."""
-    from hubcli.store.sources import source_label
+class SyncLines:
+    """How the terminal follows a sync: the progress bar while sources are fetched (on a
+    terminal, unless ``quiet``), then one line per source, then each author backfilled.
+    With ``quiet`` only failures and partial feeds are reported."""
 
-    label = source_label(store, source.spec)
-    return replace(source, label=label) if label else source
+    def __init__(self, *, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.bar: Optional[SyncProgress] = None
 
+    def notice(self, notice: Notice) -> None:
+        notify([notice])
 
-@contextmanager
-def _progress(total: int, enabled: bool) -> Iterator[Optional["SyncProgress"]]:
-    """The progress bar while the sources are fetched (None when not ``enabled``)."""
-    progress = SyncProgress(total) if enabled else None
-    if progress is not None:
-        progress.start()
-    try:
-        yield progress
-    finally:
-        if progress is not None:
-            progress.stop()
+    def started(self, total: int) -> None:
+        if OUT.stderr_is_terminal() and not self.quiet:
+            self.bar = SyncProgress(total)
+            self.bar.start()
 
+    def fetching(self, source: Source, received: int, size: Optional[int]) -> None:
+        if self.bar is not None:
+            self.bar.fetching(source, received, size)
 
-def _report_sources(report: SyncReport, quiet: bool) -> None:
-    for result in report.results:
-        if result.failed or not quiet:
-            OUT.info(describe(result))
-        if not result.failed and not quiet:
-            for line in dropped_lines(result):
-                OUT.info(line)
-        if result.partial:
-            OUT.warn(t("sync_partial", label=result.source.label, reason=result.partial,
-                       count=result.new + result.updated + result.unchanged))
+    def finished(self, result: SourceResult) -> None:
+        if self.bar is not None:
+            self.bar.finished(result)
 
+    def close(self) -> None:
+        """The progress bar removed (also when the sync is interrupted)."""
+        bar, self.bar = self.bar, None
+        if bar is not None:
+            bar.stop()
 
-def _backfill(store: Store, settings: Settings, report: SyncReport, authors: list[str], *, full: bool,
-              quiet: bool) -> None:
-    """``--author`` names, and on a full sync the followed authors that are due."""
-    names = list(authors)
-    if full:  # a full sync also backfills followed authors (at most daily)
-        from hubcli.backfill import due_followed_authors
+    def stored(self, report: SyncReport) -> None:
+        self.close()
+        for result in report.results:
+            if result.failed or not self.quiet:
+                OUT.info(describe(result))
+            if not result.failed and not self.quiet:
+                for line in dropped_lines(result):
+                    OUT.info(line)
+            if result.partial:
+                OUT.warn(t("sync_partial", label=result.source.label, reason=result.partial,
+                           count=result.new + result.updated + result.unchanged))
 
-        names += [n for n in due_followed_authors(store) if n not in names]
-    if not names:
-        return
-    from hubcli.backfill import backfill_authors
-
-    def show(result: SourceResult) -> None:
-        if result.failed or not quiet:
+    def backfilled(self, result: SourceResult) -> None:
+        if result.failed or not self.quiet:
             OUT.info(describe(result))
 
-    report.results += backfill_authors(store, settings, names, on_result=show,
-                                       label=lambda n: t("backfill_label", name=n))
+
+def total_line(report: SyncReport) -> None:
+    """The sum over several sources."""
+    if len(report.results) > 1:
+        OUT.info(t("sync_total", sources=len(report.results), new=report.new, updated=report.updated,
+                   failed=len(report.failed)))
 
 
 SourcesArgument = Annotated[Optional[list[str]], typer.Argument(help="arg_sources", metavar="[SOURCE]...")]
@@ -192,31 +189,18 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="opt_quiet")]
 
 def sync_command(sources: SourcesArgument = None, author: SyncAuthorOption = None, jobs: JobsOption = None,
                  quiet: QuietOption = False) -> None:
-    from hubcli.api.feeds import writable_store
-    from hubcli.sources import registry
-    from hubcli.sync import run_sync, subscribed_sources, sync_lock
+    from hubcli.api.sync import sync
 
     positive(jobs, "--jobs")
-    settings = STATE.settings()
-    chosen = [registry.resolve(spec, settings) for spec in sources or []]
-    store = writable_store(STATE)
-    # a named source that is already known keeps its label (``--label`` or the feed's title)
-    chosen = [_known(store, source) for source in chosen]
-    targets = chosen or subscribed_sources(store)
-    if not targets and not author:
-        OUT.hint(t("no_sources"))
-        return
-    lock = settings.paths.database.with_name(settings.paths.database.name + ".sync-lock")
-    with sync_lock(lock, on_wait=lambda: OUT.info(t("sync_locked"))):
-        with _progress(len(targets), OUT.stderr_is_terminal() and not quiet) as progress:
-            report = run_sync(store, settings, targets, jobs=jobs or settings.jobs,
-                              on_result=progress.finished if progress else None,
-                              on_fetch=progress.fetching if progress else None)
-        _report_sources(report, quiet)
-        _backfill(store, settings, report, author or [], full=not chosen, quiet=quiet)
-        if not quiet and len(report.results) > 1:
-            OUT.info(t("sync_total", sources=len(report.results), new=report.new, updated=report.updated,
-                       failed=len(report.failed)))
+    lines = SyncLines(quiet=quiet)
+    try:
+        result = sync(STATE, list(sources or []), authors=list(author or []), jobs=jobs, report=lines)
+    finally:
+        lines.close()
+    notify(result.before)
+    report = result.report
+    if not quiet:
+        total_line(report)
     if report.failed:
         raise HubError("sync_some_failed", count=len(report.failed), total=len(report.results))
 

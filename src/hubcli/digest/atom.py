@@ -11,14 +11,15 @@ A paper in a newer digest moves there (one entry per paper in the feed).
 from __future__ import annotations
 
 import hashlib
-import re
 import xml.etree.ElementTree as ET  # noqa: S405 - writing only; reading goes through defusedxml
 from pathlib import Path
 
 from hubcli.digest import render
 from hubcli.digest.compose import Card, Digest
 from hubcli.errors import HubError
+from hubcli.keys import arxiv_key
 from hubcli.models import Paper
+from hubcli.render.card import safe_url
 from hubcli.render.formats import safe
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -53,14 +54,14 @@ def paper_entry_id(paper: Paper) -> str:
         return f"oai:arXiv.org:{paper.arxiv_id}" + (f"v{paper.version}" if paper.version else "")
     if paper.doi:
         return f"https://doi.org/{paper.doi}"
-    return render.clean_url(paper.url) or paper.key
+    return safe_url(paper.url) or paper.key
 
 
 def _paper_key(entry: ET.Element) -> str:
     """An entry's paper, whatever its version (``oai:arXiv.org:2401.00001v2`` -> ``2401.00001``)."""
     ident = (entry.findtext(_q("id")) or "").strip()
     if ident.startswith("oai:arXiv.org:"):
-        return "arxiv:" + re.sub(r"v\d+$", "", ident.split(":", 2)[2])
+        return arxiv_key(ident.split(":", 2)[2])
     return ident
 
 
@@ -70,50 +71,48 @@ def _stamp(day: str | None, fallback: str) -> str:
 
 def _digest_entry(digest: Digest) -> ET.Element:
     entry = ET.Element(_q("entry"))
-    with render.language(digest.lang):
-        _sub(entry, "id", digest_entry_id(digest))
-        _sub(entry, "title", render.title(digest))
-        _sub(entry, "updated", digest.created)
-        _sub(entry, "published", digest.created)
-        author = _sub(entry, "author")
-        _sub(author, "name", "hub")
-        _sub(entry, "category", term="digest", scheme=SCHEME)
-        _sub(entry, "summary", render.intro(digest))
-        content = _sub(entry, "content", type="html")
-        content.text = render.html_fragment(digest)
+    _sub(entry, "id", digest_entry_id(digest))
+    _sub(entry, "title", render.title(digest))
+    _sub(entry, "updated", digest.created)
+    _sub(entry, "published", digest.created)
+    author = _sub(entry, "author")
+    _sub(author, "name", "hub")
+    _sub(entry, "category", term="digest", scheme=SCHEME)
+    _sub(entry, "summary", render.intro(digest))
+    content = _sub(entry, "content", type="html")
+    content.text = render.html_fragment(digest)
     return entry
 
 
 def _paper_entry(digest: Digest, number: int, card: Card) -> ET.Element:
     paper = card.paper
     entry = ET.Element(_q("entry"))
-    with render.language(digest.lang):
-        _sub(entry, "id", paper_entry_id(paper))
-        _sub(entry, "title", paper.title or "")
-        _sub(entry, "updated", _stamp(paper.updated or paper.published, digest.created))
-        _sub(entry, "published", _stamp(paper.published, digest.created))
-        for name in paper.authors:
-            _sub(_sub(entry, "author"), "name", name)
-        page = render.clean_url(paper.url)
-        if page:
-            _sub(entry, "link", rel="alternate", type="text/html", href=page)
-        pdf = render.clean_url(paper.pdf_url)
-        if pdf:
-            _sub(entry, "link", rel="related", type="application/pdf", href=pdf, title="pdf")
-        for category in paper.categories:
-            _sub(entry, "category", term=category)
-        if paper.arxiv_id and paper.primary_category:
-            ET.SubElement(entry, _q("primary_category", ARXIV), {"term": paper.primary_category})
-        if paper.doi:
-            doi = ET.SubElement(entry, _q("doi", ARXIV))
-            doi.text = safe(paper.doi)
-        if paper.journal and not paper.arxiv_id:
-            journal = ET.SubElement(entry, _q("publicationName", PRISM))
-            journal.text = safe(paper.journal)
-        if paper.abstract:
-            _sub(entry, "summary", paper.abstract, type="text")
-        content = _sub(entry, "content", type="html")
-        content.text = render.card_html(number, card)
+    _sub(entry, "id", paper_entry_id(paper))
+    _sub(entry, "title", paper.title or "")
+    _sub(entry, "updated", _stamp(paper.updated or paper.published, digest.created))
+    _sub(entry, "published", _stamp(paper.published, digest.created))
+    for name in paper.authors:
+        _sub(_sub(entry, "author"), "name", name)
+    page = safe_url(paper.url)
+    if page:
+        _sub(entry, "link", rel="alternate", type="text/html", href=page)
+    pdf = safe_url(paper.pdf_url)
+    if pdf:
+        _sub(entry, "link", rel="related", type="application/pdf", href=pdf, title="pdf")
+    for category in paper.categories:
+        _sub(entry, "category", term=category)
+    if paper.arxiv_id and paper.primary_category:
+        ET.SubElement(entry, _q("primary_category", ARXIV), {"term": paper.primary_category})
+    if paper.doi:
+        doi = ET.SubElement(entry, _q("doi", ARXIV))
+        doi.text = safe(paper.doi)
+    if paper.journal and not paper.arxiv_id:
+        journal = ET.SubElement(entry, _q("publicationName", PRISM))
+        journal.text = safe(paper.journal)
+    if paper.abstract:
+        _sub(entry, "summary", paper.abstract, type="text")
+    content = _sub(entry, "content", type="html")
+    content.text = render.card_html(number, card, digest.lang)
     return entry
 
 
@@ -161,10 +160,9 @@ def feed_document(path: Path, digest: Digest) -> bytes:
     root = ET.Element(_q("feed"))
     ident = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
     _sub(root, "id", f"urn:hub:digest:{ident}")
-    with render.language(digest.lang):
-        from hubcli.i18n import t
+    from hubcli.i18n import translate
 
-        _sub(root, "title", t("digest_feed_title"))
+    _sub(root, "title", translate("digest_feed_title", digest.lang))
     _sub(root, "updated", digest.created)
     _sub(_sub(root, "author"), "name", "hub")
     _sub(root, "generator", "hub digest")

@@ -21,6 +21,7 @@ from hubcli.digest import render
 from hubcli.digest.compose import Digest
 from hubcli.digest.config import SmtpConfig, smtp_password
 from hubcli.errors import HubError, UsageError
+from hubcli.i18n import Message
 from hubcli.render.formats import safe, sanitized_dict
 
 FILE_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text"}
@@ -98,12 +99,10 @@ def deliver(digest: Digest, target: Target, settings: Settings, smtp: SmtpConfig
     except HubError as exc:
         if exc.key == "digest_target_failed":
             raise
-        from hubcli.i18n import t
-
-        raise HubError("digest_target_failed", target=target.shown, reason=t(exc.key, **exc.params)) from exc
+        raise HubError("digest_target_failed", target=target.shown, reason=Message(exc.key, dict(exc.params))) from exc
 
 
-def _failed(target: str, reason: str) -> HubError:
+def _failed(target: str, reason: str | Message) -> HubError:
     return HubError("digest_target_failed", target=target, reason=reason)
 
 
@@ -115,8 +114,7 @@ def message(digest: Digest, address: str, sender: str) -> Any:
     from email.utils import formatdate, make_msgid
 
     mail = EmailMessage()
-    with render.language(digest.lang):
-        mail["Subject"] = render.title(digest)
+    mail["Subject"] = render.title(digest)
     mail["From"] = sender
     mail["To"] = address
     mail["Date"] = formatdate(localtime=True)
@@ -161,25 +159,23 @@ def send_mail(digest: Digest, address: str, smtp: SmtpConfig, *, timeout: float)
         raise _failed(shown, _t("digest_smtp_unreachable", where=where, reason=safe(reason)[:160])) from None
 
 
-def _t(key: str, **params: Any) -> str:
-    from hubcli.i18n import t
-
-    return t(key, **params)
+def _t(key: str, **params: Any) -> Message:
+    """A reason, translated where it is shown (in that front end's language)."""
+    return Message(key, params)
 
 
 # --- webhook ---------------------------------------------------------------------------------
 
 def payload(digest: Digest) -> dict[str, Any]:
     """``text`` (Slack and the like show it), ``title``, and the papers as data."""
-    with render.language(digest.lang):
-        papers = []
-        for rank, card in enumerate(digest.cards, start=1):
-            data = {k: v for k, v in sanitized_dict(card.paper).items() if k not in _PRIVATE}
-            data["rank"] = rank
-            data["reasons"] = [render.reason_text(k, v) for k, v in card.reasons]
-            papers.append(data)
-        return {"title": render.title(digest), "text": render.to_text(digest), "markdown": render.to_markdown(digest),
-                "id": digest.id, "date": digest.created, "papers": papers}
+    papers = []
+    for rank, card in enumerate(digest.cards, start=1):
+        data = {k: v for k, v in sanitized_dict(card.paper).items() if k not in _PRIVATE}
+        data["rank"] = rank
+        data["reasons"] = [render.reason_text(k, v, digest.lang) for k, v in card.reasons]
+        papers.append(data)
+    return {"title": render.title(digest), "text": render.to_text(digest), "markdown": render.to_markdown(digest),
+            "id": digest.id, "date": digest.created, "papers": papers}
 
 
 def post_webhook(digest: Digest, url: str, *, timeout: tuple[float, float]) -> None:

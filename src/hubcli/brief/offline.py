@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from hubcli.brief.cite import link, md_inline
-from hubcli.i18n import t
+from hubcli.i18n import translate
 from hubcli.models import Paper
 from hubcli.text import strip_controls
 
@@ -83,48 +83,74 @@ def _paper_terms(paper: Paper) -> set[str]:
     return set(terms(f"{paper.title}. {paper.abstract}"))
 
 
-def group(papers: list[Paper]) -> list[tuple[str, list[Paper]]]:
-    """(label, papers) groups: shared terms first, then primary categories."""
-    bags = [_paper_terms(p) for p in papers]
+def _candidates(papers: list[Paper], bags: list[set[str]]) -> tuple[set[str], Counter[str], Counter[str]]:
+    """Terms that may name a group (shared by at least two papers but not by most, and
+    found in a title: titles name topics, abstracts also hold generic prose), with each
+    term's document frequency and its frequency among titles."""
     in_titles: Counter[str] = Counter(term for p in papers for term in set(terms(p.title)))
     df: Counter[str] = Counter(term for bag in bags for term in bag)
     n = len(papers)
     ceiling = max(2, int(n * 0.4)) if n >= 5 else n
-    # group names come from titles: they name topics, abstracts also hold generic prose
-    candidates = {term for term, k in df.items() if 2 <= k <= ceiling and in_titles[term]}
-    unassigned = set(range(n))
-    groups: list[tuple[str, list[int]]] = []
-    while len(groups) < MAX_GROUPS and candidates:
-        # coverage times specificity (a tf-idf of sorts); phrases say more than words
-        best, best_key = None, (0.0, 0, "")
-        for term in candidates:
-            hits = sum(1 for i in unassigned if term in bags[i])
-            if hits < 2:
-                continue
-            weight = math.log(1 + n / df[term]) * (1.3 if " " in term else 1.0) * (1 + in_titles[term] / df[term])
-            key = (hits * weight, len(term), term)
-            if key > best_key:
-                best, best_key = term, key
-        if best is None:
-            break
-        members = sorted(i for i in unassigned if best in bags[i])
-        # a second shared term makes the label say more ("retrieval · ranking")
-        shared = Counter(term for i in members for term in bags[i] if term != best and term in candidates
-                         and term not in best and best not in term and term[:5] != best[:5])
-        extra = [term for term, k in shared.most_common(3) if k == len(members)][:1]
-        groups.append((" · ".join([best, *extra]), members))
-        unassigned -= set(members)
-        candidates.discard(best)
+    return {term for term, k in df.items() if 2 <= k <= ceiling and in_titles[term]}, df, in_titles
+
+
+def _best_term(candidates: set[str], unassigned: set[int], bags: list[set[str]], df: Counter[str],
+               in_titles: Counter[str]) -> str | None:
+    """The term covering the most papers still unassigned, weighted by how specific it is
+    (a tf-idf of sorts; phrases say more than words); None when none covers two."""
+    n = len(bags)
+    best, best_key = None, (0.0, 0, "")
+    for term in candidates:
+        hits = sum(1 for i in unassigned if term in bags[i])
+        if hits < 2:
+            continue
+        weight = math.log(1 + n / df[term]) * (1.3 if " " in term else 1.0) * (1 + in_titles[term] / df[term])
+        key = (hits * weight, len(term), term)
+        if key > best_key:
+            best, best_key = term, key
+    return best
+
+
+def _label(best: str, members: list[int], bags: list[set[str]], candidates: set[str]) -> str:
+    """The group's label: its term, and a second term every member shares when there is
+    one ("retrieval · ranking")."""
+    shared = Counter(term for i in members for term in bags[i] if term != best and term in candidates
+                     and term not in best and best not in term and term[:5] != best[:5])
+    extra = [term for term, k in shared.most_common(3) if k == len(members)][:1]
+    return " · ".join([best, *extra])
+
+
+def _by_category(papers: list[Paper], indexes: set[int], lang: str) -> list[tuple[str, list[Paper]]]:
+    """The papers no shared term grouped, by primary category (largest group first)."""
     by_category: dict[str, list[int]] = {}
-    for i in sorted(unassigned):
+    for i in sorted(indexes):
         paper = papers[i]
         category = paper.primary_category or (paper.categories[0] if paper.categories else "") or paper.journal or ""
         by_category.setdefault(category, []).append(i)
-    result = [(label, [papers[i] for i in indexes]) for label, indexes in groups]
-    for category, indexes in sorted(by_category.items(), key=lambda item: (-len(item[1]), item[0])):
-        label = t("brief_digest_other_category", category=category) if category else t("brief_digest_other")
-        result.append((label, [papers[i] for i in indexes]))
+    result = []
+    for category, members in sorted(by_category.items(), key=lambda item: (-len(item[1]), item[0])):
+        label = (translate("brief_digest_other_category", lang, category=category) if category
+                 else translate("brief_digest_other", lang))
+        result.append((label, [papers[i] for i in members]))
     return result
+
+
+def group(papers: list[Paper], lang: str) -> list[tuple[str, list[Paper]]]:
+    """(label, papers) groups: shared terms first, then primary categories."""
+    bags = [_paper_terms(p) for p in papers]
+    candidates, df, in_titles = _candidates(papers, bags)
+    unassigned = set(range(len(papers)))
+    groups: list[tuple[str, list[int]]] = []
+    while len(groups) < MAX_GROUPS and candidates:
+        best = _best_term(candidates, unassigned, bags, df, in_titles)
+        if best is None:
+            break
+        members = sorted(i for i in unassigned if best in bags[i])
+        groups.append((_label(best, members, bags, candidates), members))
+        unassigned -= set(members)
+        candidates.discard(best)
+    return [(label, [papers[i] for i in indexes]) for label, indexes in groups] + _by_category(
+        papers, unassigned, lang)
 
 
 def key_sentence(paper: Paper, df: Counter[str], n: int) -> str:
@@ -149,31 +175,37 @@ def key_sentence(paper: Paper, df: Counter[str], n: int) -> str:
     return best if len(best) <= MAX_SENTENCE else best[: MAX_SENTENCE - 1].rstrip() + "…"
 
 
-def digest(papers: list[Paper], *, subtitle: str) -> str:
-    """The whole digest as Markdown."""
+def _entry(paper: Paper, lang: str) -> str:
+    """A paper's line: title, the first authors, date, category or journal, and its link."""
+    meta = [m for m in (paper.published, paper.primary_category or paper.journal) if m]
+    authors = ", ".join(md_inline(a) for a in paper.authors[:4]) + (
+        f", {translate('brief_digest_et_al', lang)}" if len(paper.authors) > 4 else "")
+    head = f"- **{md_inline(paper.title)}**"
+    if authors:
+        head += f" — {authors}"
+    if meta:
+        head += " · " + " · ".join(md_inline(m) for m in meta)
+    url = link(paper)
+    if url:
+        head += f" · <{strip_controls(url).strip()}>"
+    return head
+
+
+def digest(papers: list[Paper], *, subtitle: str, lang: str) -> str:
+    """The whole digest as Markdown, in ``lang``."""
     df: Counter[str] = Counter(term for p in papers for term in _paper_terms(p))
     dates = sorted(p.published for p in papers if p.published)
     span = f"{dates[0]} – {dates[-1]}" if dates and dates[0] != dates[-1] else (dates[0] if dates else "")
-    lines = [f"# {t('brief_digest_title')}", "",
-             f"_{t('brief_digest_note', count=len(papers), span=span or '-')}_"]
+    lines = [f"# {translate('brief_digest_title', lang)}", "",
+             f"_{translate('brief_digest_note', lang, count=len(papers), span=span or '-')}_"]
     if subtitle:
         lines += ["", f"_{md_inline(subtitle)}_"]
-    for label, members in group(papers):
-        count = t("brief_digest_count_one") if len(members) == 1 else t("brief_digest_count", count=len(members))
+    for label, members in group(papers, lang):
+        count = (translate("brief_digest_count_one", lang) if len(members) == 1
+                 else translate("brief_digest_count", lang, count=len(members)))
         lines += ["", f"## {md_inline(label)} ({count})", ""]
         for paper in members:
-            meta = [m for m in (paper.published, paper.primary_category or paper.journal) if m]
-            authors = ", ".join(md_inline(a) for a in paper.authors[:4]) + (
-                f", {t('brief_digest_et_al')}" if len(paper.authors) > 4 else "")
-            head = f"- **{md_inline(paper.title)}**"
-            if authors:
-                head += f" — {authors}"
-            if meta:
-                head += " · " + " · ".join(md_inline(m) for m in meta)
-            url = link(paper)
-            if url:
-                head += f" · <{strip_controls(url).strip()}>"
-            lines.append(head)
+            lines.append(_entry(paper, lang))
             sentence = key_sentence(paper, df, len(papers))
             if sentence:
                 lines.append(f"  > {md_inline(sentence)}")
