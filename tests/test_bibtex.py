@@ -25,7 +25,7 @@ from pybtex.database import BibliographyData, parse_string
 
 from conftest import corpus_file, run_hub
 from hubcli.models import Paper
-from hubcli.render.formats import to_bibtex
+from hubcli.render.bibtex import to_bibtex
 
 FEED = "arxiv-rss2024-all-archives-2024-11-28.xml"
 
@@ -113,6 +113,7 @@ def test_whole_corpus_export_keeps_real_latex_and_names(corpus_export: Export) -
     assert "\\{" not in han and "\\}" not in han
 
 
+@pytest.mark.slow
 def test_whole_corpus_export_passes_biber_tool(corpus_export: Export, tmp_path: Path) -> None:
     biber = shutil.which("biber")
     if biber is None:
@@ -127,6 +128,7 @@ def test_whole_corpus_export_passes_biber_tool(corpus_export: Export, tmp_path: 
     assert len(re.findall(r"^@", out.read_text(encoding="utf-8"), re.MULTILINE)) == len(corpus_export.papers)
 
 
+@pytest.mark.slow
 def test_whole_corpus_export_passes_classic_bibtex(corpus_export: Export, tmp_path: Path) -> None:
     bibtex = shutil.which("bibtex")
     if bibtex is None:
@@ -199,7 +201,7 @@ def test_corporate_authors_are_one_name() -> None:
 
 
 def test_keys_are_unique_across_batches() -> None:
-    from hubcli.render.formats import BibtexWriter
+    from hubcli.render.bibtex import BibtexWriter
 
     writer = BibtexWriter()
     first = writer.write([paper(1, authors=["Wei Chen"], title="From A to B")])
@@ -213,6 +215,7 @@ _PIECES = [*"ab {}\\$%#&_~^@,=\"'()\né", "\\{", "\\}", "\\left\\{", "\\begin{ar
 bib_text = st.lists(st.sampled_from(_PIECES), max_size=24).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(title=bib_text, abstract=bib_text, authors=st.lists(bib_text, max_size=4), journal=bib_text, doi=bib_text)
 def test_any_text_makes_one_strictly_valid_entry(title: str, abstract: str, authors: list[str], journal: str,

@@ -431,6 +431,7 @@ def test_panels_chip_for_one_author(synced: Hub) -> None:
     assert out.index("Authors: Lichan Hong ×") < out.index("01.")
 
 
+@pytest.mark.slow
 def test_card_of_a_cross_listed_paper_names_its_primary_listing(arxiv_mirror: FeedServer, hub: Hub) -> None:
     # the cs.IR listing is seen first, then the paper's own cs.AI listing
     serve_feeds(arxiv_mirror, CORPUS)

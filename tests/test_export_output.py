@@ -27,10 +27,10 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX sig
 DRIVER = r"""
 import os, signal, sys, time
 from pathlib import Path
-import hubcli.store.query as query
+import hubcli.store.papers as papers
 
 mark, action, calls = os.environ["HUB_TEST_MARK"], os.environ["HUB_TEST_ACTION"], []
-real = query.load_papers
+real = papers.load_papers
 
 def load_papers(conn, ids):
     calls.append(len(ids))
@@ -44,7 +44,7 @@ def load_papers(conn, ids):
             time.sleep(30)
     return real(conn, ids)
 
-query.load_papers = load_papers
+papers.load_papers = load_papers
 from hubcli.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -200,6 +200,7 @@ def test_fts_query_hostile_strings_never_raise(fts: sqlite3.Connection, text: st
     check_executes(fts, text)
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(st.one_of(
     st.text(),

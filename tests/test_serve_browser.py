@@ -21,10 +21,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.skipif(
     not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
     reason="chromium and chromium-driver are not installed (apt-get install -y chromium chromium-driver)",
-)
+), pytest.mark.slow]
 
 
 def make_driver(lang: str = "en-US", width: int = 1280, height: int = 1600) -> Any:
@@ -63,6 +63,7 @@ def card_keys(driver: Any) -> list[str]:
 
 def test_chips_shuffle_language_and_library_in_a_browser(live: Live, browser_en: Any) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser_en
     driver.get(live.url + "/?author=Ada+Lovelace&category=cs.AI")
@@ -100,9 +101,11 @@ def test_chips_shuffle_language_and_library_in_a_browser(live: Live, browser_en:
     # save the first card and find it in the library
     saved_key = card_keys(driver)[0]
     driver.find_element(By.CSS_SELECTOR, "article.card .save-button").click()
-    assert driver.find_element(By.CSS_SELECTOR, "article.card.saved").get_attribute("data-key") == saved_key
+    saved = WebDriverWait(driver, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "article.card.saved"))
+    assert saved.get_attribute("data-key") == saved_key
     library = next(a for a in driver.find_elements(By.CSS_SELECTOR, "nav.nav a") if a.text == "文献库")
     library.click()
+    WebDriverWait(driver, 20).until(lambda d: "/library" in d.current_url)
     assert card_keys(driver) == [saved_key]
     assert driver.find_element(By.TAG_NAME, "h1").text == "探索全球前沿学术脉络"
 
@@ -151,6 +154,7 @@ def test_screenshots_of_the_english_and_chinese_pages(tmp_path: Path, hub: Calla
 
 def test_a_model_brief_runs_in_the_background_and_the_page_polls_it(tmp_path: Path, hub: Callable[..., Any],
                                                                      hub_home: Path) -> None:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -168,7 +172,7 @@ def test_a_model_brief_runs_in_the_background_and_the_page_polls_it(tmp_path: Pa
             assert "Offline digest" in driver.find_element(By.ID, "brief").text
             other = server.url + "/?category=cs.IR"
             driver.find_element(By.ID, "brief-start").click()
-            job = driver.find_element(By.ID, "brief-job")
+            job = WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "brief-job"))
             assert job.get_attribute("data-state") == "running"
             # the rest of the page answers while the model works
             assert "Paper number" in requests.get(other, timeout=5).text
@@ -183,7 +187,8 @@ def test_a_model_brief_runs_in_the_background_and_the_page_polls_it(tmp_path: Pa
             driver.find_element(By.ID, "brief-start").click()
             WebDriverWait(driver, 60).until(
                 lambda d: d.find_element(By.ID, "brief-job").get_attribute("data-state") == "done")
-            assert "The week in one line" in driver.find_element(By.ID, "brief").text
+            WebDriverWait(driver, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+                          ).until(lambda d: "The week in one line" in d.find_element(By.ID, "brief").text)
             assert len(llm.bodies) == calls
         finally:
             driver.quit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import Field, asdict, dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
@@ -17,55 +18,132 @@ _SPAN_RE = re.compile(r"^\s*(\d{1,5})\s*([dwmy])\s*$", re.IGNORECASE)
 SORTS = ("date", "relevance")
 
 
+Clean = Callable[[Any, date | None], Any]  # (raw value, today) -> the field's value
+
+
 @dataclass(frozen=True)
 class FilterOption:
-    """How one filter is offered on the command line and shown above a listing.
+    """How one filter is offered on the command line and on the page, validated and shown
+    above a listing.
 
-    ``help`` and ``chip`` are catalogue keys; ``chip_rank`` orders the chips."""
+    ``help`` and ``chip`` are catalogue keys; ``chip_rank`` orders the chips; ``kind`` is
+    ``list`` (repeatable), ``flag`` or ``text``; ``clean`` turns the raw value into the
+    field's value (UsageError on anything wrong)."""
 
     flags: tuple[str, ...]
     help: str
     metavar: str | None
     chip: str
     chip_rank: int
+    kind: str
+    clean: Clean
+
+    @property
+    def param(self) -> str:
+        """The page's query parameter: the long flag without ``--`` (``--author`` -> ``author``)."""
+        return next(flag[2:] for flag in self.flags if flag.startswith("--"))
 
 
-def _filter(default: Any, *flags: str, help: str, chip: str, rank: int, metavar: str | None = None) -> Any:
-    return field(default=default, metadata={"option": FilterOption(flags, help, metavar, chip, rank)})
+def _text(value: Any, _today: date | None) -> str | None:
+    """Text stripped of surrounding spaces; None when nothing is left."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _names(values: Any, _today: date | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in values or [] if v.strip())
+
+
+def _flag(value: Any, _today: date | None) -> bool:
+    return bool(value)
+
+
+def _categories(values: Any, _today: date | None) -> tuple[str, ...]:
+    """Category options (a group names several), one per match key: "Editorials" and
+    "editorials" are one."""
+    unique: dict[str, str] = {}
+    for raw in values or []:
+        named = parse_category_option(raw)
+        if named is None:
+            raise UsageError("bad_category", value=raw)
+        for cat in named:
+            unique.setdefault(category_key(cat), cat)
+    return tuple(unique.values())
+
+
+def _types(values: Any, _today: date | None) -> tuple[str, ...]:
+    """Announce types, comma- or space-separated, each one arXiv knows."""
+    kinds: list[str] = []
+    for raw in values or []:
+        for kind in re.split(r"[,\s]+", raw.strip().lower()):
+            if not kind:
+                continue
+            if kind not in arxiv.ANNOUNCE_TYPES:
+                raise UsageError("bad_type", value=raw, choices=", ".join(arxiv.ANNOUNCE_TYPES))
+            kinds.append(kind)
+    return tuple(dict.fromkeys(kinds))
+
+
+def _when(value: Any, today: date | None) -> str | None:
+    return parse_when(value, today) if value else None
+
+
+def _tags(values: Any, _today: date | None) -> tuple[str, ...]:
+    """Tags with their inner whitespace folded to one space, each once."""
+    return tuple(dict.fromkeys(" ".join(tag.split()) for tag in values or [] if tag.strip()))
+
+
+_CLEAN: dict[str, Clean] = {"list": _names, "flag": _flag, "text": _text}
+
+
+def _filter(default: Any, *flags: str, help: str, chip: str, rank: int, metavar: str | None = None,
+            clean: Clean | None = None) -> Any:
+    kind = "flag" if default is False else "list" if default == () else "text"
+    option = FilterOption(flags, help, metavar, chip, rank, kind, clean or _CLEAN[kind])
+    return field(default=default, metadata={"option": option})
 
 
 @dataclass(frozen=True)
 class Filters:
     """The filters every listing command shares: the ONE declaration of the filter set.
 
-    Each field carries its command-line option and its chip; ``cli/options.py`` builds
-    every listing command's options from these fields, :func:`make_filters` validates the
-    raw values (keyword = field name), ``store/query.py`` turns them into SQL."""
+    Each field carries its command-line option (and so the page's query parameter), its
+    validation and its chip; ``cli/options.py`` builds every listing command's options
+    from these fields, the page its parameters, :func:`make_filters` validates the raw
+    values (keyword = field name), ``store/query.py`` turns them into SQL."""
 
     authors: tuple[str, ...] = _filter((), "--author", "-a", help="opt_author", metavar="NAME", chip="chip_authors",
                                        rank=1)
     categories: tuple[str, ...] = _filter((), "--category", "-c", help="opt_category", metavar="CAT",
-                                          chip="chip_categories", rank=2)
+                                          chip="chip_categories", rank=2, clean=_categories)
     sources: tuple[str, ...] = _filter((), "--source", help="opt_source", metavar="SOURCE", chip="chip_source",
                                        rank=3)
+    journal: str | None = _filter(None, "--journal", help="opt_journal", metavar="NAME", chip="chip_journal",
+                                  rank=4)
     search: str | None = _filter(None, "--search", "-s", help="opt_search", metavar="QUERY", chip="chip_search",
-                                 rank=5)
-    topic: str | None = _filter(None, "--topic", "-t", help="opt_topic", metavar="NAME", chip="chip_topic", rank=4)
-    since: str | None = _filter(None, "--since", help="opt_since", metavar="WHEN", chip="chip_since", rank=6)
-    until: str | None = _filter(None, "--until", help="opt_until", metavar="WHEN", chip="chip_until", rank=7)
-    types: tuple[str, ...] = _filter((), "--type", help="opt_type", metavar="TYPE", chip="chip_type", rank=8)
-    unseen: bool = _filter(False, "--unseen", help="opt_unseen", chip="chip_unseen", rank=9)
+                                 rank=6)
+    topic: str | None = _filter(None, "--topic", "-t", help="opt_topic", metavar="NAME", chip="chip_topic", rank=5)
+    since: str | None = _filter(None, "--since", help="opt_since", metavar="WHEN", chip="chip_since", rank=7,
+                                clean=_when)
+    until: str | None = _filter(None, "--until", help="opt_until", metavar="WHEN", chip="chip_until", rank=8,
+                                clean=_when)
+    types: tuple[str, ...] = _filter((), "--type", help="opt_type", metavar="TYPE", chip="chip_type", rank=9,
+                                     clean=_types)
+    unseen: bool = _filter(False, "--unseen", help="opt_unseen", chip="chip_unseen", rank=10)
     # the library (hubcli.store.library)
-    tags: tuple[str, ...] = _filter((), "--tag", help="opt_tag", metavar="TAG", chip="chip_tag", rank=10)
-    saved: bool = _filter(False, "--saved", help="opt_saved", chip="chip_saved", rank=11)
-    unread: bool = _filter(False, "--unread", help="opt_unread", chip="chip_unread", rank=12)
+    tags: tuple[str, ...] = _filter((), "--tag", help="opt_tag", metavar="TAG", chip="chip_tag", rank=11,
+                                    clean=_tags)
+    saved: bool = _filter(False, "--saved", help="opt_saved", chip="chip_saved", rank=12)
+    unread: bool = _filter(False, "--unread", help="opt_unread", chip="chip_unread", rank=13)
 
     def selection_key(self) -> str:
         """A canonical string naming this selection (shuffle remembers per selection)."""
         data = asdict(self)
+        if data["journal"] is None:  # absent from the keys of selections made before it existed
+            del data["journal"]
         data["categories"] = [category_key(c) for c in data["categories"]]  # as matched
-        for key in ("authors", "categories", "sources", "types", "tags"):
-            data[key] = sorted(data[key])
+        for spec, option in filter_fields():
+            if option.kind == "list":
+                data[spec.name] = sorted(data[spec.name])
         return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
     @property
@@ -122,59 +200,19 @@ def _bad(value: str) -> str:
     raise UsageError("bad_date", value=value)
 
 
-def make_filters(
-    *,
-    authors: list[str] | None = None,
-    categories: list[str] | None = None,
-    sources: list[str] | None = None,
-    search: str | None = None,
-    topic: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    types: list[str] | None = None,
-    unseen: bool = False,
-    tags: list[str] | None = None,
-    saved: bool = False,
-    unread: bool = False,
-    today: date | None = None,
-) -> Filters:
-    """Validate raw option values (UsageError on anything wrong)."""
-    cats: list[str] = []
-    for raw in categories or []:
-        named = parse_category_option(raw)
-        if named is None:
-            raise UsageError("bad_category", value=raw)
-        cats.extend(named)
-    unique_cats: dict[str, str] = {}  # one per match key: "Editorials" and "editorials" are one
-    for cat in cats:
-        unique_cats.setdefault(category_key(cat), cat)
-    kinds: list[str] = []
-    for raw in types or []:
-        for kind in re.split(r"[,\s]+", raw.strip().lower()):
-            if not kind:
-                continue
-            if kind not in arxiv.ANNOUNCE_TYPES:
-                raise UsageError("bad_type", value=raw, choices=", ".join(arxiv.ANNOUNCE_TYPES))
-            kinds.append(kind)
-    since_iso = parse_when(since, today) if since else None
-    until_iso = parse_when(until, today) if until else None
-    if since_iso and until_iso and since_iso > until_iso:
-        raise UsageError("since_after_until", since=since_iso, until=until_iso)
-    clean_authors = tuple(a.strip() for a in authors or [] if a.strip())
-    return Filters(
-        authors=clean_authors,
-        categories=tuple(unique_cats.values()),
-        sources=tuple(s.strip() for s in sources or [] if s.strip()),
-        search=search.strip() if search and search.strip() else None,
-        topic=topic.strip() if topic and topic.strip() else None,
-        since=since_iso,
-        until=until_iso,
-        types=tuple(dict.fromkeys(kinds)),
-        unseen=unseen,
-        tags=tuple(dict.fromkeys(" ".join(tag.split()) for tag in tags or [] if tag.strip())),
-        saved=saved,
-        unread=unread,
-    )
+def make_filters(*, today: date | None = None, **raw: Any) -> Filters:
+    """Validate raw option values, keyword = field name (UsageError on anything wrong;
+    TypeError for a keyword that names no filter).  Each field is cleaned by its own
+    declaration; then ``since`` must not be after ``until``."""
+    options = {spec.name: option for spec, option in filter_fields()}
+    unknown = set(raw) - set(options)
+    if unknown:
+        raise TypeError(f"make_filters() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
+    values = {name: option.clean(raw.get(name), today) for name, option in options.items()}
+    since, until = values["since"], values["until"]
+    if since and until and since > until:
+        raise UsageError("since_after_until", since=since, until=until)
+    return Filters(**values)
 
 
 _TOKEN_RE = re.compile(r'"([^"]*)"?|(\S+)')

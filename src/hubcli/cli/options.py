@@ -11,11 +11,11 @@ from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
 import typer
-from typer._click.core import Command as ClickCommand  # Typer (0.26+) vendors Click
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from hubcli.cli.context import t
+from hubcli.cli.typer_compat import ClickCommand
 from hubcli.filters import Filters, filter_fields, make_filters
-from hubcli.i18n import t
 from hubcli.i18n.messages import MESSAGES
 
 FormatOption = Annotated[Optional[str], typer.Option("--format", "-f", help="opt_format", metavar="FORMAT")]
@@ -28,14 +28,9 @@ Command = Callable[..., Any]
 
 def _filter_parameters() -> list[inspect.Parameter]:
     params = []
+    kinds: dict[str, Any] = {"flag": bool, "list": Optional[list[str]], "text": Optional[str]}
     for spec, option in filter_fields():
-        if spec.default is False:
-            kind: Any = bool
-            default: Any = False
-        elif spec.default == ():
-            kind, default = Optional[list[str]], None
-        else:
-            kind, default = Optional[str], None
+        kind, default = kinds[option.kind], (False if option.kind == "flag" else None)
         info = typer.Option(*option.flags, help=option.help, metavar=option.metavar)
         params.append(inspect.Parameter(spec.name, inspect.Parameter.KEYWORD_ONLY, default=default,
                                         annotation=Annotated[kind, info]))

@@ -6,133 +6,96 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-from urllib.parse import quote, urlsplit
 
-from hubcli.brief.cite import md_inline
 from hubcli.digest.compose import Card, Digest
-from hubcli.i18n import current_language, set_language, t
+from hubcli.i18n import translate
 from hubcli.models import Paper
-from hubcli.render.formats import authors_line, display_id, local_time, safe, source_label
-
-ABSTRACT_CHARS = 600
-
-
-@contextmanager
-def language(lang: str) -> Iterator[None]:
-    """Render in the digest's language (a resent digest keeps the one it was made in)."""
-    saved = current_language()
-    set_language(lang)
-    try:
-        yield
-    finally:
-        set_language(saved)
+from hubcli.render import card as cards
+from hubcli.render.formats import local_time, safe
+from hubcli.render.markdown import md_inline
+from hubcli.render.markdown import to_html as markdown_html
 
 
-def clean_url(url: str | None) -> str | None:
-    """An ``http(s)`` URL, without controls or spaces, with the characters that would end
-    a Markdown link or an HTML attribute percent-encoded; None for anything else."""
-    value = re.sub(r"\s+", "", safe(url))
-    try:
-        if urlsplit(value).scheme.lower() not in ("http", "https"):
-            return None
-    except ValueError:
-        return None
-    return quote(value, safe=":/?#[]@!$&*+,;=%~-._")
+def _card(number: int, card: Card, lang: str) -> cards.Card:
+    """The paper card of one digest entry (why it is there: the reasons, in ``lang``)."""
+    return cards.card(card.paper, number, lang=lang,
+                      reasons=tuple(reason_text(k, v, lang) for k, v in card.reasons))
 
 
-def links(paper: Paper) -> list[tuple[str, str]]:
+def links(paper: Paper, lang: str) -> list[tuple[str, str]]:
     """(label, URL) of a paper's pages: the abstract page, the PDF, the DOI."""
-    out: list[tuple[str, str]] = []
-    page = clean_url(paper.url)
-    if page:
-        out.append(("arXiv" if paper.arxiv_id else t("digest_link_page"), page))
-    pdf = clean_url(paper.pdf_url)
-    if pdf and pdf != page:
-        out.append(("PDF", pdf))
-    doi = clean_url(f"https://doi.org/{paper.doi}") if paper.doi else None
-    if doi and doi != page:
-        out.append(("DOI", doi))
-    return out
+    labels = {"page": "arXiv" if paper.arxiv_id else translate("digest_link_page", lang), "pdf": "PDF", "doi": "DOI"}
+    return [(labels[link.kind], link.url) for link in cards.links(paper)]
 
 
-def reason_text(kind: str, value: str) -> str:
-    return t(f"digest_reason_{kind}", value=safe(value))
+def reason_text(kind: str, value: str, lang: str) -> str:
+    return translate(f"digest_reason_{kind}", lang, value=safe(value))
 
 
 def title(digest: Digest) -> str:
-    return t("digest_title", date=digest.day)
+    return translate("digest_title", digest.lang, date=digest.day)
 
 
 def intro(digest: Digest) -> str:
+    lang = digest.lang
     if not digest.cards:
-        return t("digest_intro_nothing", since=local_time(digest.since)) if digest.since else t("digest_intro_empty")
-    count = t("digest_count_one") if digest.total == 1 else t("digest_count", count=digest.total)
+        if digest.since:
+            return translate("digest_intro_nothing", lang, since=local_time(digest.since))
+        return translate("digest_intro_empty", lang)
+    count = (translate("digest_count_one", lang) if digest.total == 1
+             else translate("digest_count", lang, count=digest.total))
     parts = [count]
     if digest.since:
-        parts.append(t("digest_since", since=local_time(digest.since)))
+        parts.append(translate("digest_since", lang, since=local_time(digest.since)))
     if digest.total > len(digest.cards):
-        parts.append(t("digest_top", shown=len(digest.cards)))
+        parts.append(translate("digest_top", lang, shown=len(digest.cards)))
     return " · ".join(parts)
 
 
 def brief_note(digest: Digest) -> str:
     """A line over a model's brief (the offline digest says what it is itself)."""
-    return t("digest_brief_model", model=safe(digest.model)) if digest.brief_kind == "model" else ""
-
-
-def _abstract(paper: Paper) -> str:
-    text = re.sub(r"\s+", " ", safe(paper.abstract)).strip()
-    if len(text) > ABSTRACT_CHARS:
-        text = text[:ABSTRACT_CHARS].rsplit(" ", 1)[0] + " …"
-    return text
-
-
-def _meta(paper: Paper) -> str:
-    return " · ".join(x for x in (safe(source_label(paper)), paper.published or "", display_id(paper)) if x)
+    if digest.brief_kind != "model":
+        return ""
+    return translate("digest_brief_model", digest.lang, model=safe(digest.model))
 
 
 def _more(digest: Digest) -> str | None:
     more = digest.total - len(digest.cards)
-    return t("digest_more", more=more) if more > 0 else None
+    return translate("digest_more", digest.lang, more=more) if more > 0 else None
 
 
 # --- Markdown --------------------------------------------------------------------------------
 
 def to_markdown(digest: Digest) -> str:
-    with language(digest.lang):
-        lines = [f"# {md_inline(title(digest))}", "", f"_{md_inline(intro(digest))}_", ""]
-        if digest.brief:
-            note = brief_note(digest)
-            lines += [f"## {t('digest_brief_heading')}", "", *([f"_{md_inline(note)}_", ""] if note else []),
-                      digest.brief.strip(), ""]
-        if digest.cards:
-            lines += [f"## {t('digest_papers_heading')}", ""]
-            for number, card in enumerate(digest.cards, start=1):
-                lines += _md_card(number, card)
-        more = _more(digest)
-        if more:
-            lines += [f"_{md_inline(more)}_", ""]
-        return "\n".join(lines).rstrip() + "\n"
+    lang = digest.lang
+    lines = [f"# {md_inline(title(digest))}", "", f"_{md_inline(intro(digest))}_", ""]
+    if digest.brief:
+        note = brief_note(digest)
+        lines += [f"## {translate('digest_brief_heading', lang)}", "",
+                  *([f"_{md_inline(note)}_", ""] if note else []), digest.brief.strip(), ""]
+    if digest.cards:
+        lines += [f"## {translate('digest_papers_heading', lang)}", ""]
+        for number, card in enumerate(digest.cards, start=1):
+            lines += _md_card(_card(number, card, lang), card.paper, lang)
+    more = _more(digest)
+    if more:
+        lines += [f"_{md_inline(more)}_", ""]
+    return "\n".join(lines).rstrip() + "\n"
 
 
-def _md_card(number: int, card: Card) -> list[str]:
-    paper = card.paper
-    name = md_inline(paper.title) or md_inline(t("untitled"))
-    page = clean_url(paper.url)
-    lines = [f"### {number}. [{name}]({page})" if page else f"### {number}. {name}", ""]
-    if paper.authors:
-        lines.append(f"{md_inline(authors_line(paper))}  ")
-    lines.append(f"{md_inline(_meta(paper))}  ")
-    lines.append(f"**{t('digest_why')}** " + " · ".join(md_inline(reason_text(k, v)) for k, v in card.reasons) + "  ")
-    found = links(card.paper)
+def _md_card(shown: cards.Card, paper: Paper, lang: str) -> list[str]:
+    name = md_inline(shown.title)
+    lines = [f"### {shown.number}. [{name}]({shown.url})" if shown.url else f"### {shown.number}. {name}", ""]
+    if shown.authors:
+        lines.append(f"{md_inline(shown.authors_text)}  ")
+    lines.append(f"{md_inline(shown.meta)}  ")
+    lines.append(f"**{translate('digest_why', lang)}** " + " · ".join(md_inline(r) for r in shown.reasons) + "  ")
+    found = links(paper, lang)
     if found:
         lines.append(" · ".join(f"[{label}]({url})" for label, url in found))
-    abstract = _abstract(paper)
-    if abstract:
-        lines += ["", f"> {md_inline(abstract)}"]
+    if shown.abstract:
+        lines += ["", f"> {md_inline(shown.abstract)}"]
     return [*lines, ""]
 
 
@@ -183,65 +146,59 @@ def _e(text: str) -> str:
 
 def brief_html(markdown: str) -> str:
     """The brief's Markdown as HTML: raw HTML in it is escaped, unsafe links dropped."""
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.validateLink = lambda url: clean_url(url) is not None  # type: ignore[method-assign]
-    return str(md.render(safe(markdown)))
+    return markdown_html(markdown)
 
 
 def to_html(digest: Digest) -> str:
-    with language(digest.lang):
-        lang = "zh-Hans" if digest.lang == "zh" else "en"
-        out = ["<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
-               '<meta name="viewport" content="width=device-width, initial-scale=1">',
-               '<meta name="color-scheme" content="light dark">',
-               '<meta name="supported-color-schemes" content="light dark">',
-               f"<title>{_e(title(digest))}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-               '<div class="wrap">', f"<h1>{_e(title(digest))}</h1>", f'<p class="intro">{_e(intro(digest))}</p>']
-        out += [_html_body(digest), "</div>", "</body>", "</html>", ""]
-        return "\n".join(out)
+    lang = "zh-Hans" if digest.lang == "zh" else "en"
+    out = ["<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           '<meta name="color-scheme" content="light dark">',
+           '<meta name="supported-color-schemes" content="light dark">',
+           f"<title>{_e(title(digest))}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+           '<div class="wrap">', f"<h1>{_e(title(digest))}</h1>", f'<p class="intro">{_e(intro(digest))}</p>']
+    out += [_html_body(digest), "</div>", "</body>", "</html>", ""]
+    return "\n".join(out)
 
 
 def html_fragment(digest: Digest) -> str:
     """The digest's body (no document around it): an Atom entry's content."""
-    with language(digest.lang):
-        return f"<h1>{_e(title(digest))}</h1>\n<p>{_e(intro(digest))}</p>\n" + _html_body(digest)
+    return f"<h1>{_e(title(digest))}</h1>\n<p>{_e(intro(digest))}</p>\n" + _html_body(digest)
 
 
 def _html_body(digest: Digest) -> str:
+    lang = digest.lang
     out: list[str] = []
     if digest.brief:
         note = brief_note(digest)
-        out += [f"<h2>{_e(t('digest_brief_heading'))}</h2>", *([f'<p class="note">{_e(note)}</p>'] if note else []),
+        out += [f"<h2>{_e(translate('digest_brief_heading', lang))}</h2>",
+                *([f'<p class="note">{_e(note)}</p>'] if note else []),
                 f'<div class="brief">{brief_html(digest.brief)}</div>']
     if digest.cards:
-        out.append(f"<h2>{_e(t('digest_papers_heading'))}</h2>")
-        out += [card_html(number, card) for number, card in enumerate(digest.cards, start=1)]
+        out.append(f"<h2>{_e(translate('digest_papers_heading', lang))}</h2>")
+        out += [card_html(number, card, lang) for number, card in enumerate(digest.cards, start=1)]
     more = _more(digest)
     if more:
         out.append(f'<p class="more">{_e(more)}</p>')
     return "\n".join(out)
 
 
-def card_html(number: int, card: Card) -> str:
-    paper = card.paper
-    name = _e(paper.title) or _e(t("untitled"))
-    page = clean_url(paper.url)
-    head = f'<a href="{html.escape(page, quote=True)}">{name}</a>' if page else name
+def card_html(number: int, card: Card, lang: str) -> str:
+    shown = _card(number, card, lang)
+    name = _e(shown.title)
+    head = f'<a href="{html.escape(shown.url, quote=True)}">{name}</a>' if shown.url else name
     parts = ['<div class="card">', f"<h3>{number}. {head}</h3>"]
-    if paper.authors:
-        parts.append(f'<div class="authors">{_e(authors_line(paper))}</div>')
-    parts.append(f'<div class="meta">{_e(_meta(paper))}</div>')
-    chips = "".join(f'<span class="chip">{_e(reason_text(k, v))}</span>' for k, v in card.reasons)
-    parts.append(f'<div class="why">{_e(t("digest_why"))} {chips}</div>')
-    found = links(paper)
+    if shown.authors:
+        parts.append(f'<div class="authors">{_e(shown.authors_text)}</div>')
+    parts.append(f'<div class="meta">{_e(shown.meta)}</div>')
+    chips = "".join(f'<span class="chip">{_e(reason)}</span>' for reason in shown.reasons)
+    parts.append(f'<div class="why">{_e(translate("digest_why", lang))} {chips}</div>')
+    found = links(card.paper, lang)
     if found:
         parts.append('<div class="links">' + "".join(
             f'<a href="{html.escape(url, quote=True)}">{_e(label)}</a>' for label, url in found) + "</div>")
-    abstract = _abstract(paper)
-    if abstract:
-        parts.append(f'<p class="abstract">{_e(abstract)}</p>')
+    if shown.abstract:
+        parts.append(f'<p class="abstract">{_e(shown.abstract)}</p>')
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -259,34 +216,33 @@ def _heading(text: str, char: str) -> list[str]:
 
 
 def to_text(digest: Digest) -> str:
-    with language(digest.lang):
-        lines = [*_heading(safe(title(digest)), "="), safe(intro(digest)), ""]
-        if digest.brief:
-            note = brief_note(digest)
-            lines += [*_heading(t("digest_brief_heading"), "-"), *([note, ""] if note else []),
-                      brief_text(digest.brief).rstrip(), ""]
-        if digest.cards:
-            lines += [*_heading(t("digest_papers_heading"), "-"), ""]
-            for number, card in enumerate(digest.cards, start=1):
-                lines += _text_card(number, card)
-        more = _more(digest)
-        if more:
-            lines += [more, ""]
-        return "\n".join(lines).rstrip() + "\n"
+    lang = digest.lang
+    lines = [*_heading(safe(title(digest)), "="), safe(intro(digest)), ""]
+    if digest.brief:
+        note = brief_note(digest)
+        lines += [*_heading(translate("digest_brief_heading", lang), "-"), *([note, ""] if note else []),
+                  brief_text(digest.brief).rstrip(), ""]
+    if digest.cards:
+        lines += [*_heading(translate("digest_papers_heading", lang), "-"), ""]
+        for number, card in enumerate(digest.cards, start=1):
+            lines += _text_card(number, card, lang)
+    more = _more(digest)
+    if more:
+        lines += [more, ""]
+    return "\n".join(lines).rstrip() + "\n"
 
 
-def _text_card(number: int, card: Card) -> list[str]:
-    paper = card.paper
-    name = re.sub(r"\s+", " ", safe(paper.title)).strip() or t("untitled")
+def _text_card(number: int, card: Card, lang: str) -> list[str]:
+    shown = _card(number, card, lang)
+    name = re.sub(r"\s+", " ", shown.title).strip() or translate("untitled", lang)
     lines = [f"{number}. {name}"]
-    if paper.authors:
-        lines.append(f"   {authors_line(paper)}")
-    lines.append(f"   {_meta(paper)}")
-    lines.append(f"   {t('digest_why')} " + " · ".join(reason_text(k, v) for k, v in card.reasons))
-    lines += [f"   {label}: {url}" for label, url in links(paper)]
-    abstract = _abstract(paper)
-    if abstract:
-        lines.append(f"   {abstract}")
+    if shown.authors:
+        lines.append(f"   {shown.authors_text}")
+    lines.append(f"   {shown.meta}")
+    lines.append(f"   {translate('digest_why', lang)} " + " · ".join(shown.reasons))
+    lines += [f"   {label}: {url}" for label, url in links(card.paper, lang)]
+    if shown.abstract:
+        lines.append(f"   {shown.abstract}")
     return [*lines, ""]
 
 

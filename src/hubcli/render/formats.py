@@ -1,7 +1,9 @@
-"""Data formats: plain text, JSON, JSON lines, CSV, Markdown, BibTeX.
+"""Data formats: plain text, JSON, JSON lines, CSV, Markdown.
 
 Every writer returns a string for stdout; all feed text passes :func:`safe` first, so no
-control character reaches a terminal even when a user pipes into ``less -R``.
+control character reaches a terminal even when a user pipes into ``less -R``.  BibTeX is
+written by :mod:`hubcli.render.bibtex`; the card rules (authors named, library state,
+safe links) are :mod:`hubcli.render.card`'s.
 """
 
 from __future__ import annotations
@@ -9,20 +11,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
-from hubcli.i18n import t
+from hubcli.i18n import translate
 from hubcli.models import Paper
-from hubcli.text import strip_controls
+from hubcli.render.card import AUTHORS_LIMIT, authors_line, display_id, safe, safe_url, source_label, state_line
+
+__all__ = ["CSV_COLUMNS", "authors_line", "display_id", "local_time", "safe", "safe_url", "sanitized_dict",
+           "source_label", "state_line", "to_csv", "to_json", "to_jsonl", "to_markdown", "to_plain"]
 
 CSV_COLUMNS = ("id", "arxiv_id", "version", "doi", "title", "authors", "abstract", "published", "updated",
                "announce_type", "categories", "primary_category", "sources", "url", "pdf_url", "journal")
-
-
-def safe(text: str | None) -> str:
-    return strip_controls(text or "")
 
 
 def local_time(stamp: str | None) -> str:
@@ -36,57 +35,6 @@ def local_time(stamp: str | None) -> str:
         return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return safe(stamp)
-
-
-def source_label(paper: Paper) -> str:
-    """The card's source: the arXiv listing it came from (``arXiv (CS.AI)``), else the
-    paper's primary category, else the journal feed's label."""
-    if paper.arxiv_id:
-        # a cross-listed paper shows its own (primary) listing, whichever feed was synced first
-        if paper.primary_category:
-            own = f"arXiv ({paper.primary_category.upper()})"
-            if own in paper.sources:
-                return own
-        for label in paper.sources:
-            if label.startswith("arXiv (") and len(label) <= 40:
-                return label
-        if paper.primary_category:
-            return f"arXiv ({paper.primary_category.upper()})"
-        return "arXiv"
-    if paper.sources:
-        return paper.sources[0]
-    return paper.journal or ""
-
-
-def display_id(paper: Paper) -> str:
-    if paper.arxiv_id:
-        return safe(f"arxiv:{paper.arxiv_id}" + (f"v{paper.version}" if paper.version else ""))
-    return safe(paper.key)  # keys come from links and DOIs a feed wrote (older caches kept their controls)
-
-
-def authors_line(paper: Paper, limit: int = 8) -> str:
-    names = [safe(a) for a in paper.authors]
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + ", " + t("and_more_authors", count=len(names) - limit)
-    return ", ".join(names)
-
-
-def state_line(paper: Paper) -> str:
-    """The paper's library state as a card shows it (``★ saved · tags: a, b · note``), or ""."""
-    state = paper.library
-    parts = []
-    if state.saved:
-        parts.append(t("card_saved"))
-    if state.tags:
-        parts.append(t("card_tags", tags=", ".join(safe(tag) for tag in state.tags)))
-    if state.note:
-        first = safe(state.note).strip().split("\n", 1)[0]
-        parts.append(t("card_note", note=first[:60] + ("…" if len(first) > 60 else "")))
-    if state.read:
-        parts.append(t("card_read"))
-    if state.dismissed:
-        parts.append(t("card_dismissed"))
-    return " · ".join(parts)
 
 
 def sanitized_dict(paper: Paper) -> dict[str, object]:
@@ -129,36 +77,39 @@ def to_csv(papers: Iterable[Paper]) -> str:
     return buffer.getvalue()
 
 
-def _md_escape(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", safe(text))
+def to_markdown(papers: Iterable[Paper], *, lang: str, start: int = 1) -> str:
+    """A numbered Markdown list; feed text escaped with its mathematics kept as written,
+    links http(s) only."""
+    from hubcli.render.markdown import md_inline  # only when Markdown is asked for (start-up)
 
-
-def to_markdown(papers: Iterable[Paper], *, start: int = 1) -> str:
     lines: list[str] = []
     for number, paper in enumerate(papers, start=start):
-        title = _md_escape(paper.title or t("untitled"))
-        heading = f"[{title}]({safe(paper.url)})" if paper.url else title
+        title = md_inline(paper.title or translate("untitled", lang))
+        url = safe_url(paper.url)
+        heading = f"[{title}]({url})" if url else title
         lines.append(f"{number}. **{heading}**  ")
         meta = " · ".join(x for x in (safe(source_label(paper)), paper.published or "", display_id(paper)) if x)
-        lines.append(f"   {_md_escape(meta)}  ")
+        lines.append(f"   {md_inline(meta)}  ")
         if paper.authors:
-            lines.append(f"   {_md_escape(authors_line(paper, limit=20))}")
-        if state_line(paper):
-            lines.append(f"   {_md_escape(state_line(paper))}")
+            lines.append(f"   {md_inline(authors_line(paper, lang, limit=20))}")
+        state = state_line(paper, lang)
+        if state:
+            lines.append(f"   {md_inline(state)}")
         if paper.abstract:
             lines.append("")
-            lines.append(f"   > {_md_escape(paper.abstract)}")
+            lines.append(f"   > {md_inline(paper.abstract)}")
         lines.append("")
     return "\n".join(lines)
 
 
-def plain_block(number: int, paper: Paper, *, width_hint: int = 0, details: Sequence[str] = ()) -> str:
+def plain_block(number: int, paper: Paper, *, lang: str, details: Sequence[str] = ()) -> str:
     head = f"{number:02d}. {safe(source_label(paper))} · {paper.published or '????-??-??'} · {display_id(paper)}"
-    parts = [head, f"    {safe(paper.title) or t('untitled')}"]
+    parts = [head, f"    {safe(paper.title) or translate('untitled', lang)}"]
     if paper.authors:
-        parts.append(f"    {authors_line(paper)}")
-    if state_line(paper):
-        parts.append(f"    [{state_line(paper)}]")
+        parts.append(f"    {authors_line(paper, lang, limit=AUTHORS_LIMIT)}")
+    state = state_line(paper, lang)
+    if state:
+        parts.append(f"    [{state}]")
     parts += [f"    {safe(line)}" for line in details]
     if paper.abstract:
         parts.append(f"    {safe(paper.abstract)}")
@@ -167,204 +118,9 @@ def plain_block(number: int, paper: Paper, *, width_hint: int = 0, details: Sequ
     return "\n".join(parts)
 
 
-def to_plain(papers: Iterable[Paper], *, start: int = 1, details: dict[int, list[str]] | None = None) -> str:
+def to_plain(papers: Iterable[Paper], *, lang: str, start: int = 1, details: dict[int, list[str]] | None = None
+             ) -> str:
     lines = details or {}
-    blocks = [plain_block(n, p, details=lines.get(p.rowid or -1, ())) for n, p in enumerate(papers, start=start)]
+    blocks = [plain_block(n, p, lang=lang, details=lines.get(p.rowid or -1, ()))
+              for n, p in enumerate(papers, start=start)]
     return "\n\n".join(blocks) + ("\n" if blocks else "")
-
-
-# --- BibTeX ----------------------------------------------------------------------------
-#
-# BibTeX, biber and pybtex read a braced field by counting braces, and they count ``\{`` and
-# ``\}`` too: a backslash does not hide a brace from them.  Every field is therefore balanced
-# as a whole (see :func:`_balance`), keys are unique over the whole output (see
-# :class:`BibtexWriter`), ``doi`` and ``url`` are verbatim (biblatex reads them so), and a
-# corporate author is braced so that it is not split into first and last names.
-
-_BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "#": r"\#",
-                "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-
-# a control word, a control symbol, a lone trailing backslash, a math shift, a run of
-# characters that mean nothing to BibTeX or LaTeX here, or one other character
-_LATEX_TOKEN = re.compile(r"\\[A-Za-z]+\*?|\\.|\\$|\$\$?|[^\\{}$%#&]+|.", re.DOTALL)
-_LATEX_SPECIAL = re.compile(r"[\\{}$%#&]")
-_MATH_ENV = re.compile(r"\\(begin|end)\{(equation|align|alignat|flalign|gather|multline|eqnarray|displaymath"
-                       r"|math|array|matrix|[pbBvV]matrix|smallmatrix|cases|split|aligned|gathered)\*?\}")
-_DELIMITER_SIZERS = {rf"\{size}{side}" for size in ("big", "Big", "bigg", "Bigg") for side in ("", "l", "r", "m")}
-_DELIMITER_SIZERS |= {r"\left", r"\right", r"\middle"}
-
-
-def _balance(text: str, *, latex: bool) -> str:
-    r"""``text`` with every brace BibTeX counts matched, LaTeX groups kept as they are.
-
-    Grouping braces and escaped braces (``\{ \}``) are matched separately, each kind
-    innermost first; since each kind on its own never closes more than it opened, neither
-    does their sum, which is what BibTeX counts.  An unmatched grouping brace is a slip in
-    the source and is dropped; an unmatched ``\{`` or ``\}`` (a set written
-    ``\left\{ … \right.``) becomes ``\lbrace``/``\rbrace`` in math, ``\textbraceleft{}`` /
-    ``\textbraceright{}`` in text, which print the same and hold no brace.  With ``latex``
-    the text is the publisher's LaTeX: bare ``%``, ``#`` and (outside an alignment) ``&``
-    are escaped, and ``$ … $`` or a math environment counts as math.
-    """
-    found = list(_LATEX_TOKEN.finditer(text))
-    tokens = [match.group() for match in found]
-    in_math = [False] * len(tokens)
-    dollar, paren, env, previous = "", 0, 0, ""
-    stacks: dict[str, list[int]] = {"{": [], "\\{": []}
-    unmatched: set[int] = set()
-    for index, token in enumerate(tokens):
-        if token in ("{", "\\{"):
-            stacks[token].append(index)
-        elif token in ("}", "\\}"):
-            stack = stacks[token.replace("}", "{")]
-            if stack:
-                stack.pop()
-            else:
-                unmatched.add(index)
-        elif latex and token in ("$", "$$"):
-            dollar = "" if dollar == token else dollar or token
-        elif latex and token in ("\\(", "\\["):
-            paren += 1
-        elif latex and token in ("\\)", "\\]"):
-            paren = max(paren - 1, 0)
-        elif latex and token in ("\\begin", "\\end"):
-            environment = _MATH_ENV.match(text, found[index].start())
-            if environment:
-                env = env + 1 if environment.group(1) == "begin" else max(env - 1, 0)
-        in_math[index] = bool(dollar or paren or env or previous in _DELIMITER_SIZERS)
-        if not token.isspace():
-            previous = token
-    for stack in stacks.values():
-        unmatched.update(stack)
-    out: list[str] = []
-    for index, token in enumerate(tokens):
-        if index in unmatched:
-            if token.startswith("\\") and in_math[index]:
-                following = tokens[index + 1] if index + 1 < len(tokens) else ""
-                out.append(("\\lbrace" if token == "\\{" else "\\rbrace") + (" " if following[:1].isalpha() else ""))
-            elif token.startswith("\\"):
-                out.append("\\textbraceleft{}" if token == "\\{" else "\\textbraceright{}")
-            # an unmatched grouping brace is dropped
-        elif token == "\\":
-            continue  # a lone trailing backslash would escape the field's closing brace
-        elif latex and token in ("%", "#") or latex and token == "&" and not in_math[index]:
-            out.append("\\" + token)
-        else:
-            out.append(token)
-    return "".join(out)
-
-
-def _bib_text(text: str | None) -> str:
-    """Plain text (names, a journal) for a braced BibTeX field: every special escaped."""
-    plain = safe(text).replace("\n", " ")
-    escaped = "".join(_BIB_SPECIAL.get(ch, ch) for ch in plain)
-    return _balance(escaped, latex=False) if "{" in plain or "}" in plain else escaped
-
-
-def _bib_latex(text: str | None) -> str:
-    """The publisher's LaTeX (titles, abstracts): kept, only made safe for BibTeX."""
-    value = safe(text).replace("\n", " ").strip()
-    return _balance(value, latex=True) if _LATEX_SPECIAL.search(value) else value
-
-
-def _bib_verbatim(text: str | None) -> str:
-    """A verbatim field (``doi``, ``url``): written as is, biblatex takes it literally; the
-    few characters a .bib file cannot hold there are percent-encoded as in a URL."""
-    from urllib.parse import quote
-
-    return re.sub(r"[{}\\\s]", lambda m: quote(m.group(), safe=""), safe(text).strip())
-
-
-_CORPORATE = re.compile(
-    r"\b(collaborations?|consortium|group|team|labs?|laboratory|project|initiative|network|society|association"
-    r"|committee|council|organi[sz]ation|institute|alliance|foundation|observatory|investigators|collective"
-    r"|agency|corporation|company|inc|ltd|llc|gmbh)\b", re.IGNORECASE)
-
-
-_INITIAL = re.compile(r"^[A-Z]\.?(?:-[A-Z]\.?)*$")
-
-
-def is_corporate(name: str) -> bool:
-    """``NOvA Collaboration``, ``KBTG Labs``: an organisation, not a person (``R. Group``,
-    initials before the word, is a person)."""
-    words = name.split()
-    if not _CORPORATE.search(name) or len(words) < 2:
-        return False
-    return not all(_INITIAL.match(word) for word in words[:-1])
-
-
-def _bib_author(name: str) -> str:
-    """One name for ``author``; a corporate author, or a name BibTeX would misread (one
-    holding the word ``and``, more than two commas, or ``others``) is braced whole."""
-    text = _bib_text(name).strip()
-    if (is_corporate(text) or re.search(r"(^|\s)and(\s|$)", text, re.IGNORECASE) or text.count(",") > 2
-            or text.lower() == "others" or text.startswith(",") or text.endswith(",")):
-        return "{" + text + "}"
-    return text
-
-
-def _key_base(paper: Paper) -> str:
-    first = safe(paper.authors[0]) if paper.authors else "anon"
-    if is_corporate(first):  # lhaaso2024measurement, not collaboration2024measurement
-        words = [w for w in first.split() if w.lower() != "the"]
-        surname = words[0] if words else "anon"
-    else:
-        surname = first.split(",")[0] if "," in first else (first.split() or ["anon"])[-1]
-    ascii_surname = unicodedata.normalize("NFKD", surname).encode("ascii", "ignore").decode().lower()
-    base = re.sub(r"[^a-z]", "", ascii_surname) or "anon"
-    year = re.sub(r"[^0-9]", "", (paper.published or "")[:4])
-    title_word = next((w for w in re.findall(r"[A-Za-z]{4,}", paper.title or "")), "paper").lower()
-    return f"{base}{year}{title_word}"
-
-
-class BibtexWriter:
-    """Writes BibTeX entries batch by batch with keys unique over everything it wrote.
-
-    A streamed export makes one writer and feeds it every chunk, so ``chen2024from`` in
-    the first 500 papers and another ``chen2024from`` in the third chunk become
-    ``chen2024from`` and ``chen2024from2``.
-    """
-
-    def __init__(self) -> None:
-        self._used: set[str] = set()
-
-    def key(self, paper: Paper) -> str:
-        base = _key_base(paper)
-        candidate, n = base, 1
-        while candidate in self._used:
-            n += 1
-            candidate = f"{base}{n}"
-        self._used.add(candidate)
-        return candidate
-
-    def entry(self, paper: Paper) -> str:
-        is_article = bool(paper.doi and paper.journal and not paper.arxiv_id)
-        fields: list[tuple[str, str]] = [
-            ("title", "{" + _bib_latex(paper.title) + "}"),
-            ("author", " and ".join(a for a in (_bib_author(n) for n in paper.authors) if a) or "Anonymous"),
-        ]
-        if paper.published and re.match(r"\d{4}-\d{2}", paper.published):
-            fields.append(("year", paper.published[:4]))
-            fields.append(("month", str(int(paper.published[5:7]))))
-        if paper.arxiv_id:
-            fields += [("eprint", _bib_verbatim(paper.arxiv_id)), ("archivePrefix", "arXiv")]
-            if paper.primary_category:
-                fields.append(("primaryClass", _bib_verbatim(paper.primary_category)))
-        if paper.doi:
-            fields.append(("doi", _bib_verbatim(paper.doi)))
-        if paper.journal:
-            fields.append(("journal" if is_article else "note", _bib_text(paper.journal)))
-        if paper.url:
-            fields.append(("url", _bib_verbatim(paper.url)))
-        if paper.abstract:
-            fields.append(("abstract", _bib_latex(paper.abstract)))
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-        kind = "article" if is_article else "misc"
-        return f"@{kind}{{{self.key(paper)},\n{body}\n}}\n"
-
-    def write(self, papers: Iterable[Paper]) -> str:
-        return "\n".join(self.entry(paper) for paper in papers)
-
-
-def to_bibtex(papers: Iterable[Paper]) -> str:
-    return BibtexWriter().write(papers)

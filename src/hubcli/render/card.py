@@ -1,0 +1,191 @@
+"""A paper card: the ONE view of a paper in a listing that every front end draws (the
+terminal's panels, the page, the digest), with one rule per concept.
+
+- a card names the first :data:`AUTHORS_LIMIT` authors and says how many more there are
+  (a full card, the paper's own view, names them all);
+- a card's abstract is cut at a word before :data:`ABSTRACT_LIMIT` characters, with " …"
+  (a full card keeps it whole);
+- links are http(s) only (:func:`safe_url`);
+- feed text has no control characters (:func:`safe`).
+
+Texts (the library state, "and N more", "(untitled)") are in the language passed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+from hubcli.i18n import translate
+from hubcli.models import LibraryState, Paper
+from hubcli.text import strip_controls
+
+AUTHORS_LIMIT = 8
+ABSTRACT_LIMIT = 700
+
+
+def safe(text: str | None) -> str:
+    """Feed text without control characters."""
+    return strip_controls(text or "")
+
+
+def safe_url(url: str | None) -> str | None:
+    """An ``http(s)`` URL, without controls or spaces, with the characters that would end
+    a Markdown link or an HTML attribute percent-encoded; None for anything else (never
+    ``javascript:`` or ``data:``)."""
+    value = re.sub(r"\s+", "", safe(url))
+    try:
+        if urlsplit(value).scheme.lower() not in ("http", "https"):
+            return None
+    except ValueError:
+        return None
+    return quote(value, safe=":/?#[]@!$&*+,;=%~-._")
+
+
+def source_label(paper: Paper) -> str:
+    """The card's source: the arXiv listing it came from (``arXiv (CS.AI)``), else the
+    paper's primary category, else the journal feed's label."""
+    if paper.arxiv_id:
+        # a cross-listed paper shows its own (primary) listing, whichever feed was synced first
+        if paper.primary_category:
+            own = f"arXiv ({paper.primary_category.upper()})"
+            if own in paper.sources:
+                return own
+        for label in paper.sources:
+            if label.startswith("arXiv (") and len(label) <= 40:
+                return label
+        if paper.primary_category:
+            return f"arXiv ({paper.primary_category.upper()})"
+        return "arXiv"
+    if paper.sources:
+        return paper.sources[0]
+    return paper.journal or ""
+
+
+def display_id(paper: Paper) -> str:
+    if paper.arxiv_id:
+        return safe(f"arxiv:{paper.arxiv_id}" + (f"v{paper.version}" if paper.version else ""))
+    return safe(paper.key)  # keys come from links and DOIs a feed wrote (older caches kept their controls)
+
+
+def authors_line(paper: Paper, lang: str, *, limit: int = AUTHORS_LIMIT) -> str:
+    """The authors, the first ``limit`` of them named, then "and N more"."""
+    names = [safe(a) for a in paper.authors]
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + ", " + translate("and_more_authors", lang, count=len(names) - limit)
+    return ", ".join(names)
+
+
+def state_line(paper: Paper, lang: str) -> str:
+    """The paper's library state as a card shows it (``★ saved · tags: a, b · note``), or ""."""
+    state = paper.library
+    parts = []
+    if state.saved:
+        parts.append(translate("card_saved", lang))
+    if state.tags:
+        parts.append(translate("card_tags", lang, tags=", ".join(safe(tag) for tag in state.tags)))
+    if state.note:
+        first = safe(state.note).strip().split("\n", 1)[0]
+        parts.append(translate("card_note", lang, note=first[:60] + ("…" if len(first) > 60 else "")))
+    if state.read:
+        parts.append(translate("card_read", lang))
+    if state.dismissed:
+        parts.append(translate("card_dismissed", lang))
+    return " · ".join(parts)
+
+
+def cut_abstract(text: str | None, limit: int = ABSTRACT_LIMIT) -> str:
+    """An abstract for a card: whitespace folded, cut at a word before ``limit``
+    characters with " …"."""
+    clean = re.sub(r"\s+", " ", safe(text)).strip()
+    if len(clean) > limit:
+        clean = clean[:limit].rsplit(" ", 1)[0] + " …"
+    return clean
+
+
+@dataclass(frozen=True)
+class Link:
+    """One of a paper's pages: ``page`` (its abstract page), ``pdf`` or ``doi``."""
+
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """A paper as a card shows it; every text is safe feed text or already translated."""
+
+    number: int
+    key: str
+    ident: str
+    title: str
+    untitled: bool
+    authors: tuple[str, ...]
+    more_authors: int
+    more_text: str
+    abstract: str
+    source: str
+    date: str
+    state: LibraryState
+    state_text: str
+    url: str | None
+    pdf_url: str | None
+    links: tuple[Link, ...]
+    categories: tuple[str, ...]
+    journal: str
+    is_arxiv: bool
+    full: bool = False
+    score: float | None = None
+    words: tuple[str, ...] = ()
+    like_title: str | None = None
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def authors_text(self) -> str:
+        """The named authors, then "and N more" when some are not named."""
+        return ", ".join([*self.authors, *([self.more_text] if self.more_text else [])])
+
+    @property
+    def meta(self) -> str:
+        """``source · date · id``."""
+        return " · ".join(x for x in (self.source, self.date, self.ident) if x)
+
+
+def links(paper: Paper) -> tuple[Link, ...]:
+    """A paper's pages, http(s) only: the abstract page, the PDF, the DOI (each once)."""
+    out: list[Link] = []
+    page = safe_url(paper.url)
+    if page:
+        out.append(Link("page", page))
+    pdf = safe_url(paper.pdf_url)
+    if pdf and pdf != page:
+        out.append(Link("pdf", pdf))
+    doi = safe_url(f"https://doi.org/{paper.doi}") if paper.doi else None
+    if doi and doi != page:
+        out.append(Link("doi", doi))
+    return tuple(out)
+
+
+def card(paper: Paper, number: int, *, lang: str, full: bool = False, reasons: tuple[str, ...] = (),
+         score: float | None = None, words: tuple[str, ...] = (), like_title: str | None = None) -> Card:
+    """The card of ``paper``, numbered ``number``; ``full`` keeps every author and the whole
+    abstract (the paper's own view)."""
+    names = [name for name in (safe(a) for a in paper.authors) if name]
+    more = 0
+    if not full and len(names) > AUTHORS_LIMIT:  # a collaboration paper lists hundreds
+        names, more = names[:AUTHORS_LIMIT], len(names) - AUTHORS_LIMIT
+    title = safe(paper.title)
+    return Card(
+        number=number, key=paper.key, ident=display_id(paper),
+        title=title or translate("untitled", lang), untitled=not title,
+        authors=tuple(names), more_authors=more,
+        more_text=translate("and_more_authors", lang, count=more) if more else "",
+        abstract=safe(paper.abstract).strip() if full else cut_abstract(paper.abstract),
+        source=safe(source_label(paper)), date=safe(paper.published),
+        state=paper.library, state_text=state_line(paper, lang),
+        url=safe_url(paper.url), pdf_url=safe_url(paper.pdf_url), links=links(paper),
+        categories=tuple(safe(c) for c in paper.categories), journal=safe(paper.journal),
+        is_arxiv=bool(paper.arxiv_id), full=full, score=score, words=tuple(safe(w) for w in words),
+        like_title=safe(like_title) if like_title is not None else None, reasons=tuple(reasons),
+    )

@@ -1,0 +1,75 @@
+"""The page's paper cards: :mod:`hubcli.render.card`'s one card, with the page's links
+(an author adds a chip, a tag opens the library, the title opens the paper's view)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from hubcli.api.results import Explanation, Listing, Notice
+from hubcli.models import Paper
+from hubcli.render.card import Card, card, safe
+from hubcli.web.view import View
+
+
+def paper_path(paper: Paper) -> str:
+    return "/paper/" + quote(paper.key, safe=":")
+
+
+def page_card(view: View, paper: Paper, number: int, *, full: bool = False, reasons: tuple[str, ...] = (),
+              score: float | None = None, explanation: Explanation | None = None) -> dict[str, Any]:
+    """One card as the templates read it (``_card.html``)."""
+    shown = card(paper, number, lang=view.lang, full=full, reasons=reasons, score=score,
+                 words=tuple(explanation.words) if explanation else (),
+                 like_title=explanation.like_title if explanation else None)
+    return {
+        "number": f"{shown.number:02d}.",
+        "key": shown.key,
+        "id": shown.ident,
+        "source": shown.source,
+        "date": shown.date,
+        "title": shown.title,
+        "authors": [{"name": a, "url": view.adding("author", a)} for a in shown.authors],
+        "more_authors": shown.more_text,
+        "abstract": shown.abstract,
+        "abs_url": shown.url,
+        "pdf_url": shown.pdf_url,
+        "detail_url": view.url(paper_path(paper), view.lang_pairs()),
+        "categories": list(shown.categories),
+        "journal": shown.journal,
+        "saved": shown.state.saved,
+        "dismissed": shown.state.dismissed,
+        "tags": [{"name": safe(tag), "url": view.url("/library", [("tag", tag), *view.lang_pairs()])}
+                 for tag in shown.state.tags],
+        "reasons": [*shown.reasons, *_explained(view, shown)],
+    }
+
+
+def _explained(view: View, shown: Card) -> list[str]:
+    """A ranked card's score and why: the words that drove it, the saved paper it is most like."""
+    parts = []
+    if shown.score is not None:
+        parts.append(view._("serve_score", score=f"{shown.score:.2f}"))
+    if shown.words:
+        parts.append(view._("serve_recommend_words", words=", ".join(shown.words)))
+    if shown.like_title:
+        parts.append(view._("serve_recommend_like", title=shown.like_title))
+    return parts
+
+
+def page_cards(view: View, result: Listing, *, reasons: dict[int, str] | None = None,
+               ranked: bool = False) -> list[dict[str, Any]]:
+    """The cards of a listing; ``ranked`` shows each paper's score and explanation."""
+    scores = (result.scores or {}) if ranked else {}
+    explanations = (result.explanations or {}) if ranked else {}
+    out = []
+    for index, paper in enumerate(result.papers):
+        pid = paper.rowid if paper.rowid is not None else -1
+        why = (reasons[pid],) if reasons and pid in reasons else ()
+        out.append(page_card(view, paper, result.start + index, reasons=why, score=scores.get(pid),
+                             explanation=explanations.get(pid)))
+    return out
+
+
+def notices(view: View, items: list[Notice]) -> list[dict[str, str]]:
+    return [{"level": n.level, "text": view._(n.key, **n.params)} for n in items]
