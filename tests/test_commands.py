@@ -6,8 +6,8 @@ import pytest
 
 from hubcli.api import reading
 from hubcli.api.session import Session
+from hubcli.cli.context import STATE
 from hubcli.filters import filter_fields, make_filters
-from hubcli.i18n import set_language
 from hubcli.i18n.messages import MESSAGES
 
 
@@ -19,7 +19,7 @@ def _tree():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("name", ["papers", "shuffle", "brief", "export"])
 def test_every_listing_command_has_every_declared_filter(name: str) -> None:
-    set_language("en")
+    STATE.lang = "en"
     command = _tree().commands[name]
     flags = {opt for param in command.params for opt in param.opts}
     for _field, option in filter_fields():
@@ -28,7 +28,7 @@ def test_every_listing_command_has_every_declared_filter(name: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_no_help_text_is_left_a_catalogue_key(lang: str) -> None:
-    set_language(lang)
+    STATE.lang = lang
 
     def walk(command):  # type: ignore[no-untyped-def]
         yield command.help
@@ -38,7 +38,7 @@ def test_no_help_text_is_left_a_catalogue_key(lang: str) -> None:
 
     texts = [text for text in walk(_tree()) if text]
     assert texts and not [text for text in texts if text in MESSAGES]
-    set_language("en")
+    STATE.lang = "en"
 
 
 def test_chips_follow_the_declaration() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from hubcli.errors import HubError
-from hubcli.i18n import t
+from hubcli.i18n import Message
 
 
 def check_target(path: str | Path) -> None:
@@ -25,10 +25,10 @@ def check_target(path: str | Path) -> None:
     target = Path(path).expanduser()
     parent = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise HubError("output_write_failed", path=str(path), reason=t("output_is_a_directory"))
+        raise HubError("output_write_failed", path=str(path), reason=Message("output_is_a_directory"))
     if not parent.is_dir() or not os.access(parent, os.W_OK):
         raise HubError("output_write_failed", path=str(path),
-                       reason=t("output_no_such_directory", path=str(parent)))
+                       reason=Message("output_no_such_directory", {"path": str(parent)}))
 
 
 @contextmanager

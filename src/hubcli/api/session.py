@@ -7,10 +7,14 @@ a session first; nothing else is passed around, and no front end opens a store i
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from hubcli.config import Settings, load_settings
-from hubcli.errors import NotFoundError
+from hubcli.errors import HubError, NotFoundError
 
 if TYPE_CHECKING:
     from hubcli.store.db import Store
@@ -61,3 +65,49 @@ class Session:
                 store.close()
             except Exception:  # noqa: BLE001 - closing must not hide the real outcome
                 pass
+
+
+class ThreadSessions:
+    """A server's way in: one connection to the cache per worker thread (sqlite3
+    connections are not shared between threads), kept open with a larger page cache so it
+    stays warm from one request to the next, and a :class:`Session` per request over it."""
+
+    def __init__(self, settings: Settings, *, cache_kib: int) -> None:
+        self.settings = settings
+        self.cache_kib = cache_kib
+        self._local = threading.local()
+
+    def _store(self) -> Store | None:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            from hubcli.store.db import open_store
+
+            store = open_store(self.settings.paths.database, create=False)
+            if store is not None:
+                store.keep_cache(self.cache_kib)
+                self._local.store = store
+        return store
+
+    @contextmanager
+    def session(self, lang: str = "en") -> Iterator[Session]:
+        """A request's session over this thread's connection (None while there is no cache
+        yet); after a SQLite error the connection is dropped (a damaged or replaced file is
+        opened afresh next time)."""
+        store = self._store()
+        session = Session(settings=self.settings, store=store, lang=lang)
+        try:
+            yield session
+        except sqlite3.Error:
+            if store is not None:
+                self._local.store = None
+                store.conn.close()
+            raise
+        finally:
+            session.close()  # closes only a store the request itself opened
+
+
+def database_error(exc: sqlite3.Error, settings: Settings) -> HubError:
+    """The translated error for a SQLite failure on the cache (never a raw message)."""
+    from hubcli.store.db import store_error
+
+    return store_error(exc, settings.paths.database)

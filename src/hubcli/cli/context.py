@@ -2,10 +2,10 @@
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hubcli.api.session import Session
-from hubcli.i18n import t
+from hubcli.i18n import translate
 from hubcli.text import strip_controls
 
 if TYPE_CHECKING:
@@ -26,6 +26,11 @@ class RunState(Session):
 
 
 STATE = RunState()
+
+
+def t(key: str, /, **params: Any) -> str:
+    """A message in this run's language (``STATE.lang``)."""
+    return translate(key, STATE.lang, **params)
 
 
 def color_enabled(stream: object) -> bool:

@@ -7,15 +7,14 @@ import sys
 from typing import Annotated, Optional
 
 import typer
-from typer._click.core import Command as ClickCommand  # Typer (0.26+) vendors Click
-from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from hubcli import __version__
-from hubcli.cli.context import OUT, STATE
+from hubcli.cli.context import OUT, STATE, t
 from hubcli.cli.options import translate_help
+from hubcli.cli.typer_compat import ClickCommand, ClickException
 from hubcli.errors import ExitCode, HubError, UsageError
-from hubcli.i18n import LANGUAGES, detect_language, set_language, t
+from hubcli.i18n import LANGUAGES, detect_language
 
 
 def _take_global(argv: list[str], name: str) -> tuple[list[str], Optional[str]]:
@@ -130,14 +129,15 @@ def build_app() -> typer.Typer:
         digest,
         export,
         feeds,
-        import_cmd,
         library,
-        misc,
         papers,
+        paths,
         radar,
         recommend,
         serve,
+        snapshot_import,
         sync_cmd,
+        topics,
     )
 
     sync_cmd.register(app)
@@ -148,9 +148,10 @@ def build_app() -> typer.Typer:
     digest.register(app)
     radar.register(app)
     export.register(app)
-    import_cmd.register(app)
+    snapshot_import.register(app)
     export.register_feeds(feeds.register(app))
-    misc.register(app)
+    paths.register(app)
+    topics.register(app)
     serve.register(app)
     return app
 
@@ -165,7 +166,7 @@ def build_command() -> TyperGroup:
 
 def _complete(command: ClickCommand, prog_name: str) -> int:
     """Answer ``_HUB_COMPLETE=complete_SHELL`` (the scripts of ``--show-completion`` set it)."""
-    from typer._completion_classes import completion_init
+    from hubcli.cli.typer_compat import completion_init
 
     completion_init()  # Typer's bash/zsh/fish/PowerShell answers, which its scripts read
     try:
@@ -200,7 +201,6 @@ def _dispatch(args: list[str], prog_name: str) -> int:
     if lang is not None and lang.strip().lower() not in LANGUAGES:
         raise UsageError("bad_lang", value=lang)
     STATE.lang = detect_language(lang, None if lang else _configured_language())
-    set_language(STATE.lang)
     command = build_command()
     # a shell asking for completions (Typer's protocol; completion.complete_var names the variable)
     if os.environ.get(f"_{prog_name.upper()}_COMPLETE"):
@@ -221,7 +221,7 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
     """Run hub; returns the exit code (``run`` exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
     STATE.reset()  # a fresh state per run (tests call main repeatedly)
-    set_language(detect_language())
+    STATE.lang = detect_language()
     debug = bool(os.environ.get("HUB_DEBUG"))
     try:
         return _dispatch(args, prog_name)
@@ -236,7 +236,7 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
     except sqlite3.Error as exc:  # any database error that escaped the store's own mapping
         if debug:
             _print_traceback()
-        from hubcli.store.db import store_error
+        from hubcli.api.errors import store_error
 
         error = store_error(exc, _database_path())
         OUT.error(t(error.key, **error.params))
@@ -284,7 +284,7 @@ def _print_traceback() -> None:
     provided: sk-...")."""
     import traceback
 
-    from hubcli.brief.llm import redact
+    from hubcli.api.errors import redact
 
     sys.stderr.write(redact(traceback.format_exc()))
     sys.stderr.flush()

@@ -20,8 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Optional, TextIO
 
-from hubcli.cli.context import OUT, STATE
-from hubcli.i18n import t
+from hubcli.cli.context import OUT, STATE, t
 
 DEFAULT_PAGER = "less -R"
 DEFAULT_LESS = "FRX"

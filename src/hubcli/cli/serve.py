@@ -10,9 +10,8 @@ from typing import Annotated
 
 import typer
 
-from hubcli.cli.context import OUT, STATE
+from hubcli.cli.context import OUT, STATE, t
 from hubcli.errors import UsageError
-from hubcli.i18n import t
 
 HostOption = Annotated[str, typer.Option("--host", help="opt_serve_host", metavar="HOST")]
 PortOption = Annotated[int, typer.Option("--port", help="opt_serve_port", metavar="N")]

@@ -1,8 +1,10 @@
 """English and Simplified Chinese message catalogues.
 
-``translate(key, lang, **params)`` formats one message; ``t(key, **params)`` uses the
-language chosen for this process with :func:`set_language`.  Every key exists in both
-languages (a test checks it), so a missing translation is a bug, not a fallback.
+``translate(key, lang, **params)`` formats one message in the language passed: what
+``render/``, ``web/`` and ``digest/`` use (a page, a digest and a terminal may each have
+their own language at once).  There is no process-wide language: the CLI's ``t`` (in
+``cli/context.py``) translates into its session's language.  Every key exists in both languages (a test
+checks it), so a missing translation is a bug, not a fallback.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from typing import Any
 from hubcli.i18n.messages import MESSAGES
 
 LANGUAGES = ("en", "zh")
-_current = "en"
 
 
 def detect_language(explicit: str | None = None, configured: str | None = None) -> str:
@@ -37,14 +38,6 @@ def normalize_language(value: str) -> str:
         return "en"
     return "en" if low not in LANGUAGES else low
 
-
-def set_language(lang: str) -> None:
-    global _current
-    _current = normalize_language(lang)
-
-
-def current_language() -> str:
-    return _current
 
 
 @dataclass(frozen=True)
@@ -70,6 +63,3 @@ def translate(key: str, lang: str, /, **params: Any) -> str:
             return text
     return text
 
-
-def t(key: str, /, **params: Any) -> str:
-    return translate(key, _current, **params)

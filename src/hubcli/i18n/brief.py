@@ -107,7 +107,7 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     "brief_server_error": {"en": "{model}: server error (HTTP {status}): {detail}", "zh": "{model}：服务端错误（HTTP {status}）：{detail}"},
     "brief_failed": {"en": "the call to {model} failed: {detail}", "zh": "调用 {model} 失败：{detail}"},
     "brief_empty_answer": {"en": "{model} returned an empty answer", "zh": "{model} 返回了空回答"},
-    # --- real-model hardening (issue 10): time, budgets from the server, the check's report ----
+    # --- real-model hardening: time, budgets from the server, the check's report ----
     "opt_brief_max_time": {"en": "Seconds one model call may take in total, retries included (config [llm] max_time; default 600).",
                            "zh": "一次模型调用（含重试）总共最多用时的秒数（配置 [llm] max_time；默认 600）。"},
     "brief_timeout_retried": {"en": "{model} sent nothing for {seconds} s, {tries} times ({total} s in total); "

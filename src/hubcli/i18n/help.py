@@ -15,7 +15,7 @@ HELP: dict[str, dict[str, str]] = {
     "opt_version": {"en": "Show the version and exit.", "zh": "显示版本并退出。"},
     "opt_lang": {"en": "Language of every screen: en or zh (env HUB_LANG).", "zh": "界面语言：en 或 zh（环境变量 HUB_LANG）。"},
     "opt_db": {"en": "Database file to use (env HUB_DB).", "zh": "使用的数据库文件（环境变量 HUB_DB）。"},
-    # --- daily-use conventions (issue 9 item 9): pager, completion, open --pdf ---------
+    # --- daily-use conventions: pager, completion, open --pdf ---------
     "opt_no_pager": {"en": "Do not page long listings through $PAGER (default: less -R on a terminal).",
                      "zh": "不通过 $PAGER 分页显示长列表（终端上默认 less -R）。"},
     "opt_install_completion": {"en": "Install completion for bash, zsh or fish (default: the shell you use).",
@@ -29,6 +29,7 @@ HELP: dict[str, dict[str, str]] = {
                             "(any case and spacing; repeatable).",
                      "zh": "arXiv 分类（例如 cs.IR）或期刊主题（例如 \"Scientific Community\"，不分大小写和空格；可重复）。"},
     "opt_source": {"en": "Only papers listed by this source (spec or label).", "zh": "仅显示该来源（订阅或标签）列出的论文。"},
+    "opt_journal": {"en": "Only papers of this journal (its name, any case).", "zh": "仅显示该期刊的论文（期刊名，不区分大小写）。"},
     "opt_search": {"en": "Full text over title, abstract and authors; \"phrases\", OR, prefix*.",
                    "zh": "在标题、摘要和作者中全文搜索；支持 \"短语\"、OR、前缀*。"},
     "opt_topic": {"en": "A saved topic (see 'hub topics').", "zh": "已保存的主题（见 'hub topics'）。"},

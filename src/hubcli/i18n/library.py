@@ -1,4 +1,4 @@
-"""Messages of the library and recommendations (issue 12), in English and Simplified Chinese."""
+"""Messages of the library and recommendations, in English and Simplified Chinese."""
 
 from __future__ import annotations
 
@@ -31,8 +31,10 @@ LIBRARY_MESSAGES: dict[str, dict[str, str]] = {
                       "zh": "按文库为新论文排序（在本地用已收藏论文训练的 TF-IDF 模型；--tag：只用某个标签的论文）。新论文 = 上次 hub radar 之后，否则最近 7 天；--since 可放宽。\n\n示例：hub recommend --explain -n 10"},
     "cmd_similar": {"en": "Papers most like one paper (more like this).\n\nExample: hub similar 2402.14035 --since 1y",
                     "zh": "与某篇论文最相似的论文（更多类似论文）。\n\n示例：hub similar 2402.14035 --since 1y"},
-    "opt_tag": {"en": "Only papers with this tag (repeatable: any of them). For recommend: learn from this tag's papers.",
-                "zh": "仅显示带有此标签的论文（可重复：任一即可）。用于 recommend 时：从该标签的论文学习。"},
+    "opt_tag": {"en": "Only papers with this tag (repeatable: any of them).",
+                "zh": "仅显示带有此标签的论文（可重复：任一即可）。"},
+    "opt_like_tag": {"en": "Learn from the saved papers with this tag only (repeatable: any of them).",
+                     "zh": "只从带有此标签的已保存论文学习（可重复：任一即可）。"},
     "opt_saved": {"en": "Only papers in your library.", "zh": "仅显示文库中的论文。"},
     "opt_unread": {"en": "Only papers not marked read.", "zh": "仅显示未标记为已读的论文。"},
     "opt_include_dismissed": {"en": "Keep papers you dismissed.", "zh": "保留已标记为不感兴趣的论文。"},

@@ -63,7 +63,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_last_sync": {"en": "last sync", "zh": "上次同步"},
     "col_status": {"en": "status", "zh": "状态"},
     "never": {"en": "never", "zh": "从未"},
-    # --- feeds list statuses, folders, catalogue fields, OPML duplicates (issue 9: OPML and arXiv URLs)
+    # --- feeds list statuses, folders, catalogue fields, OPML duplicates
     "col_folder": {"en": "folder", "zh": "文件夹"},
     "status_ok": {"en": "ok", "zh": "正常"},
     "status_not_modified": {"en": "not modified", "zh": "无更新"},
@@ -109,7 +109,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "another 'hub sync' is running; waiting for it to finish…",
         "zh": "另一个 'hub sync' 正在运行；等待其完成…",
     },
-    # --- sync: honest summaries, links and progress (issue 9, items 2, 3, 7, 9) --------
+    # --- sync: honest summaries, links and progress --------
     "sync_fetching": {"en": "Fetching", "zh": "获取中"},
     "sync_empty_feed": {"en": "{label}: the feed lists no items", "zh": "{label}：订阅中没有条目"},
     "sync_skipped_one": {"en": "{label}: 1 item could not be read and was skipped", "zh": "{label}：1 个条目无法读取，已跳过"},
@@ -129,7 +129,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "none of its {count} entries could be read",
         "zh": "其 {count} 个条目都无法读取",
     },
-    # --- library core (issue 12: saved, tags, notes, read, dismissed; library import) ---
+    # --- library core ---
     "library_unknown_id": {"en": "no paper '{id}' in the cache", "zh": "缓存中没有论文 '{id}'"},
     "library_no_card": {
         "en": "no card {number} in the last listing (cards {first}–{last})",
@@ -154,6 +154,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chip_authors": {"en": "Authors: {value}", "zh": "作者: {value}"},
     "chip_categories": {"en": "Categories: {value}", "zh": "分类: {value}"},
     "chip_source": {"en": "Source: {value}", "zh": "来源: {value}"},
+    "chip_journal": {"en": "Journal: {value}", "zh": "期刊: {value}"},
     "chip_search": {"en": "Search: {value}", "zh": "搜索: {value}"},
     "chip_topic": {"en": "Topic: {value}", "zh": "主题: {value}"},
     "chip_since": {"en": "Since: {value}", "zh": "起始: {value}"},
@@ -203,7 +204,7 @@ MESSAGES.update({
     "opened": {"en": "opened {url}", "zh": "已打开 {url}"},
 })
 MESSAGES.update({
-    # --- daily-use conventions (issue 9 item 9): pager, completion, open --pdf ---------
+    # --- daily-use conventions: pager, completion, open --pdf ---------
     "paper_no_pdf": {"en": "paper '{ident}' has no PDF link; 'hub open {ident}' opens its page",
                      "zh": "论文 '{ident}' 没有 PDF 链接；'hub open {ident}' 可打开其页面"},
     "pager_failed": {"en": "cannot run the pager '{command}': {reason}; printing instead",
@@ -242,7 +243,7 @@ MESSAGES.update({
     "cmd_export": {"en": "Write every paper matching the filters (no paging).\n\nExample: hub export --topic recsys --format bibtex > recsys.bib", "zh": "输出所有符合筛选条件的论文（不分页）。\n\n示例：hub export --topic recsys --format bibtex > recsys.bib"},
     "opt_export_format": {"en": "json, jsonl, csv, bibtex or markdown.", "zh": "json、jsonl、csv、bibtex 或 markdown。"},
     "exported": {"en": "{count} papers written", "zh": "已输出 {count} 篇论文"},
-    # --- export -o FILE and the shared atomic output file (issue 9: BibTeX, export -o) ---
+    # --- export -o FILE and the shared atomic output file ---
     "opt_export_output": {"en": "Write to FILE (atomically: it is the old file or the complete new one, never half written) instead of stdout.", "zh": "写入 FILE 而非标准输出（原子写入：文件要么是旧的，要么是完整的新文件，绝不会写到一半）。"},
     "exported_to": {"en": "{count} papers written to {path}", "zh": "已将 {count} 篇论文写入 {path}"},
     "output_write_failed": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
@@ -268,7 +269,7 @@ MESSAGES.update({
     "arg_import_file": {"en": "The file to import ('-' for standard input; a FIFO, .gz or .zip works too).", "zh": "要导入的文件（'-' 表示标准输入；也可为 FIFO、.gz 或 .zip）。"},
 })
 MESSAGES.update({
-    # XML guard and import inputs (issue 9, items 4 and 8)
+    # XML guard and import inputs
     "opml_entities": {"en": "not an OPML file hub reads: it declares XML entities", "zh": "hub 不读取该 OPML 文件：其中声明了 XML 实体"},
     "import_stdin": {"en": "standard input", "zh": "标准输入"},
     "import_stdin_terminal": {"en": "'hub import -' reads standard input: pipe a file in, e.g. zcat snapshot.json.gz | hub import -", "zh": "'hub import -' 读取标准输入：请用管道输入文件，例如 zcat snapshot.json.gz | hub import -"},
