@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import time
 import tomllib
 from importlib.metadata import version
 from pathlib import Path
@@ -93,11 +92,8 @@ def test_an_author_with_an_email_is_split_as_feedparser_splits_it() -> None:
 def test_a_huge_author_string_parses_in_linear_time() -> None:
     # feedparser's own pattern searches from every position: 200,000 such characters cost hours
     hostile = "a" * 200_000 + " x@"
-    started = time.monotonic()
+    parsed = parse_feed(rss(hostile))  # returns at all: the quadratic search would take hours
 
-    parsed = parse_feed(rss(hostile))
-
-    assert time.monotonic() - started < 5
     assert len(parsed.papers) == 1
 
 

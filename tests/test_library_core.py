@@ -59,7 +59,8 @@ def test_bibtex_and_csl_imports_match_the_corpus(corpus: Path) -> None:
         assert len(library.saved_ids(store)) == 8
         added = store.conn.execute("SELECT authors, published FROM papers WHERE key = 'doi:10.5555/things.2020.1'"
                                    ).fetchone()
-        assert json.loads(added[0]) == ["Jane Smith", "Jörg Müller"] and added[1] == "2020-01-01"
+        # the entry gives the year alone: no day invented
+        assert json.loads(added[0]) == ["Jane Smith", "Jörg Müller"] and added[1] == "2020"
         again = import_library(store, LIB / "zotero.bib")  # idempotent
         assert (again.matched, again.added) == (2, 0) and len(library.saved_ids(store)) == 8
 
@@ -188,3 +189,29 @@ def test_kill_9_mid_import_leaves_the_library_intact(corpus: Path) -> None:
             assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert library.export_records(store) == before  # all or nothing: nothing of the killed import
     assert killed >= 2
+
+
+def test_the_state_is_keyed_by_paper_key_and_relinks_in_another_cache(corpus: Path, tmp_path: Path) -> None:
+    """The library file is keyed by the paper's key: a second cache (other row ids) over the
+    same library file sees the same state, first from the library's copies, then merged
+    with the real records by key when the corpus is imported into it."""
+    keys = ("arxiv:2411.17719", "arxiv:2411.17760", "arxiv:2411.17792")
+    with store_at(corpus) as store:
+        a, b, c = (pid(store, k) for k in keys)
+        library.save(store, [a, b], ["rag"])
+        library.set_note(store, a, "kept by key")
+        library.dismiss(store, [c])
+        before = {k: library.state_for(store.conn, [i])[i].to_dict() for k, i in zip(keys, (a, b, c), strict=True)}
+        shared = store.library
+    other = open_store(tmp_path / "other" / "cache.db", library=shared)
+    assert other is not None
+    with other:
+        assert other.created and library.relink_papers(other) == 3
+        ids = {k: pid(other, k) for k in keys}
+        after = {k: library.state_for(other.conn, [i])[i].to_dict() for k, i in ids.items()}
+        assert after == before
+        assert set(library.saved_ids(other, "rag")) == {ids[keys[0]], ids[keys[1]]}
+        assert library.dismissed_ids(other) == [ids[keys[2]]]
+        title = other.conn.execute("SELECT title FROM papers WHERE key = ?", (keys[0],)).fetchone()[0]
+    with store_at(corpus) as store:
+        assert title == store.conn.execute("SELECT title FROM papers WHERE key = ?", (keys[0],)).fetchone()[0]

@@ -6,11 +6,19 @@ from hubcli.api.reading import follow_reason
 from hubcli.api.results import Data, Result
 from hubcli.api.session import Session
 from hubcli.errors import NotFoundError, UsageError
+from hubcli.text import strip_controls
+
+
+def _clean(text: str | None) -> str:
+    """A name as feed text is kept: no control characters (terminal escapes, bidi
+    overrides), whitespace folded."""
+    return " ".join(strip_controls(text or "").split())
 
 
 def target(session: Session, name: str | None, topic: str | None, category: str | None) -> tuple[str, str]:
     """Exactly one of an author name, a topic, a category, canonicalised."""
-    given = [(k, v.strip()) for k, v in (("author", name), ("topic", topic), ("category", category)) if v and v.strip()]
+    given = [(k, clean) for k, v in (("author", name), ("topic", topic), ("category", category))
+             if (clean := _clean(v))]
     if len(given) != 1:
         raise UsageError("follow_one_target")
     kind, value = given[0]
@@ -22,8 +30,6 @@ def target(session: Session, name: str | None, topic: str | None, category: str 
         from hubcli.topics import resolve_topic
 
         value = resolve_topic(value, session.settings()).name
-    else:
-        value = " ".join(value.split())
     return kind, value
 
 
@@ -58,7 +64,8 @@ def following(session: Session) -> Data:
 
     store = session.store(create=False)
     found = list_follows(store) if store else []
-    result = Data(items=[{"kind": f.kind, "value": f.value, "since": f.added_at} for f in found])
+    # cleaned when shown too: a name an older hub stored with its controls never replays them
+    result = Data(items=[{"kind": f.kind, "value": _clean(f.value), "since": _clean(f.added_at)} for f in found])
     if not found:
         result.note("hint", "following_none")
     return result

@@ -4,15 +4,13 @@ listings, export and import.  The state itself lives in ``hubcli.store.library``
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
+from hubcli.api.lookup import resolve_refs
 from hubcli.api.results import Data, Listing, Notice, Result
 from hubcli.api.session import Session
-from hubcli.config import Settings
 from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
-from hubcli.i18n import Message
 from hubcli.store import library
 from hubcli.store.db import Store
 from hubcli.store.papers import load_papers, state_for
@@ -33,40 +31,6 @@ def _store(session: Session) -> Store:
     if store is None:
         raise NotFoundError("library_no_cache")
     return store
-
-
-def resolve_refs(store: Store, refs: Sequence[str]) -> list[int]:
-    """Row ids for what the user typed: anything ``hub show`` takes, or a card number of
-    the last listing (a plain number: arXiv ids always have a dot or a slash).  An unknown
-    one raises :class:`NotFoundError` naming it; repeats are kept once, in order."""
-    from hubcli.resolve import paper_ref
-    from hubcli.store.papers import find_paper_id
-
-    listing: tuple[int, list[int]] | None = None
-    found: list[int] = []
-    for ref in refs:
-        text = ref.strip()
-        if text.isdigit():
-            listing = listing or library.last_listing(store)
-            pid = _card(listing, text)
-        else:
-            found_id = find_paper_id(store.conn, paper_ref(text))
-            if found_id is None:
-                raise NotFoundError("library_unknown_id", id=text)
-            pid = found_id
-        if pid not in found:
-            found.append(pid)
-    return found
-
-
-def _card(listing: tuple[int, list[int]], text: str) -> int:
-    start, ids = listing
-    if not ids:
-        raise NotFoundError("library_no_listing", number=text)
-    number = int(text)
-    if not start <= number < start + len(ids):
-        raise NotFoundError("library_no_card", number=text, first=start, last=start + len(ids) - 1)
-    return ids[number - start]
 
 
 def remember_cards(session: Session, paper_ids: Sequence[int], start: int = 1) -> None:
@@ -155,12 +119,54 @@ def set_note(session: Session, paper_id: int, text: str | None) -> Result:
     return result
 
 
-def listing(session: Session, filters: Filters, *, page: int, per_page: int | None) -> Listing:
-    """``hub library``: saved papers matching the filters, newest saved first."""
+def listing(session: Session, filters: Filters, *, page: int, per_page: int | None, clamp: bool = False) -> Listing:
+    """``hub library``: saved papers matching the filters, newest saved first; from the
+    library file alone (``--tag`` only) when the cache is missing or damaged.  A page past
+    the end: as :func:`hubcli.api.reading.list_papers` says."""
+    from hubcli.api.library_file import unreadable
+
+    try:
+        return _listing(session, filters, page=page, per_page=per_page, clamp=clamp)
+    except Exception as exc:
+        reason = unreadable(exc)
+        if reason is None:
+            raise
+        return _listing_alone(session, filters, page=page, per_page=per_page, reason=reason)
+
+
+def _listing_alone(session: Session, filters: Filters, *, page: int, per_page: int | None,
+                   reason: str | None) -> Listing:
+    """The saved papers as the library file keeps them (the cache missing or damaged)."""
+    from hubcli.api.library_file import alone, papers_alone
+
+    per = per_page or session.settings().per_page
+    result = Listing()
+    with alone(session, reason) as (conn, notice):
+        found = papers_alone(conn, saved_only=True, tags=tuple(filters.tags), listing=True)
+    if notice is None and not found:
+        result.note("hint", "lib_empty", after=True)
+        return result
+    if notice is not None:
+        result.before.append(notice)
+    if any(value for name, value in vars(filters).items() if name not in ("tags", "saved")):
+        result.note("warn", "lib_alone_filters")
+    pages = max(1, -(-len(found) // per))
+    result.papers = found[(page - 1) * per:page * per]
+    result.start = (page - 1) * per + 1
+    result.footer = Notice("info", "footer_one" if len(found) == 1 else "footer",
+                           {"page": page, "pages": pages, "total": len(found)})
+    if not found:
+        result.note("hint", "lib_none_match", after=True)
+    return result
+
+
+def _listing(session: Session, filters: Filters, *, page: int, per_page: int | None, clamp: bool) -> Listing:
     store, settings = session.reader(), session.settings()
     per = per_page or settings.per_page
     result = Listing()
-    if store is None or library.library_size(store) == 0:
+    if store is None:
+        return _listing_alone(session, filters, page=page, per_page=per_page, reason=None)
+    if library.library_size(store) == 0:
         result.note("hint", "lib_empty", after=True)
         return result
     from hubcli.api.reading import unmatched_authors
@@ -170,6 +176,10 @@ def listing(session: Session, filters: Filters, *, page: int, per_page: int | No
     sel = build_selection(store, resolve(filters, settings))
     result.before += unmatched_authors(store, sel.unmatched_authors)
     found = library.saved_page(store, sel, page=page, per_page=per)
+    if clamp and found.total and page > found.pages:  # the last page, and a word saying so
+        result.note("hint", "page_clamped", page=page, pages=found.pages)
+        page = found.pages
+        found = library.saved_page(store, sel, page=page, per_page=per)
     result.papers = found.papers
     result.start = (page - 1) * per + 1
     result.footer = Notice("info", "footer_one" if found.total == 1 else "footer",
@@ -188,18 +198,50 @@ def export_text(session: Session, fmt: str) -> tuple[int, str]:
     """``hub library export``: json/jsonl hold every paper with any state, exactly what
     ``hub library import`` restores; csv, bibtex and markdown list the saved papers,
     newest saved first.  Returns (papers, text)."""
+    count, text, _result = export(session, fmt)
+    return count, text
+
+
+def export(session: Session, fmt: str) -> tuple[int, str, Result]:
+    """:func:`export_text` with its notices: when the cache is missing or damaged, the
+    papers and their state come from the library file alone, and a warning says so."""
+    from hubcli.api.library_file import alone, papers_alone, unreadable
+
+    result = Result()
+    try:
+        store = session.store(create=False)
+        if store is not None:
+            return (*_export_from(session, fmt, store, None), result)
+        reason = None
+    except Exception as exc:
+        reason = unreadable(exc)
+        if reason is None:
+            raise
+    with alone(session, reason) as (conn, notice):
+        papers = papers_alone(conn, saved_only=fmt not in ("json", "jsonl"))
+    if notice is not None:
+        result.before.append(notice)
+    return (*_export_from(session, fmt, None, papers), result)
+
+
+def _export_from(session: Session, fmt: str, store: Store | None, papers: list[Any] | None) -> tuple[int, str]:
+    """The export text from the cache (``store``) or from the library's own ``papers``."""
     import json
 
     from hubcli.render import bibtex, formats
 
-    store = session.store(create=False)
     if fmt in ("json", "jsonl"):
-        records = library.export_records(store) if store is not None else []
+        if store is not None:
+            records = library.export_records(store)
+        else:
+            records = [library.export_record(p, p.library, []) for p in papers or []]
         clean = [_sanitized(r) for r in records]
         if fmt == "json":
             return len(clean), json.dumps(clean, ensure_ascii=False, indent=2) + "\n"
         return len(clean), "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in clean)
-    papers = load_papers(store.conn, library.saved_ids(store)) if store is not None else []
+    if store is not None:
+        papers = load_papers(store.conn, library.saved_ids(store))
+    papers = papers or []
     writer: dict[str, Callable[[list[Any]], str]] = {
         "csv": formats.to_csv, "markdown": lambda papers: formats.to_markdown(papers, lang=session.lang),
         "bibtex": bibtex.to_bibtex}
@@ -222,72 +264,6 @@ def _sanitized(record: dict[str, Any]) -> dict[str, Any]:
     return {k: clean(v) for k, v in record.items()}
 
 
-def import_file(session: Session, path: Path, *, tags: Sequence[str] = (), fetch: bool = False,
-                on_fetch: Callable[[int, int], None] = lambda _done, _total: None) -> Result:
-    """``hub library import FILE``: one transaction, then (``--fetch``) the arXiv papers
-    it named that the cache lacks, through the arXiv API at its pace."""
-    from hubcli.library_files import import_library
-
-    store = session.store(create=True)
-    assert store is not None
-    summary = import_library(store, path, tags=tuple(tags))
-    from hubcli.rank.hooks import refresh_if_enabled  # the imported papers teach the ranking at once
-
-    refresh_if_enabled(store)
-    result = Result()
-    result.note("info", "lib_import_summary", path=path.name, format=summary.format, matched=summary.matched,
-                added=summary.added, skipped=len(summary.skipped))
-    for label, reason in summary.skipped[:20]:
-        result.note("info", "lib_import_skipped", entry=label or "?", reason=_reason(reason))
-    if len(summary.skipped) > 20:
-        result.note("info", "lib_import_skipped_more", more=len(summary.skipped) - 20)
-    if summary.missing_arxiv:
-        if fetch:
-            fetched, failed = fetch_arxiv(store, session.settings(), summary.missing_arxiv, on_fetch=on_fetch)
-            result.note("info", "lib_fetched", count=fetched)
-            if failed:
-                result.note("warn", "lib_fetch_failed", reason=failed)
-                result.status = 1
-        else:
-            result.note("hint", "lib_fetch_hint", count=len(summary.missing_arxiv))
-    return result
-
-
-def _reason(reason: str) -> Any:
-    from hubcli.i18n import Message
-
-    return Message(reason) if reason.startswith("lib_skip_") else reason
-
-
-FETCH_BATCH = 100  # ids per arXiv API request
-
-
-def fetch_arxiv(store: Store, settings: Settings, arxiv_ids: Sequence[str], *,
-                on_fetch: Callable[[int, int], None] = lambda _done, _total: None) -> tuple[int, Message | None]:
-    """The arXiv API's records of these ids (``id_list``, 100 a request, one request every
-    3 seconds), merged into the cache like a sync: papers imported from a library file
-    gain their abstract, categories and versions.  Returns (papers stored, the error that
-    stopped it or None)."""
-    from hubcli.errors import HubError
-    from hubcli.models import Source
-    from hubcli.sources.arxiv_api import fetch_ids
-    from hubcli.sources.fetch import Fetcher
-    from hubcli.store.write import store_papers
-    from hubcli.sync import policy_from
-
-    fetcher = Fetcher(policy_from(settings))
-    source = Source(f"arxiv-api:{settings.arxiv_api_url}", "api", "arXiv API", settings.arxiv_api_url)
-    ids = list(dict.fromkeys(arxiv_ids))
-    stored = 0
-    for start in range(0, len(ids), FETCH_BATCH):
-        try:
-            papers = fetch_ids(fetcher, settings.arxiv_api_url, ids[start:start + FETCH_BATCH])
-        except HubError as exc:
-            return stored, Message(exc.key, exc.params)
-        counts = store_papers(store, source, papers)
-        stored += counts.new + counts.updated + counts.unchanged
-        on_fetch(min(start + FETCH_BATCH, len(ids)), len(ids))
-    from hubcli.rank.hooks import refresh_if_enabled
-
-    refresh_if_enabled(store)
-    return stored, None
+from hubcli.api.library_import import FETCH_BATCH as FETCH_BATCH  # noqa: E402  (import in its own module)
+from hubcli.api.library_import import fetch_arxiv as fetch_arxiv  # noqa: E402
+from hubcli.api.library_import import import_file as import_file  # noqa: E402

@@ -42,9 +42,7 @@ class Session:
         """The cache; None when it does not exist and ``create`` is false (read commands
         never create one)."""
         if self._store is None:
-            from hubcli.store.db import open_store
-
-            self._store = open_store(self.settings().paths.database, create=create)
+            self._store = open_cache(self.settings(), create=create)
         return self._store
 
     def reader(self) -> Store | None:
@@ -80,9 +78,7 @@ class ThreadSessions:
     def _store(self) -> Store | None:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            from hubcli.store.db import open_store
-
-            store = open_store(self.settings.paths.database, create=False)
+            store = open_cache(self.settings, create=False)
             if store is not None:
                 store.keep_cache(self.cache_kib)
                 self._local.store = store
@@ -104,6 +100,24 @@ class ThreadSessions:
             raise
         finally:
             session.close()  # closes only a store the request itself opened
+
+
+def open_cache(settings: Settings, *, create: bool) -> Store | None:
+    """The cache with the library file attached (``settings.paths.library``); a cache
+    created now gets the library's papers back from the library file."""
+    from hubcli.store.db import open_store
+
+    store = open_store(settings.paths.database, create=create, library=settings.paths.library,
+                       keep_backups=settings.library_backups)
+    if store is not None and store.created:
+        from hubcli.store.library import relink_papers
+
+        try:
+            relink_papers(store)
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
 def database_error(exc: sqlite3.Error, settings: Settings) -> HubError:

@@ -61,6 +61,9 @@ def run_schedule(*, schedule: Optional[str], at: Optional[str], install: bool, u
         raise UsageError("digest_needs_schedule")
     when = sched.when(schedule, at)
     command = sched.hub_command() + sched.digest_args(to)
+    hooks = sorted(sched.webhook_names(to).values())
+    if hooks:
+        OUT.hint(t("digest_schedule_webhook_env", names=", ".join(hooks), name=hooks[0]))
     env = sched.environment()
     systemd = sched.systemd_running()
     if systemd:

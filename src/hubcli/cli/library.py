@@ -1,7 +1,9 @@
 """The library: ``hub save|unsave|tag|untag|tags|note|read|unread|dismiss|undismiss`` and
-``hub library [list|export|import]``."""
+``hub library [list|export|import|backups|restore]``."""
 
 import os
+import shlex
+import shutil
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -70,41 +72,57 @@ def note_command(ident: IdArgument, text: NoteTextArgument = None, clear: ClearO
     if clear:
         show_result(library.set_note(STATE, paper_id, None))
         return
-    if text is None:
-        text = _edit(current or "")
-        if text is None:
-            OUT.info(t("lib_note_unchanged"))
-            return
-    show_result(library.set_note(STATE, paper_id, text))
+    if text is not None:
+        show_result(library.set_note(STATE, paper_id, text))
+        return
+    edited = _edit(current or "", ident)
+    if edited is None:
+        OUT.info(t("lib_note_unchanged"))
+        return
+    text, kept = edited
+    try:
+        result = library.set_note(STATE, paper_id, text)
+    except BaseException:  # the note is the user's: its file stays until the store has it
+        OUT.warn(t("note_kept", path=shlex.quote(str(kept)), id=shlex.quote(ident)))
+        raise
+    shutil.rmtree(kept.parent, ignore_errors=True)
+    show_result(result)
 
 
-def _edit(current: str) -> Optional[str]:
-    """The note from ``$VISUAL``/``$EDITOR`` (None when the editor left it unchanged)."""
-    import shlex
+def _edit(current: str, ident: str) -> Optional[tuple[str, Path]]:
+    """The note from ``$VISUAL``/``$EDITOR`` and the file that holds it (kept until the
+    note is stored; None, the file removed, when the editor left the note unchanged)."""
     import subprocess
     import tempfile
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         raise UsageError("note_no_editor")
-    with tempfile.TemporaryDirectory(prefix="hub-note-") as folder:
-        path = Path(folder) / "note.md"
-        path.write_text(current, encoding="utf-8")
-        try:
-            done = subprocess.run([*shlex.split(editor), str(path)], check=False)
-        except OSError as exc:
-            raise UsageError("note_editor_failed", editor=editor, reason=exc.strerror or str(exc)) from None
-        if done.returncode != 0:
-            raise UsageError("note_editor_failed", editor=editor, reason=f"exit {done.returncode}")
-        text = path.read_text(encoding="utf-8", errors="replace")
-    return None if text.strip() == current.strip() else text
+    path = Path(tempfile.mkdtemp(prefix="hub-note-")) / "note.md"
+    path.write_text(current, encoding="utf-8")
+    try:
+        done = subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except OSError as exc:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise UsageError("note_editor_failed", editor=editor, reason=exc.strerror or str(exc)) from None
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if done.returncode != 0:
+        if text.strip() != current.strip():  # something was written: keep it
+            OUT.warn(t("note_kept", path=shlex.quote(str(path)), id=shlex.quote(ident)))
+        else:
+            shutil.rmtree(path.parent, ignore_errors=True)
+        raise UsageError("note_editor_failed", editor=editor, reason=f"exit {done.returncode}")
+    if text.strip() == current.strip():
+        shutil.rmtree(path.parent, ignore_errors=True)
+        return None
+    return text, path
 
 
 def _library_list(filters: Filters, page: int, per_page: Optional[int], format_: Optional[str]) -> None:
     fmt = resolve_format(format_)
     positive(page, "--page")
     positive(per_page, "--per-page")
-    result = library.listing(STATE, filters, page=page, per_page=per_page)
+    result = library.listing(STATE, filters, page=page, per_page=per_page, clamp=fmt == "panels")
     show_listing(result, fmt, filters)
 
 
@@ -127,7 +145,8 @@ def library_export_command(format_: LibFormatOption = "json", output: OutputOpti
         raise UsageError("bad_format", value=format_, choices=", ".join(library.EXPORT_FORMATS))
     if output and output != "-":
         check_target(output)
-    count, text = library.export_text(STATE, fmt)
+    count, text, notices = library.export(STATE, fmt)
+    show_result(notices)
     if not output or output == "-":
         OUT.data(text)
         OUT.info(t("exported", count=count))
@@ -139,16 +158,38 @@ def library_export_command(format_: LibFormatOption = "json", output: OutputOpti
 FileArgument = Annotated[Path, typer.Argument(help="arg_lib_import_file", metavar="FILE")]
 FetchOption = Annotated[bool, typer.Option("--fetch", help="opt_lib_fetch")]
 ImportTagOption = Annotated[Optional[list[str]], typer.Option("--tag", help="opt_lib_import_tag", metavar="TAG")]
+ReplaceOption = Annotated[bool, typer.Option("--replace", help="opt_lib_replace")]
 
 
-def library_import_command(file: FileArgument, tag: ImportTagOption = None, fetch: FetchOption = False) -> None:
+def library_import_command(file: FileArgument, tag: ImportTagOption = None, fetch: FetchOption = False,
+                           replace: ReplaceOption = False) -> None:
     def progress(done: int, total: int) -> None:
         OUT.info(t("lib_fetching", done=done, total=total))
 
-    result = library.import_file(STATE, file, tags=tag or [], fetch=fetch, on_fetch=progress)
+    result = library.import_file(STATE, file, tags=tag or [], fetch=fetch, replace=replace, on_fetch=progress)
     show_result(result)
     if result.status:
         raise typer.Exit(result.status)
+
+
+def library_backups_command(json_: JsonOption = False) -> None:
+    from hubcli.api import library_file
+
+    result = library_file.backups(STATE)
+    if show_items(result, json_):
+        return
+    OUT.data("".join(f"{item['number']}\t{item['time']}\t{item['size']}\t"
+                     f"{'?' if item['papers'] is None else item['papers']}\t{item['file']}\n"
+                     for item in result.items))
+
+
+BackupArgument = Annotated[Optional[str], typer.Argument(help="arg_lib_backup", metavar="BACKUP")]
+
+
+def library_restore_command(backup: BackupArgument = None) -> None:
+    from hubcli.api import library_file
+
+    show_result(library_file.restore(STATE, backup))
 
 
 def register(app: typer.Typer) -> None:
@@ -167,4 +208,6 @@ def register(app: typer.Typer) -> None:
     group.callback()(library_command)
     group.command("export", help="cmd_library_export")(library_export_command)
     group.command("import", help="cmd_library_import")(library_import_command)
+    group.command("backups", help="cmd_library_backups")(library_backups_command)
+    group.command("restore", help="cmd_library_restore")(library_restore_command)
     app.add_typer(group)

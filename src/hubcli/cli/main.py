@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 
 from hubcli import __version__
 from hubcli.cli.context import OUT, STATE, t
-from hubcli.cli.options import translate_help
+from hubcli.cli.options import bound_numbers, translate_help
 from hubcli.cli.typer_compat import ClickCommand, ClickException
 from hubcli.errors import ExitCode, HubError, UsageError
 from hubcli.i18n import LANGUAGES, detect_language
@@ -161,6 +161,7 @@ def build_command() -> TyperGroup:
     command = typer.main.get_command(build_app())
     assert isinstance(command, TyperGroup)
     translate_help(command)
+    bound_numbers(command)
     return command
 
 
@@ -192,8 +193,21 @@ def _run_translating_help(command: ClickCommand, args: list[str], prog_name: str
     return int(result) if isinstance(result, int) else 0
 
 
+def _text_arguments(args: list[str]) -> None:
+    """Every argument must be text: bytes that are not UTF-8 (``$'\\xff'`` from a UTF-8
+    shell) reach Python as lone surrogates, which no file, database or terminal takes."""
+    for index, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            shown = shown.encode("ascii", "backslashreplace").decode("ascii")
+            raise UsageError("cli_argument_not_utf8", index=index, argument=shown[:80]) from None
+
+
 def _dispatch(args: list[str], prog_name: str) -> int:
-    """Global options taken out, the language set, then the command run."""
+    """Arguments checked, global options taken out, the language set, then the command run."""
+    _text_arguments(args)
     args, lang = _take_global(args, "--lang")
     args, STATE.db_option = _take_global(args, "--db")
     args, STATE.no_pager = _take_flag(args, "--no-pager")
@@ -228,7 +242,7 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
     except HubError as exc:
         if debug:
             _print_traceback()
-        OUT.error(t(exc.key, **exc.params))
+        OUT.error(t(exc.key, **{name: _cut(value) for name, value in exc.params.items()}))
         return int(exc.exit_code)
     except KeyboardInterrupt:
         OUT.error(t("interrupted"))
@@ -266,8 +280,39 @@ def main(argv: Optional[list[str]] = None, prog_name: str = "hub") -> int:
         STATE.close()
 
 
+def _cut(value: object, limit: int = 500) -> object:
+    """A value quoted in an error line, cut short (a 100,000-character argument is not a
+    clear line)."""
+    return value[:limit] + "…" if isinstance(value, str) and len(value) > limit else value
+
+
+def _no_such_option(exc: ClickException) -> str | None:
+    """Click's "No such option" with only the close suggestions, in the run's language
+    (Click lists up to three at a loose cutoff: ``--autor`` got ``--author, --category, --sort``)."""
+    import difflib
+
+    name, possible = getattr(exc, "option_name", None), getattr(exc, "possibilities", None)
+    if not isinstance(name, str) or type(exc).__name__ != "NoSuchOption":
+        return None
+    ranked = sorted(((difflib.SequenceMatcher(None, name, p).ratio(), p) for p in possible or []), reverse=True)
+    best = ranked[0][0] if ranked else 0.0
+    close = [p for ratio, p in ranked[:3] if ratio >= max(0.6, best - 0.05)]
+    if close:
+        return t("cli_no_such_option_close", option=name, suggestions=", ".join(close))
+    return t("cli_no_such_option", option=name)
+
+
 def _usage_error(exc: ClickException) -> None:
+    own = _no_such_option(exc)
+    if own is not None:
+        OUT.error(own)
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            OUT.info(t("try_help", command=ctx.command_path))
+        return
     message = exc.format_message()
+    if len(message) > 300:  # Click quotes the value: a 5,000-digit number is not one line
+        message = message[:300] + "…"
     if STATE.lang == "zh":
         from hubcli.i18n.click_zh import translate_error
 

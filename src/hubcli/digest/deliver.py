@@ -7,6 +7,7 @@ Each :func:`deliver` either completes or raises a :class:`HubError` naming the t
 
 from __future__ import annotations
 
+import os
 import re
 import smtplib
 import ssl
@@ -22,6 +23,7 @@ from hubcli.digest.compose import Digest
 from hubcli.digest.config import SmtpConfig, smtp_password
 from hubcli.errors import HubError, UsageError
 from hubcli.i18n import Message
+from hubcli.redaction import redact
 from hubcli.render.formats import safe, sanitized_dict
 
 FILE_FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text"}
@@ -44,9 +46,19 @@ class Target:
         return safe(self.spec)
 
 
+ENV_TARGET_RE = re.compile(r"env:([A-Za-z_][A-Za-z0-9_]*)")
+
+
 def parse_target(spec: str) -> Target:
     value = spec.strip()
     low = value.lower()
+    named = ENV_TARGET_RE.fullmatch(value)
+    if named:  # a target kept out of command lines (a webhook URL is a secret): read when the digest runs
+        found = os.environ.get(named.group(1), "").strip()
+        if not found or ENV_TARGET_RE.fullmatch(found):
+            raise UsageError("digest_env_target_missing", name=named.group(1))
+        target = parse_target(found)
+        return Target(target.kind, value, target.value)
     if value == "-":
         return Target("stdout", value, value)
     if low.startswith("mailto:"):
@@ -133,30 +145,53 @@ def send_mail(digest: Digest, address: str, smtp: SmtpConfig, *, timeout: float)
     password = smtp_password(smtp)
     if smtp.user and not password:
         raise _failed(shown, _t("digest_smtp_no_password", user=smtp.user))
+    if smtp.user and smtp.security == "none" and not loopback(smtp.host):
+        raise _failed(shown, _t("digest_smtp_plain_auth", host=safe(smtp.host)))
     mail = message(digest, address, sender)
     port = smtp.effective_port
     where = f"{smtp.host}:{port}"
     try:
-        client: smtplib.SMTP
-        if smtp.security == "ssl":
-            client = smtplib.SMTP_SSL(smtp.host, port, timeout=timeout, context=ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(smtp.host, port, timeout=timeout)
-        with client:
-            if smtp.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
-            if smtp.user and password:
-                client.login(smtp.user, password)
-            client.send_message(mail)
+        _send(smtp, port, timeout, password, mail)
     except smtplib.SMTPAuthenticationError as exc:
         raise _failed(shown, _t("digest_smtp_auth", where=where, code=exc.smtp_code)) from None
     except smtplib.SMTPResponseException as exc:
         detail = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        raise _failed(shown, _t("digest_smtp_refused", where=where, code=exc.smtp_code,
-                                detail=safe(detail)[:160])) from None
+        detail = redact(safe(detail), [password], user=smtp.user)  # a server echoing the password
+        raise _failed(shown, _t("digest_smtp_refused", where=where, code=exc.smtp_code, detail=detail[:160])) from None
     except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:  # refused, timed out, TLS
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise _failed(shown, _t("digest_smtp_unreachable", where=where, reason=safe(reason)[:160])) from None
+        reason = redact(safe(reason), [password], user=smtp.user)
+        raise _failed(shown, _t("digest_smtp_unreachable", where=where, reason=reason[:160])) from None
+
+
+def loopback(host: str | None) -> bool:
+    """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ::1): the one place a
+    password may travel unencrypted."""
+    import ipaddress
+
+    name = (host or "").strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _send(smtp: SmtpConfig, port: int, timeout: float, password: str | None, mail: Any) -> None:
+    """One SMTP session: connect (TLS as configured), log in when there is a user, send."""
+    assert smtp.host
+    client: smtplib.SMTP
+    if smtp.security == "ssl":
+        client = smtplib.SMTP_SSL(smtp.host, port, timeout=timeout, context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(smtp.host, port, timeout=timeout)
+    with client:
+        if smtp.security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+        if smtp.user and password:
+            client.login(smtp.user, password)
+        client.send_message(mail)
 
 
 def _t(key: str, **params: Any) -> Message:

@@ -4,6 +4,11 @@ Where systemd runs (``systemctl --user`` answers), a user timer and service
 (``~/.config/systemd/user/hub-digest.{timer,service}``, ``$XDG_CONFIG_HOME`` respected);
 elsewhere one crontab line marked ``# hub-digest``.  ``--install`` with neither systemd nor
 ``crontab`` fails in one line; installing twice changes nothing.
+
+A webhook target is never written into the unit or the crontab line (nor printed): its
+URL holds a secret.  The scheduled command says ``--to env:HUB_DIGEST_WEBHOOK`` instead,
+and the run reads the URL from that variable (``[digest] to`` in config.toml is the other
+way: a scheduled ``hub digest`` without ``--to`` sends to the targets listed there).
 """
 
 from __future__ import annotations
@@ -66,10 +71,22 @@ def hub_command() -> list[str]:
     return [str(Path(sys.executable).absolute()), "-m", "hubcli"]
 
 
+WEBHOOK_ENV = "HUB_DIGEST_WEBHOOK"
+
+
+def webhook_names(targets: list[str]) -> dict[str, str]:
+    """The environment variable the scheduled run reads each webhook target from
+    (``HUB_DIGEST_WEBHOOK``, ``HUB_DIGEST_WEBHOOK_2``, …): a webhook URL carries its
+    secret in its path, so it is never written into a unit, a crontab or printed."""
+    hooks = [t for t in targets if t.strip().lower().startswith(("http://", "https://"))]
+    return {t: WEBHOOK_ENV + (f"_{n}" if n > 1 else "") for n, t in enumerate(hooks, start=1)}
+
+
 def digest_args(targets: list[str]) -> list[str]:
+    names = webhook_names(targets)
     out = ["digest"]
     for target in targets:
-        out += ["--to", target]
+        out += ["--to", f"env:{names[target]}" if target in names else target]
     return out
 
 

@@ -34,7 +34,7 @@ DIGEST_MESSAGES: dict[str, dict[str, str]] = {
     # --- the document -----------------------------------------------------------------
     "digest_title": {"en": "hub digest · {date}", "zh": "hub 摘要 · {date}"},
     "digest_feed_title": {"en": "hub digest", "zh": "hub 摘要"},
-    "digest_count": {"en": "{count} new papers for you", "zh": "为你找到 {count} 篇新论文"},
+    "digest_count": {"en": "{count} new {count|paper|papers} for you", "zh": "为你找到 {count} 篇新论文"},
     "digest_count_one": {"en": "1 new paper for you", "zh": "为你找到 1 篇新论文"},
     "digest_since": {"en": "since {since}", "zh": "自 {since} 以来"},
     "digest_top": {"en": "the top {shown} below", "zh": "以下为前 {shown} 篇"},
@@ -51,12 +51,12 @@ DIGEST_MESSAGES: dict[str, dict[str, str]] = {
     "digest_reason_recommended": {"en": "recommended by your library", "zh": "根据你的文库推荐"},
     "digest_reason_new": {"en": "new in your feeds", "zh": "订阅中的新论文"},
     "digest_link_page": {"en": "Page", "zh": "页面"},
-    "digest_more": {"en": "{more} more new papers: hub radar, or hub papers --since 1d",
+    "digest_more": {"en": "{more} more new {more|paper|papers}: hub radar, or hub papers --since 1d",
                     "zh": "另有 {more} 篇新论文：hub radar，或 hub papers --since 1d"},
     # --- what the run says ------------------------------------------------------------
     "digest_nothing_new": {"en": "nothing new since the last digest: nothing sent",
                            "zh": "自上次摘要以来没有新内容：未发送"},
-    "digest_delivered": {"en": "digest ({count} papers) delivered to {target}",
+    "digest_delivered": {"en": "digest ({count} {count|paper|papers}) delivered to {target}",
                          "zh": "摘要（{count} 篇论文）已投递到 {target}"},
     "digest_delivered_one": {"en": "digest (1 paper) delivered to {target}", "zh": "摘要（1 篇论文）已投递到 {target}"},
     "digest_locked": {"en": "another hub digest is running: waiting for it", "zh": "另一个 hub digest 正在运行：等待其结束"},
@@ -84,6 +84,22 @@ DIGEST_MESSAGES: dict[str, dict[str, str]] = {
                                       "(service hub-smtp)",
                                 "zh": "{user} 没有密码：请设置 HUB_SMTP_PASSWORD，或将其存入密钥环（服务名 hub-smtp）"},
     "digest_smtp_auth": {"en": "{where} refused the login (SMTP {code})", "zh": "{where} 拒绝登录（SMTP {code}）"},
+    "digest_env_target_missing": {
+        "en": "the digest target env:{name} needs the environment variable {name} (a target such as a webhook URL)",
+        "zh": "摘要目标 env:{name} 需要环境变量 {name}（例如一个 webhook 地址）"},
+    "digest_schedule_webhook_env": {
+        "en": "the webhook URL is a secret, so it is not in the schedule: the scheduled run reads it from {names}; "
+              "set it where that run sees it (systemd: 'systemctl --user edit hub-digest.service', "
+              "[Service] Environment={name}=URL; cron: a line {name}=URL in 'crontab -e'), "
+              "or list the webhook in config.toml's [digest] to and schedule without --to",
+        "zh": "webhook 地址是机密，不写入定时任务：定时运行时从 {names} 读取；请在该运行可见之处设置"
+              "（systemd：'systemctl --user edit hub-digest.service'，[Service] Environment={name}=URL；"
+              "cron：在 'crontab -e' 中加一行 {name}=URL），或把 webhook 写进 config.toml 的 [digest] to 并在定时时不加 --to"},
+    "digest_smtp_plain_auth": {
+        "en": "not sending the SMTP password unencrypted to {host} (security = \"none\" is for this machine only): "
+              "set [digest.smtp] security = \"starttls\" or \"ssl\"",
+        "zh": "不会把 SMTP 密码以明文发送到 {host}（security = \"none\" 只用于本机）：请在 [digest.smtp] 中设置 "
+              "security = \"starttls\" 或 \"ssl\""},
     "digest_smtp_refused": {"en": "{where} refused the message (SMTP {code} {detail})",
                             "zh": "{where} 拒收邮件（SMTP {code} {detail}）"},
     "digest_smtp_unreachable": {"en": "cannot reach the SMTP server {where}: {reason}",

@@ -3,8 +3,9 @@
 Layout of ``<database>.features/`` (a cache: deleting it only costs a rebuild)::
 
     manifest.json            format, the change mark, the chunk list, the index files
-    vocab-00000.pkl          the TfidfVectorizer (fixed vocabulary + IDF, frozen)
-    terms-00000.txt          its terms, one a line, by feature number (explanations)
+    idf-00000.npy            the vocabulary's IDF (float32), by feature number
+    terms-00000.txt          its terms, one a line, by feature number (the vectorizer is
+                             rebuilt from these two: no pickle or other file that runs code)
     c00000/ ids.npy          paper ids of the chunk's rows, ascending
             indptr.npy indices.npy data.npy   CSR rows, L2-normalised float32 TF-IDF, int32 indices
             live.npy         False where a later chunk holds a newer row of the same paper
@@ -14,6 +15,11 @@ Every file but ``live.npy`` is written once under a new name and the manifest re
 last, so readers (who do not lock) see the old features or the new, never half of an
 update.  Rows are memory-mapped when read, so a query touches only the pages it needs,
 and the sorted id index makes finding the rows of some papers a binary search.
+
+Every array is read with ``allow_pickle=False``.  A store of an older format (format 2 kept
+the vectorizer as a pickle) is rebuilt, never read; a damaged one (a truncated or missing
+file, shapes that do not agree) fails :meth:`Features.verify` with :class:`Damaged`, and
+``ensure_features`` rebuilds it.
 """
 
 from __future__ import annotations
@@ -22,7 +28,6 @@ import contextlib
 import fcntl
 import json
 import os
-import pickle
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,10 +38,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from hubcli.rank.paths import features_dir
-from hubcli.rank.vocabulary import vectorize
+from hubcli.rank.vocabulary import load_vocabulary, vectorize
 from hubcli.store.db import Store
 
-FORMAT = 2
+FORMAT = 3  # 3: the vocabulary as terms + IDF arrays (2 pickled it: never read again)
+
+
+class Damaged(Exception):
+    """A feature store that cannot be read as written (the reason in English, for a log line)."""
 CHUNK_ROWS = 50_000      # rows per chunk when building
 
 
@@ -61,9 +70,25 @@ class Features:
     @property
     def vectorizer(self) -> Any:
         if self._vectorizer is None:
-            with open(self.root / self.manifest["vocab"], "rb") as handle:
-                self._vectorizer = pickle.load(handle)  # our own cache file, written by update_features
+            self._vectorizer = load_vocabulary(self.root / self.manifest["terms"], self.root / self.manifest["vocab"])
         return self._vectorizer
+
+    def verify(self) -> None:
+        """Raise :class:`Damaged` unless every file the manifest names reads back with the
+        shapes it must have (memory-mapped: the headers and sizes are checked, not the rows)."""
+        try:
+            _ = self.vectorizer
+            if len(self.vectorizer.vocabulary_) != self.n_features:
+                raise ValueError("the vocabulary has the wrong size")
+            for chunk in self.chunks:
+                check_chunk(chunk)
+            ids, loc = self._index_arrays()
+            if ids.shape != loc.shape or ids.ndim != 1:
+                raise ValueError("the id index files do not agree")
+            if ids.size and int(np.asarray(loc[-1]) >> 32) >= len(self.chunks):
+                raise ValueError("the id index names a chunk that is not there")
+        except (OSError, ValueError, EOFError, KeyError, IndexError, TypeError) as exc:
+            raise Damaged(f"{type(exc).__name__}: {exc}") from exc
 
     @property
     def n_features(self) -> int:
@@ -88,8 +113,8 @@ class Features:
         if self._index is None:
             name = self.manifest.get("index")
             if name:
-                self._index = (np.load(self.root / f"ids-{name}.npy", mmap_mode="r"),
-                               np.load(self.root / f"loc-{name}.npy", mmap_mode="r"))
+                self._index = (np.load(self.root / f"ids-{name}.npy", mmap_mode="r", allow_pickle=False),
+                               np.load(self.root / f"loc-{name}.npy", mmap_mode="r", allow_pickle=False))
             else:
                 self._index = build_index(self.chunks)
         return self._index
@@ -165,15 +190,24 @@ def build_index(chunks: list[Chunk]) -> tuple[np.ndarray, np.ndarray]:
     return all_ids[order], all_loc[order]
 
 
+def check_chunk(chunk: Chunk) -> None:
+    """A ValueError unless the chunk's arrays agree (a chunk cut short or mixed up)."""
+    matrix, rows = chunk.matrix, int(chunk.ids.shape[0])
+    if (chunk.ids.ndim != 1 or matrix.indptr.shape != (rows + 1,) or chunk.live.shape != (rows,)
+            or matrix.indices.shape != matrix.data.shape
+            or (rows and int(matrix.indptr[-1]) != matrix.data.shape[0])):
+        raise ValueError(f"the arrays of chunk {chunk.name} do not agree")
+
+
 def load_chunk(path: Path, n_features: int) -> Chunk:
     def arr(name: str) -> np.ndarray:
-        loaded: np.ndarray = np.load(path / name, mmap_mode="r")
+        loaded: np.ndarray = np.load(path / name, mmap_mode="r", allow_pickle=False)
         return loaded
 
     ids = arr("ids.npy")
     matrix = sp.csr_matrix((arr("data.npy"), arr("indices.npy"), arr("indptr.npy")),
                            shape=(ids.shape[0], n_features), copy=False)
-    return Chunk(path.name, ids, matrix, np.load(path / "live.npy"))
+    return Chunk(path.name, ids, matrix, np.load(path / "live.npy", allow_pickle=False))
 
 
 def read_manifest(root: Path) -> dict[str, Any] | None:
@@ -218,7 +252,7 @@ def write_json(path: Path, value: object) -> None:
 def save_npy(path: Path, value: np.ndarray) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as handle:
-        np.save(handle, value)
+        np.save(handle, value, allow_pickle=False)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

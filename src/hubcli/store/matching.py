@@ -32,4 +32,5 @@ def paper_by_title(conn: sqlite3.Connection, words: list[str], same: Callable[[s
 
 def set_note_if_empty(conn: sqlite3.Connection, paper_id: int, note: str) -> None:
     """An imported note, kept only where the paper has none."""
-    conn.execute("UPDATE library SET note = ? WHERE paper_id = ? AND note IS NULL", (note, paper_id))
+    conn.execute("UPDATE lib.library SET note = ? WHERE key = (SELECT key FROM papers WHERE id = ?) AND note IS NULL",
+                 (note, paper_id))

@@ -290,6 +290,34 @@ def m007_library(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX paper_tags_paper ON paper_tags(paper_id, tag_id)")
 
 
+def m008_library_file(db: sqlite_utils.Database) -> None:
+    """The library leaves the cache for a file of its own (``hubcli.store.library_file``):
+    the library, its tags and the follows are set aside here as ``v7_*`` tables (a step
+    needs nothing but the cache), and the next open copies them into the library file
+    beside the cache, then drops them (``library_file.move_out``).  The subscriptions stay
+    in ``sources`` as the cache's working copy (with the feed state) and are copied too."""
+    for name in ("library", "tags", "paper_tags", "follows"):
+        db.execute(f"ALTER TABLE {name} RENAME TO v7_{name}")
+    for index in ("library_saved", "library_read", "library_dismissed", "paper_tags_paper"):
+        db.execute(f"DROP INDEX IF EXISTS {index}")
+
+
+def m009_stemmed_search(db: sqlite_utils.Database) -> None:
+    """Full-text search forgives word forms: the index is rebuilt with the Porter stemmer
+    (``bandit`` finds "Bandits", ``recommend`` finds "recommendation"); a quoted phrase
+    still matches its words in order, side by side.  Papers a bulk load has not indexed yet
+    (``id >= fts_from``) are left for the load to add, as the triggers do."""
+    db.execute("DROP TABLE papers_fts")
+    db.execute(
+        "CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, authors, content='papers',"
+        " content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        "INSERT INTO papers_fts (rowid, title, abstract, authors) SELECT id, title, abstract, authors FROM papers"
+        " WHERE id < coalesce((SELECT CAST(value AS INTEGER) FROM state WHERE key = 'fts_from'), id + 1)"
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_brief_cache", m002_brief_cache),
@@ -298,6 +326,8 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("m005_categories", m005_categories),
     ("m006_source_folder", m006_source_folder),
     ("m007_library", m007_library),
+    ("m008_library_file", m008_library_file),
+    ("m009_stemmed_search", m009_stemmed_search),
 ]
 LATEST = len(MIGRATIONS)
 

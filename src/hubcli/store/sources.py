@@ -1,5 +1,9 @@
 """Reads of the subscription list (``hub feeds list`` and ``hub feeds export``) and of
-known sources (``hub sync SOURCE`` keeps a known label)."""
+known sources (``hub sync SOURCE`` keeps a known label).
+
+The cache's ``sources`` rows are the working copy (with the feed state); every change to
+a subscription is mirrored into the library file (``hubcli.store.library_file``), which a
+new cache takes its subscriptions from."""
 
 from __future__ import annotations
 

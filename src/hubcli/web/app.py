@@ -3,7 +3,7 @@ error pages (``web/errors.py``) and the Host guard (``web/security.py``).
 
 The rooms: ``view.py`` (what a page shows, kept in its URL: language, filters, chips),
 ``cards.py`` (the one paper card, with the page's links), ``pages.py`` (the handlers),
-``security.py`` (Host, CSP, same-site POSTs), ``errors.py``, ``briefs.py`` (``/brief``).
+``security.py`` (Host, the caps on a request, CSP, same-site POSTs), ``errors.py``, ``briefs.py`` (``/brief``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from starlette.staticfiles import StaticFiles
 
 from hubcli.api.session import Session
 from hubcli.config import Settings
-from hubcli.web.errors import make_handlers
+from hubcli.web.errors import make_handlers, refusal
 from hubcli.web.pages import Server as Server
-from hubcli.web.security import Guard, allowed_hosts
+from hubcli.web.security import Bounds, Guard, allowed_hosts
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -51,6 +51,7 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8765)
     routes = [
         Route("/", server.papers),
         Route("/shuffle", server.shuffle),
+        Route("/shuffle/shown", server.shuffle_shown, methods=["POST"]),
         Route("/radar", server.radar),
         Route("/library", server.library),
         Route("/library/{action}", server.library_post, methods=["POST"]),
@@ -63,5 +64,6 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8765)
     ]
     app = Starlette(routes=routes, exception_handlers=make_handlers(server))
     app.state.server = server
+    app.add_middleware(Bounds, refuse=refusal(server))  # inside the Guard: the Host checked first
     app.add_middleware(Guard, allowed_hosts=hosts)
     return app

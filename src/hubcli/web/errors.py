@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, Response
 from hubcli.api.session import database_error
 from hubcli.errors import HubError, NotFoundError, UsageError
 from hubcli.web.pages import Server
-from hubcli.web.security import Forbidden
+from hubcli.web.security import Forbidden, Refuse
 from hubcli.web.view import View, request_language
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
@@ -25,6 +25,18 @@ def error_page(server: Server, request: Request, status: int, key: str, **params
     view = View(request.url.path, lang, [("lang", lang)] if request.query_params.get("lang") == lang else [])
     return server.page(view, "message.html", status=status, kind="error",
                        title=view._(f"serve_status_{status}"), message=view._(key, **params))
+
+
+def refusal(server: Server) -> Refuse:
+    """How ``security.Bounds`` answers a request over the caps: the same small error page,
+    in the language the request asked for."""
+
+    def refuse(path: str, lang: str, chosen: bool, status: int, key: str, params: dict[str, Any]) -> Response:
+        view = View(path, lang, [("lang", lang)] if chosen else [])
+        return server.page(view, "message.html", status=status, kind="error",
+                           title=view._(f"serve_status_{status}"), message=view._(key, **params))
+
+    return refuse
 
 
 def make_handlers(server: Server) -> dict[Any, Handler]:

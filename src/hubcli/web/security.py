@@ -1,15 +1,21 @@
-"""The page's guards: the Host header (DNS rebinding), the security headers (CSP), the
-checks on every state-changing POST (same site, the page's token) and where a POST may
-send the browser next."""
+"""The page's guards: the Host header (DNS rebinding), the size of every request (URL,
+parameters, values), the security headers (CSP), the checks on every state-changing POST
+(same site, the page's token) and where a POST may send the browser next."""
 
 from __future__ import annotations
 
 import hmac
+import re
 import time
-from urllib.parse import parse_qsl
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl, unquote_plus
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hubcli.web.view import MAX_PARAMS, MAX_URL_BYTES, MAX_VALUE_CHARS, accept_language
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
@@ -36,13 +42,77 @@ async def checked_form(request: Request, token: str) -> dict[str, str]:
     origin = request.headers.get("origin")
     if origin is not None and origin != f"{request.url.scheme}://{request.headers.get('host', '')}":
         raise Forbidden()
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
+    declared = request.headers.get("content-length", "0")
+    if not (declared.isascii() and declared.isdigit()) or len(declared) > 12 or int(declared) > MAX_FORM_BYTES:
         raise Forbidden()
+    body = b""
+    async for chunk in request.stream():  # read no further than the cap, whatever was declared
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            raise Forbidden()
     form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     if not hmac.compare_digest(form.get("token", "").encode(), token.encode()):
         raise Forbidden()
     return form
+
+
+# (path, language, whether lang= chose it, status, message key, its parameters) -> the page
+Refuse = Callable[[str, str, bool, int, str, dict[str, Any]], Response]
+_LANG = re.compile(rb"(?:^|&)lang=(en|zh)(?=&|$)", re.IGNORECASE)
+
+
+def oversized(scope: Scope) -> tuple[int, str, dict[str, Any]] | None:
+    """What is too big in a request, before anything parses it: a URL over
+    ``MAX_URL_BYTES`` (414), more than ``MAX_PARAMS`` parameters or a value over
+    ``MAX_VALUE_CHARS`` characters (400); None when it is within the caps."""
+    raw_path: bytes = scope.get("raw_path") or str(scope.get("path", "")).encode()
+    query: bytes = scope.get("query_string") or b""
+    length = len(raw_path) + (len(query) + 1 if query else 0)
+    if length > MAX_URL_BYTES:
+        return 414, "serve_url_too_long", {"length": length, "maximum": MAX_URL_BYTES}
+    parts = [part for part in query.split(b"&") if part]
+    if len(parts) > MAX_PARAMS:
+        return 400, "serve_too_many_params", {"count": len(parts), "maximum": MAX_PARAMS}
+    for part in parts:
+        name, _, value = part.partition(b"=")
+        text = unquote_plus(value.decode("latin-1"), errors="replace")
+        if len(text) > MAX_VALUE_CHARS:
+            shown = unquote_plus(name.decode("latin-1"), errors="replace")[:40]
+            return 400, "serve_value_too_long", {"name": shown, "length": len(text), "maximum": MAX_VALUE_CHARS}
+    return None
+
+
+def scope_language(scope: Scope) -> tuple[str, bool]:
+    """The language of a request not parsed yet: its last ``lang=en|zh``, else the
+    browser's ``Accept-Language``; and whether ``lang=`` chose it."""
+    found = _LANG.findall(scope.get("query_string") or b"")
+    if found:
+        return found[-1].decode().lower(), True
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            return accept_language(value.decode("latin-1")), False
+    return "en", False
+
+
+class Bounds:
+    """Every request within the caps before any work is done (an ``<img>`` on any website
+    can send the page a URL): otherwise a small page in the user's language, drawn by
+    ``refuse``, with a 414 or a 400."""
+
+    def __init__(self, app: ASGIApp, refuse: Refuse) -> None:
+        self.app = app
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        problem = oversized(scope) if scope["type"] == "http" else None
+        if problem is None:
+            await self.app(scope, receive, send)
+            return
+        status, key, params = problem
+        lang, chosen = scope_language(scope)
+        path = str(scope.get("path", "/"))
+        response = self.refuse(path if len(path) <= 200 else "/", lang, chosen, status, key, params)
+        await response(scope, receive, send)
 
 
 def local_path(target: str | None) -> str:

@@ -1,5 +1,18 @@
-// hub serve: the only script. It polls a running brief's progress (/brief/status) and
-// reloads the page when the brief is ready. No inline script anywhere (CSP script-src 'self').
+// hub serve: the only script. It records a Shuffle batch as shown (a same-origin POST with
+// the page's token: the GET that drew it never writes), and polls a running brief's
+// progress (/brief/status), reloading the page when the brief is ready. No inline script
+// anywhere (CSP script-src 'self', connect-src 'self').
+(function () {
+  "use strict";
+  var form = document.getElementById("shuffle-shown");
+  if (!form) { return; }
+  fetch(form.getAttribute("action"), {
+    method: "POST", credentials: "same-origin", cache: "no-store",
+    body: new URLSearchParams(new FormData(form))
+  })
+    .then(function (response) { form.setAttribute("data-state", response.ok ? "recorded" : "refused"); })
+    .catch(function () { form.setAttribute("data-state", "failed"); });
+}());
 (function () {
   "use strict";
   var node = document.getElementById("brief-job");
@@ -19,4 +32,17 @@
       .catch(function () { window.setTimeout(poll, 3000); });
   }
   window.setTimeout(poll, 800);
+}());
+(function () {
+  "use strict";
+  // the search form: empty controls leave no empty parameter in the URL (the form works
+  // without this script too: an empty value is no filter)
+  var form = document.getElementById("search");
+  if (!form) { return; }
+  form.addEventListener("submit", function () {
+    var fields = form.querySelectorAll("input[type=search], input[type=text], select");
+    for (var i = 0; i < fields.length; i += 1) {
+      if (fields[i].value === "") { fields[i].disabled = true; }
+    }
+  });
 }());
