@@ -29,6 +29,7 @@ DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 DEFAULT_RETRIES = 2
 DEFAULT_TOTAL_TIMEOUT = 600.0  # the whole of one sync, whatever the servers do
+DEFAULT_LIBRARY_BACKUPS = 10  # [library] backups: automatic backups of the library file kept
 
 _SOURCE_KEYS = {
     "arxiv_rss_base": ("HUB_ARXIV_RSS_BASE", DEFAULT_ARXIV_RSS_BASE),
@@ -45,6 +46,17 @@ class Paths:
     cache_dir: Path
     config_file: Path
     database: Path
+
+    @property
+    def library(self) -> Path:
+        """The library file, beside the database (``hub.db`` -> ``hub.library.db``; with
+        ``--db``/``HUB_DB`` beside that file): the user's own data, never the cache's."""
+        return self.database.with_name(f"{self.database.stem or self.database.name}.library.db")
+
+    @property
+    def backups(self) -> Path:
+        """The library's automatic backups (``hub.library-backups/``)."""
+        return self.library.with_name(self.library.name.removesuffix(".db") + "-backups")
 
 
 def resolve_paths(db_option: str | None = None) -> Paths:
@@ -90,6 +102,8 @@ class Settings:
     topics: dict[str, TopicConfig] = field(default_factory=dict)
     llm: dict[str, Any] = field(default_factory=dict)
     digest: dict[str, Any] = field(default_factory=dict)  # [digest], checked by hub digest
+    library_backups: int = DEFAULT_LIBRARY_BACKUPS  # [library] backups (0: none)
+    rank_about: str = ""  # [rank] about: the user's interests in their own words (hub recommend)
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -225,4 +239,28 @@ def load_settings(db_option: str | None = None) -> Settings:
     if not isinstance(digest, dict):
         raise _bad(cfg, "digest", digest)
     settings.digest = digest
+    settings.library_backups = _library_backups(data, cfg)
+    settings.rank_about = _rank_about(data, cfg)
     return settings
+
+
+def _rank_about(data: dict[str, Any], cfg: Path) -> str:
+    """``[rank] about = "..."``: an interest statement that ranks a small library and steers a larger one."""
+    table = data.get("rank", {})
+    if not isinstance(table, dict):
+        raise _bad(cfg, "rank", table)
+    value = table.get("about", "")
+    if not isinstance(value, str) or len(value) > 10_000:
+        raise _bad(cfg, "rank.about", value)
+    return value.strip()
+
+
+def _library_backups(data: dict[str, Any], cfg: Path) -> int:
+    """``[library] backups = N``: how many automatic backups of the library file to keep."""
+    table = data.get("library", {})
+    if not isinstance(table, dict):
+        raise _bad(cfg, "library", table)
+    value = table.get("backups", DEFAULT_LIBRARY_BACKUPS)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
+        raise _bad(cfg, "library.backups", value)
+    return value

@@ -20,22 +20,56 @@ from hubcli.store.db import Store
 from hubcli.store.library import MIN_SAVED
 
 __all__ = ["DEFAULT_N", "DEFAULT_WINDOW_DAYS", "FIRST_BUILD_NOTICE", "MIN_SAVED", "first_build_notice",
-           "library_ranks", "order_by_library", "rank_ids", "recommend", "similar", "warm_features"]
+           "library_ranks", "order_by_library", "rank_ids", "recommend", "similar", "similar_match", "warm_features"]
 
 DEFAULT_WINDOW_DAYS = 7
 DEFAULT_N = 20
 FIRST_BUILD_NOTICE = 20_000  # papers: below this the features' first build takes seconds, said nothing
 
 
-def _new_papers(store: Store, settings: Settings, filters: Filters, *, include_dismissed: bool) -> list[int]:
+def _new_papers(store: Store, settings: Settings, filters: Filters, *, include_dismissed: bool,
+                mark: str | None = None) -> list[int]:
     """Ids of the candidates, newest first: the filters, over what is new unless a date
-    filter says otherwise, without saved papers (and dismissed ones unless asked)."""
+    filter says otherwise (changed since ``mark``, else the newest announcement days in
+    the cache), without saved papers (and dismissed ones unless asked)."""
     from hubcli.resolve import resolve
     from hubcli.store.query import candidate_ids
 
-    window_start = (date.today() - timedelta(days=DEFAULT_WINDOW_DAYS)).isoformat()
-    return candidate_ids(store, resolve(filters, settings), window_start=window_start,
-                         include_dismissed=include_dismissed)
+    return candidate_ids(store, resolve(filters, settings), window_start=_window_start(store),
+                         include_dismissed=include_dismissed, mark=mark)
+
+
+def _window_start(store: Store) -> str:
+    """Where "new" starts without a mark: the last :data:`DEFAULT_WINDOW_DAYS` days up to
+    the newest paper in the cache (today's week after a sync; an imported archive's last
+    week after an import of older papers)."""
+    from hubcli.store.follows import newest_published
+
+    newest = newest_published(store)
+    end = date.today()
+    if newest:
+        try:
+            end = min(end, date.fromisoformat(newest[:10]) + timedelta(days=1))
+        except ValueError:
+            pass
+    return (end - timedelta(days=DEFAULT_WINDOW_DAYS)).isoformat()
+
+
+def _new_mark(store: Store, *, remember: bool) -> str | None:
+    """Where "new" starts: the later of the last ``hub radar`` and the last ``hub recommend``
+    that had something new (so running it twice shows the same papers); None: no mark yet.
+    With ``remember`` this run counts as a ``hub recommend``."""
+    from hubcli.store.follows import latest_change
+
+    radar = store.get_state("radar_seen_at") or ""
+    since, upto = store.get_state("recommend_since") or "", store.get_state("recommend_upto") or ""
+    latest = latest_change(store) or ""
+    if remember and latest and latest != upto:
+        since, upto = upto, latest
+        with store.transaction():
+            store.set_state("recommend_since", since)
+            store.set_state("recommend_upto", upto)
+    return max(radar, since) or None
 
 
 def library_ranks(session: Session) -> bool:
@@ -101,11 +135,15 @@ def _follow_scores(store: Store, settings: Settings, ids: list[int]) -> dict[int
 
 
 def recommend(session: Session, filters: Filters, *, like_tags: tuple[str, ...] = (), n: int = DEFAULT_N,
-              min_score: float | None = None, explain: bool = False, include_dismissed: bool = False) -> Listing:
+              min_score: float | None = None, explain: bool = False, include_dismissed: bool = False,
+              all_matches: bool = False, remember: bool = False) -> Listing:
     """New papers matching ``filters`` ranked by the library: all saved papers, or those
     with any of ``like_tags`` (what the model learns from, not a filter on the
-    candidates).  The filters mean what they mean everywhere; as candidates are never
-    saved papers, ``--saved`` and ``--tag`` (tagged papers are saved) leave none."""
+    candidates), and the interest statement (``[rank] about``).  Each has a match level;
+    weak matches are held back unless ``all_matches`` (a notice says how many).  The
+    filters mean what they mean everywhere; as candidates are never saved papers,
+    ``--saved`` and ``--tag`` (tagged papers are saved) leave none.  With ``remember``
+    (the command, not the page) this run marks what the next one calls new."""
     store, settings = session.reader(), session.settings()
     result = Listing()
     if store is None:
@@ -114,26 +152,46 @@ def recommend(session: Session, filters: Filters, *, like_tags: tuple[str, ...] 
     from hubcli.store.papers import load_papers
 
     train_tags = tuple(dict.fromkeys(" ".join(tag.split()) for tag in like_tags if tag.strip()))
-    candidates = _new_papers(store, settings, filters, include_dismissed=include_dismissed)
+    mark = _new_mark(store, remember=remember)
+    candidates = _new_papers(store, settings, filters, include_dismissed=include_dismissed, mark=mark or "")
     saved, saved_at = _training(store, train_tags)
     if train_tags and not saved:
         raise NotFoundError("recommend_unknown_tag", tag=", ".join(train_tags))
+    about = settings.rank_about
     explanations: dict[int, Explanation] = {}
-    if len(saved) < MIN_SAVED:
+    matches: dict[int, str] = {}
+    if len(saved) < MIN_SAVED and not about:
         chosen = _cold_start(store, settings, result, candidates, len(saved), n=n, min_score=min_score)
     else:
-        chosen = _by_model(store, candidates, saved, saved_at, explanations, n=n, min_score=min_score,
-                           explain=explain, include_dismissed=include_dismissed)
-    scores = dict(chosen)
+        if len(saved) < MIN_SAVED:
+            result.note("info", "recommend_by_about", saved=len(saved))
+        found = _by_model(store, candidates, saved, saved_at, explanations, n=n, min_score=min_score,
+                          explain=explain, include_dismissed=include_dismissed, about=about)
+        chosen = _held_back(result, found, matches, all_matches=all_matches, total=len(candidates))
     result.papers = load_papers(store.conn, [pid for pid, _ in chosen])
-    result.scores = scores
-    result.explanations = explanations if explain else None
+    result.scores = dict(chosen)
+    result.matches = matches or None
+    result.explanations = {pid: e for pid, e in explanations.items() if pid in result.scores} if explain else None
     result.footer = Notice("info", "recommend_footer", {"shown": len(result.papers), "total": len(candidates)})
     if not candidates:
         result.note("hint", "recommend_nothing_new", after=True)
-    elif not result.papers:
+    elif not result.papers and not any(note.key == "recommend_nothing_strong" for note in result.after):
         result.note("hint", "recommend_below_min", after=True)
     return result
+
+
+def _held_back(result: Listing, found: list[tuple[int, float, str]], matches: dict[int, str], *,
+               all_matches: bool, total: int) -> list[tuple[int, float]]:
+    """The ranked papers to show: weak matches held back unless ``all_matches``, said so
+    (and "nothing strong today" when none is left)."""
+    shown = [(pid, score, level) for pid, score, level in found if all_matches or level != "weak"]
+    held = len(found) - len(shown)
+    matches.update({pid: level for pid, _, level in shown})
+    if not shown and found:
+        result.note("info", "recommend_nothing_strong", after=True, total=total)
+    elif held:
+        result.note("info", "recommend_held_back", after=True, count=held)
+    return [(pid, score) for pid, score, _ in shown]
 
 
 def _cold_start(store: Store, settings: Settings, result: Listing, candidates: list[int], saved: int, *,
@@ -152,8 +210,9 @@ def _cold_start(store: Store, settings: Settings, result: Listing, candidates: l
 
 def _by_model(store: Store, candidates: list[int], saved: list[int], saved_at: dict[int, str],
               explanations: dict[int, Explanation], *, n: int, min_score: float | None, explain: bool,
-              include_dismissed: bool) -> list[tuple[int, float]]:
-    """The candidates ranked by the library model (with ``explain``, why, into ``explanations``)."""
+              include_dismissed: bool, about: str = "") -> list[tuple[int, float, str]]:
+    """The candidates ranked by the library model, each with its match level (with
+    ``explain``, why, into ``explanations``)."""
     from hubcli.rank import recommend as rank_recommend
     from hubcli.store.library import dismissed_ids
     from hubcli.store.papers import load_papers
@@ -161,14 +220,14 @@ def _by_model(store: Store, candidates: list[int], saved: list[int], saved_at: d
     # kept dismissed papers are ranked as if nothing were dismissed (the model drops its negatives)
     negatives = [] if include_dismissed else dismissed_ids(store)
     found = rank_recommend(store, saved, negatives, candidates, saved_at=saved_at, n=n,
-                           min_score=min_score, explain=explain)
+                           min_score=min_score, explain=explain, about=about or None)
     if explain:
         likes = {p.rowid: p for p in load_papers(store.conn, sorted({s.like for s in found if s.like}))}
         for s in found:
             like = likes.get(s.like) if s.like is not None else None
             explanations[s.paper_id] = Explanation(list(s.words), like.key if like else None,
                                                    like.title if like else None)
-    return [(s.paper_id, s.score) for s in found]
+    return [(s.paper_id, s.score, s.match) for s in found]
 
 
 def rank_ids(store: Store, settings: Settings, paper_ids: list[int]) -> dict[int, float] | None:
@@ -181,7 +240,8 @@ def rank_ids(store: Store, settings: Settings, paper_ids: list[int]) -> dict[int
     from hubcli.rank import recommend as rank_recommend
     from hubcli.store.library import dismissed_ids
 
-    found = rank_recommend(store, saved, dismissed_ids(store), paper_ids, saved_at=saved_at, n=len(paper_ids))
+    found = rank_recommend(store, saved, dismissed_ids(store), paper_ids, saved_at=saved_at, n=len(paper_ids),
+                           about=settings.rank_about or None)
     return {s.paper_id: s.score for s in found}
 
 
@@ -211,11 +271,21 @@ def similar(session: Session, ident: str, filters: Filters, *, n: int = 10, incl
     found = rank_similar(store, paper.rowid, candidates, n=n + len(hidden))
     chosen = [s for s in found if s.paper_id not in hidden][:n]
     result = Listing(papers=load_papers(store.conn, [s.paper_id for s in chosen]),
-                     scores={s.paper_id: s.score for s in chosen})
+                     scores={s.paper_id: s.score for s in chosen},
+                     matches={s.paper_id: similar_match(s.score) for s in chosen})
     result.footer = Notice("info", "similar_footer", {"shown": len(result.papers), "title": paper.title})
     if not result.papers:
         result.note("hint", "similar_none", after=True)
     return result
+
+
+SIMILAR_LEVELS = (0.3, 0.15)  # cosine of the TF-IDF rows: strong, good (below: weak)
+
+
+def similar_match(cosine: float) -> str:
+    """The match level of a ``hub similar`` neighbour, by its cosine to the paper."""
+    strong, good = SIMILAR_LEVELS
+    return "strong" if cosine >= strong else "good" if cosine >= good else "weak"
 
 
 def warm_features(session: Session) -> None:

@@ -53,6 +53,7 @@ class Listing(Result):
     start: int = 1
     reasons: dict[int, list[Message]] | None = None
     scores: dict[int, float] | None = None
+    matches: dict[int, str] | None = None  # ranked listings: each paper's match level (strong, good, weak)
     explanations: dict[int, Explanation] | None = None
 
 

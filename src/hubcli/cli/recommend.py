@@ -22,12 +22,13 @@ def announce_first_build() -> None:
 RecommendNumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_recommend_n")]
 MinScoreOption = Annotated[Optional[float], typer.Option("--min-score", help="opt_min_score", metavar="S")]
 ExplainOption = Annotated[bool, typer.Option("--explain", help="opt_explain")]
+AllOption = Annotated[bool, typer.Option("--all", help="opt_recommend_all")]
 LikeTagOption = Annotated[Optional[list[str]], typer.Option("--like-tag", help="opt_like_tag", metavar="TAG")]
 
 
 @with_filters
 def recommend_command(filters: Filters, like_tag: LikeTagOption = None, n: RecommendNumberOption = 20,
-                      min_score: MinScoreOption = None, explain: ExplainOption = False,
+                      min_score: MinScoreOption = None, all_: AllOption = False, explain: ExplainOption = False,
                       include_dismissed: IncludeDismissedOption = False, format_: FormatOption = None) -> None:
     from hubcli.api import recommend
 
@@ -35,7 +36,8 @@ def recommend_command(filters: Filters, like_tag: LikeTagOption = None, n: Recom
     positive(n, "-n")
     announce_first_build()
     result = recommend.recommend(STATE, filters, like_tags=tuple(like_tag or ()), n=n, min_score=min_score,
-                                 explain=explain, include_dismissed=include_dismissed)
+                                 explain=explain, include_dismissed=include_dismissed, all_matches=all_,
+                                 remember=True)
     show_listing(result, fmt, filters)
 
 

@@ -12,8 +12,6 @@ bounded whatever the size of the cache: papers are streamed from SQLite in batch
 
 from __future__ import annotations
 
-import os
-import pickle
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -27,7 +25,7 @@ import scipy.sparse as sp
 from hubcli.rank import chunks as chunk_store
 from hubcli.rank.chunks import CHUNK_ROWS, FORMAT, Features, build_index, locked, read_manifest, save_npy
 from hubcli.rank.paths import features_dir
-from hubcli.rank.vocabulary import fit_vectorizer, paper_text, vectorize
+from hubcli.rank.vocabulary import fit_vectorizer, load_vocabulary, paper_text, save_vocabulary, vectorize
 from hubcli.store import features as reads
 from hubcli.store.db import Store
 
@@ -99,14 +97,8 @@ def _write_vocabulary(root: Path, store: Store) -> tuple[Any, dict[str, Any]]:
     files (readers use those until the manifest moves); a fresh manifest for it."""
     vectorizer, fitted_on = _fit(store.conn, store.paper_count())
     number = chunk_store.next_free(root)
-    vocab, terms = f"vocab-{number:05d}.pkl", f"terms-{number:05d}.txt"
-    tmp = root / (vocab + ".tmp")
-    with open(tmp, "wb") as handle:
-        pickle.dump(vectorizer, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, root / vocab)
-    tmp = root / (terms + ".tmp")
-    tmp.write_text("\n".join(vectorizer.get_feature_names_out().tolist()), "utf-8")
-    os.replace(tmp, root / terms)
+    vocab, terms = f"idf-{number:05d}.npy", f"terms-{number:05d}.txt"
+    save_vocabulary(root / terms, root / vocab, vectorizer)
     return vectorizer, {"format": FORMAT, "fitted_on": fitted_on, "n_features": len(vectorizer.vocabulary_),
                         "vocab": vocab, "terms": terms, "mark": "", "chunks": [], "rows": 0, "next": number + 1,
                         "index": None}
@@ -144,7 +136,7 @@ class _Writer:
 
 def _supersede(root: Path, features: Features, new_chunks: list[str]) -> None:
     """Rows superseded by the new ones (a paper's new version): no longer live."""
-    new_ids = np.concatenate([np.load(root / n / "ids.npy") for n in new_chunks])
+    new_ids = np.concatenate([np.load(root / n / "ids.npy", allow_pickle=False) for n in new_chunks])
     _, loc = features.find(new_ids)
     for k in np.unique(loc >> 32).tolist():
         chunk = features.chunks[k]
@@ -166,7 +158,7 @@ def _finish(root: Path, manifest: dict[str, Any]) -> None:
     manifest["rows"] = int(index_ids.size)
     chunk_store.write_json(root / "manifest.json", manifest)
     keep = {*manifest["chunks"], f"ids-{index}.npy", f"loc-{index}.npy", manifest["vocab"], manifest["terms"],
-            "manifest.json", "lock"}
+            "manifest.json", "lock", f"lsa-{manifest['vocab']}"}  # the dense view's components (rank/dense.py)
     for stale in root.iterdir():  # replaced files, leftovers of an interrupted update
         if stale.name in keep:
             continue
@@ -188,8 +180,7 @@ def _update(store: Store, root: Path, rebuild: bool) -> UpdateResult:
     if manifest is None:
         vectorizer, manifest = _write_vocabulary(root, store)
     else:
-        with open(root / manifest["vocab"], "rb") as source:
-            vectorizer = pickle.load(source)  # our own cache file, written by update_features
+        vectorizer = load_vocabulary(root / manifest["terms"], root / manifest["vocab"])
     features = Features(root, manifest)
     writer = _Writer(root, manifest)
     mark = manifest["mark"]

@@ -8,11 +8,12 @@ counts terms without sklearn's dictionary of every word pair of the sample
 
 from __future__ import annotations
 
-import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from itertools import chain, pairwise
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,13 +29,11 @@ VECTORIZER_PARAMS: dict[str, Any] = {
 }
 
 
-def paper_text(title: str, abstract: str, authors_json: str) -> str:
-    try:
-        authors = json.loads(authors_json or "[]")
-    except ValueError:
-        authors = []
-    names = " ".join(str(a).replace(" ", "_") for a in authors if a) if isinstance(authors, list) else ""
-    return f"{title}\n{title}\n{abstract}\n{names}"
+def paper_text(title: str, abstract: str, authors_json: str) -> str:  # noqa: ARG001 - one signature for the reads
+    """A paper's words: the title twice and the abstract.  Its authors are not words (their
+    names split into tokens such as ``matthew_j``, shared by strangers): the model gives
+    them a block of features of their own (``hubcli.rank.authors``)."""
+    return f"{title}\n{title}\n{abstract}"
 
 
 def min_df(n_docs: int) -> int:
@@ -182,8 +181,6 @@ def _candidate_buckets(texts: Callable[[], Iterable[str]], analyze: Callable[[st
 def fit_vectorizer(texts: Callable[[], Iterable[str]], n_docs: int) -> Any:
     """A TfidfVectorizer with VECTORIZER_PARAMS fitted on ``texts()`` (called twice), as
     a fixed vocabulary and IDF (sklearn's smooth IDF: ln((1 + n) / (1 + df)) + 1)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     params = dict(VECTORIZER_PARAMS, min_df=min_df(n_docs))
     if n_docs < 50:
         params["max_df"] = 1.0
@@ -193,8 +190,38 @@ def fit_vectorizer(texts: Callable[[], Iterable[str]], n_docs: int) -> Any:
         terms, df = _count_vocabulary(texts, params, n_docs)
     if not terms:
         terms, df = ["empty"], np.zeros(1)
-    fixed = {k: v for k, v in params.items() if k not in ("min_df", "max_df", "max_features")}
+    return frozen_vectorizer(terms, (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32))
+
+
+def frozen_vectorizer(terms: list[str], idf: np.ndarray) -> Any:
+    """A TfidfVectorizer with VECTORIZER_PARAMS' analysis, a fixed vocabulary (``terms``,
+    by feature number) and IDF: what the store keeps is only these two (no pickle)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    fixed = {k: v for k, v in VECTORIZER_PARAMS.items() if k not in ("min_df", "max_df", "max_features")}
     vectorizer = TfidfVectorizer(**fixed, vocabulary={t: i for i, t in enumerate(terms)})
     vectorizer.fit([""])
-    vectorizer.idf_ = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
+    vectorizer.idf_ = np.asarray(idf, dtype=np.float32)
     return vectorizer
+
+
+def save_vocabulary(terms_path: Path, idf_path: Path, vectorizer: Any) -> None:
+    """The vocabulary as plain data: its terms (UTF-8 text, one a line, by feature number)
+    and its IDF (a ``.npy`` array of float32), each written under a temporary name first."""
+    tmp = terms_path.with_name(terms_path.name + ".tmp")
+    tmp.write_text("\n".join(vectorizer.get_feature_names_out().tolist()), "utf-8")
+    os.replace(tmp, terms_path)
+    tmp = idf_path.with_name(idf_path.name + ".tmp")
+    with open(tmp, "wb") as handle:
+        np.save(handle, np.asarray(vectorizer.idf_, dtype=np.float32), allow_pickle=False)
+    os.replace(tmp, idf_path)
+
+
+def load_vocabulary(terms_path: Path, idf_path: Path) -> Any:
+    """The vectorizer :func:`save_vocabulary` wrote; a ValueError when the files do not
+    hold it (never unpickled: ``allow_pickle=False``)."""
+    terms = terms_path.read_text("utf-8").split("\n")
+    idf = np.load(idf_path, allow_pickle=False)
+    if idf.dtype != np.float32 or idf.ndim != 1 or idf.shape[0] != len(terms) or len(set(terms)) != len(terms):
+        raise ValueError(f"{idf_path.name} does not match {terms_path.name}")
+    return frozen_vectorizer(terms, idf)

@@ -43,3 +43,13 @@ def texts_of(conn: sqlite3.Connection, ids: list[int]) -> list[TextRow]:
 
 def paper_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM papers").fetchone()[0])
+
+
+def authors_of(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
+    """The stored authors (a JSON list) of these papers, by id."""
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 900):
+        part = ids[start:start + 900]
+        rows = conn.execute(f"SELECT id, authors FROM papers WHERE id IN ({','.join('?' * len(part))})", part)
+        found.update((int(pid), str(authors or "[]")) for pid, authors in rows)
+    return found

@@ -1,4 +1,7 @@
-"""Follows (authors, topics, categories) and the radar: what matches them and is new."""
+"""Follows (authors, topics, categories) and the radar: what matches them and is new.
+
+The follows live in the library file (``lib.follows``, ``hubcli.store.library_file``): a
+rebuilt cache keeps them.  The radar's "seen" mark is the cache's."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hubcli.store.db import Store, now_iso
+from hubcli.store.library_file import mark_changed
 from hubcli.store.query import Selection, build_selection
 
 if TYPE_CHECKING:
@@ -24,19 +28,24 @@ class Follow:
 def add_follow(store: Store, kind: str, value: str) -> bool:
     with store.transaction() as conn:
         cur = conn.execute(
-            "INSERT OR IGNORE INTO follows(kind, value, added_at) VALUES (?, ?, ?)", (kind, value, now_iso())
+            "INSERT OR IGNORE INTO lib.follows(kind, value, added_at) VALUES (?, ?, ?)", (kind, value, now_iso())
         )
+        if cur.rowcount > 0:
+            mark_changed(conn)
         return cur.rowcount > 0
 
 
 def remove_follow(store: Store, kind: str, value: str) -> bool:
     with store.transaction() as conn:
-        cur = conn.execute("DELETE FROM follows WHERE kind = ? AND value = ? COLLATE NOCASE", (kind, value))
+        cur = conn.execute("DELETE FROM lib.follows WHERE kind = ? AND value = ? COLLATE NOCASE", (kind, value))
+        if cur.rowcount > 0:
+            mark_changed(conn)
         return cur.rowcount > 0
 
 
 def list_follows(store: Store) -> list[Follow]:
-    rows = store.conn.execute("SELECT kind, value, added_at FROM follows ORDER BY kind, added_at, value").fetchall()
+    rows = store.conn.execute("SELECT kind, value, added_at FROM lib.follows ORDER BY kind, added_at, value"
+                              ).fetchall()
     return [Follow(*row) for row in rows]
 
 
@@ -84,6 +93,12 @@ def reasons_for(store: Store, radar: Radar, paper_ids: list[int]) -> dict[int, l
 def latest_change(store: Store) -> str | None:
     """The newest ``changed_at`` stored (what a radar run marks seen when it ends)."""
     row = store.conn.execute("SELECT max(changed_at) FROM papers").fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def newest_published(store: Store) -> str | None:
+    """The newest publication date stored (where a first ``hub recommend`` looks for new papers)."""
+    row = store.conn.execute("SELECT max(published) FROM papers").fetchone()
     return None if row is None or row[0] is None else str(row[0])
 
 

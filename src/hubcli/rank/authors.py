@@ -1,0 +1,85 @@
+"""Author keys for the ranking: one key per person as far as a name can tell, in a block
+of features of its own (never words of the text, never shown as words).
+
+A key is the folded surname, its particles kept (``Del Maestro``, ``van der Waals``), and
+the first initial of the given names: ``Adrian Del Maestro`` and ``A. Del Maestro`` are
+``del maestro|a``; ``Matthew J. Powell-Palm`` is ``powellpalm|m`` (not ``matthew_j``,
+which the old tokens shared with every Matthew J.).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import numpy as np
+import scipy.sparse as sp
+
+from hubcli.authors import fold
+
+__all__ = ["author_block", "author_key", "author_names"]
+
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "dei", "degli", "di", "da", "du", "dos",
+                       "das", "do", "le", "la", "ter", "ten", "bin", "al", "el", "zu", "st", "mac", "af"})
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _words(text: str) -> list[str]:
+    """Each word folded, its hyphens and apostrophes dropped (``Powell-Palm`` -> ``powellpalm``)."""
+    return [w for w in ("".join(fold(word).split()) for word in text.split()) if w]
+
+
+def author_key(name: str) -> str | None:
+    """``surname|initial`` for a display name (``Surname, Given`` understood); None when
+    nothing is left of it."""
+    if name.count(",") == 1:
+        surname_part, given_part = name.split(",")
+        first, last = _words(given_part), _words(surname_part)
+        tokens = _words(name.replace(",", " ")) if first and first[0] in SUFFIXES else first + last
+    else:
+        tokens = _words(name)
+    while len(tokens) > 1 and tokens[-1] in SUFFIXES:
+        tokens.pop()
+    if not tokens:
+        return None
+    start = len(tokens) - 1
+    while start > 1 and tokens[start - 1] in PARTICLES:
+        start -= 1
+    surname, given = " ".join(tokens[start:]), tokens[:start]
+    return f"{surname}|{given[0][0]}" if given else surname
+
+
+def author_names(authors_json: str | None) -> list[str]:
+    """The names of a paper's stored authors (a JSON list)."""
+    try:
+        names = json.loads(authors_json or "[]")
+    except ValueError:
+        return []
+    return [str(n) for n in names if n] if isinstance(names, list) else []
+
+
+def _last_word(name: str) -> str:
+    """The last word of a name's surname, roughly folded: a quick test before :func:`author_key`."""
+    part = name.split(",")[0] if name.count(",") == 1 else name
+    words = part.split()
+    word = words[-1] if words else ""
+    return "".join(ch for ch in word.lower() if ch.isalnum()) if word.isascii() else "".join(fold(word).split())
+
+
+def author_block(authors: Iterable[str | None], columns: dict[str, int]) -> sp.csr_matrix:
+    """Rows of indicator features, one row per paper (its authors, as JSON), a column per
+    key in ``columns`` (the keys of the papers the model learns from; others are left out)."""
+    lasts = {key.split("|")[0].split()[-1] for key in columns}
+    indptr: list[int] = [0]
+    indices: list[int] = []
+    for raw in authors:
+        if not raw or raw == "[]":
+            indptr.append(len(indices))
+            continue
+        names = [name for name in author_names(raw) if _last_word(name) in lasts]
+        found = {columns[k] for k in map(author_key, names) if k is not None and k in columns}
+        indices.extend(sorted(found))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    return sp.csr_matrix((data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
+                         shape=(len(indptr) - 1, max(len(columns), 1)))
