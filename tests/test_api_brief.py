@@ -95,6 +95,22 @@ def test_the_language_is_the_sessions_and_the_process_keeps_its_own(session: Ses
     assert not hasattr(hubcli.i18n, "current_language")  # there is no process-wide language
 
 
+def test_a_dismissed_paper_is_never_briefed_and_offline_says_nothing_about_models(session: Session) -> None:
+    from hubcli.store import library
+    from hubcli.store.papers import find_paper_id
+
+    store = session.existing()
+    dismissed = find_paper_id(store.conn, "arxiv:2601.00002")
+    assert dismissed is not None
+    library.dismiss(store, [dismissed])
+
+    found = brief.write_brief(session, brief.BriefRequest(Filters(), offline=True), report=Recorder())
+
+    assert [p.title for p in found.papers] == ["Graph recommender number 3", "Graph recommender number 1"]
+    assert "number 2" not in found.text
+    assert found.after == []  # --offline was asked for: no hint about configuring a model
+
+
 def test_an_author_that_matches_nobody_is_reported_as_it_happens(session: Session) -> None:
     told = Recorder()
     with pytest.raises(NotFoundError) as raised:

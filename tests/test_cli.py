@@ -230,6 +230,42 @@ def test_search_over_title_abstract_and_authors(synced: Hub) -> None:
     assert ids(synced, "--search", "recommend*") == ["arxiv:2604.00001"]
 
 
+def test_search_forgives_word_forms(synced: Hub) -> None:
+    assert ids(synced, "--search", "molecule") == ["arxiv:2604.00003"]  # "molecules"
+    assert ids(synced, "--search", "recommendations") == ["arxiv:2604.00001"]  # "recommenders", "recommendation"
+    assert ids(synced, "--search", "planned") == ["arxiv:2604.00004"]  # "Planning", "plan"
+    assert ids(synced, "--search", '"networks for molecules"') == ["arxiv:2604.00003"]  # a phrase: in order
+    assert ids(synced, "--search", '"molecules for networks"') == []
+
+
+def test_empty_results_name_the_reason(synced: Hub) -> None:
+    unknown = synced("papers", "--source", "arxiv cs.ir")
+    assert unknown.exit_code == 0
+    assert "hint: no source is named 'arxiv cs.ir'; did you mean: arXiv (CS.IR) (arxiv:cs.IR)?" in unknown.stderr
+    later = synced("papers", "--since", "2099-01-01")
+    assert later.exit_code == 0
+    assert "hint: the newest paper in the cache is from 2026-" in later.stderr and "before --since 2099-01-01" \
+        in later.stderr
+
+
+def test_a_paged_machine_format_says_it_is_one_page(synced: Hub) -> None:
+    paged = synced("papers", "--format", "json", "--per-page", "2")
+    assert len(json.loads(paged.stdout)) == 2
+    assert ("hint: this is page 1 of 4 (2 of 7 papers): --page N for another, or hub export with the same"
+            " filters for all") in paged.stderr
+    whole = synced("papers", "--format", "json", "--per-page", "100")
+    assert len(json.loads(whole.stdout)) == 7 and "this is page" not in whole.stderr
+
+
+def test_a_search_that_finds_nothing_says_what_would(synced: Hub) -> None:
+    result = synced("papers", "--search", "molec graphz")
+
+    assert result.exit_code == 0 and json.loads(synced("papers", "--search", "molec graphz",
+                                                        "--format", "json").stdout) == []
+    assert "hint: a wider search may find some: --search 'molec* graphz*'; 'molec OR graphz'" in result.stderr
+    assert ids(synced, "--search", "molec*") == ["arxiv:2604.00003"]  # the hint's first suggestion finds it
+
+
 @pytest.mark.parametrize("query", ['"unbalanced', "AND OR NOT", "col:x", "title:graph", "NEAR(", "NEAR(a b, 2)",
                                    "a AND", "OR", "-graph", "^graph", "(graph", "graph)", "{title}: x", "'", "\\",
                                    "graph*a", "**", "\"\"", "x\x00y"])
@@ -328,6 +364,15 @@ def test_a_page_past_the_end_is_empty_with_a_hint(many: Hub) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "page 4 is past the end (there are 3 pages)" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_on_a_terminal_a_page_past_the_end_shows_the_last_page_with_a_word(many: Hub) -> None:
+    code, screen = run_on_a_terminal(["papers", "--per-page", "10", "--page", "999"], {"NO_COLOR": "1"})
+
+    assert code == 0
+    assert "page 999 is past the end: showing the last page, 3" in screen
+    assert "21. " in screen and "27. " in screen and "page 3 of 3 · 27 papers" in screen
 
 
 @pytest.mark.parametrize("args", [("--per-page", "0"), ("--per-page", "-1"), ("--page", "0"), ("--per-page", "x")])
@@ -606,6 +651,17 @@ def test_chinese_help_has_no_english_left(hub: Hub) -> None:
     assert "No such option" not in bad.stderr
 
 
+@pytest.mark.parametrize("lang,line", [
+    ("en", "error: no such option: --autor; did you mean --author?"),
+    ("zh", "错误：没有此选项：--autor；您是不是要找 --author？"),
+])
+def test_a_mistyped_option_suggests_only_the_close_one_in_the_users_language(hub: Hub, lang: str, line: str) -> None:
+    bad = hub("--lang", lang, "papers", "--autor", "x")
+
+    assert bad.exit_code == 2
+    assert stderr_lines(bad)[0] == line
+
+
 @pytest.mark.parametrize("args", [("--lang", "xx", "papers"), ("papers", "--lang", "fr"), ("papers", "--lang")])
 def test_unknown_language_is_a_usage_error(hub: Hub, args: tuple[str, ...]) -> None:
     result = hub(*args)
@@ -698,11 +754,11 @@ def test_feeds_add_canonicalises(hub: Hub) -> None:
     assert again.exit_code == 0
     assert "already subscribed: arXiv (CS.AI) (arxiv:cs.AI)" in again.stderr
 
-    combo = hub("feeds", "add", "arxiv:cs.ai+cs.cl")
+    combo = hub("feeds", "add", "arxiv:cs.ai+cs.cl", "--no-check")
     assert combo.exit_code == 0
     assert "subscribed: arXiv (CS.AI+CS.CL) (arxiv:cs.AI+cs.CL)" in combo.stderr
 
-    bio = hub("feeds", "add", "biorxiv:Genomics")
+    bio = hub("feeds", "add", "biorxiv:Genomics", "--no-check")
     assert bio.exit_code == 0
 
     listed = {f["source"]: f for f in feeds_json(hub)}
@@ -715,7 +771,7 @@ def test_feeds_add_canonicalises(hub: Hub) -> None:
 
 def test_combined_arxiv_source_fetches_the_joined_path(arxiv_mirror: FeedServer, hub: Hub) -> None:
     arxiv_mirror.serve("/rss/cs.AI+cs.CL", arxiv_rss("cs.AI, cs.CL", [A2]))
-    assert hub("feeds", "add", "arxiv:cs.AI+cs.CL").exit_code == 0
+    assert hub("feeds", "add", "arxiv:cs.AI+cs.CL", "--no-check").exit_code == 0
 
     result = hub("sync", "arxiv:cs.AI+cs.CL")
 
@@ -735,7 +791,7 @@ def test_feeds_add_url_and_file_with_labels(feed_server: FeedServer, hub: Hub, t
     listed = {f["source"]: f for f in feeds_json(hub)}
     assert listed[url]["label"] == "Science"
     assert listed[url]["kind"] == "url"
-    assert listed[str(feed.resolve())]["label"] == "my-feed.xml"
+    assert listed[str(feed.resolve())]["label"] == "arXiv (CS.AI)"  # the file's own title
     assert listed[str(feed.resolve())]["kind"] == "file"
 
 
@@ -776,6 +832,16 @@ def test_feeds_remove(hub: Hub) -> None:
     assert stderr_lines(again) == ["error: not subscribed: arxiv:cs.LG"]
 
 
+def test_feeds_remove_takes_several(hub: Hub) -> None:
+    result = hub("feeds", "remove", "arxiv:cs.LG", "arxiv:cs.IR")
+
+    assert result.exit_code == 0, result.stderr
+    assert stderr_lines(result) == [
+        "unsubscribed: arXiv (CS.LG) (arxiv:cs.LG); its papers stay in the cache",
+        "unsubscribed: arXiv (CS.IR) (arxiv:cs.IR); its papers stay in the cache"]
+    assert {f["source"] for f in feeds_json(hub)} == {"arxiv:cs.AI", "arxiv:cs.CL"}
+
+
 def test_a_feed_file_that_is_gone_can_be_removed_by_the_name_it_was_added_with(
         hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -786,7 +852,7 @@ def test_a_feed_file_that_is_gone_can_be_removed_by_the_name_it_was_added_with(
     result = hub("feeds", "remove", "local.xml")
 
     assert result.exit_code == 0, result.stderr
-    assert "unsubscribed: local.xml" in result.stderr
+    assert "unsubscribed: arXiv (CS.AI) (" in result.stderr and "local.xml)" in result.stderr
     assert [f["source"] for f in feeds_json(hub)] == [f"arxiv:{c}" for c in DEFAULT_CATS]
 
 
@@ -807,7 +873,7 @@ def test_removing_every_default_sticks(arxiv_mirror: FeedServer, hub: Hub) -> No
 
 def test_removed_then_added_again(hub: Hub) -> None:
     assert hub("feeds", "remove", "arxiv:cs.IR").exit_code == 0
-    back = hub("feeds", "add", "arxiv:cs.IR")
+    back = hub("feeds", "add", "arxiv:cs.IR", "--no-check")
     assert back.exit_code == 0
     assert "subscribed: arXiv (CS.IR)" in back.stderr
     assert "arxiv:cs.IR" in {f["source"] for f in feeds_json(hub)}

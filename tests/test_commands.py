@@ -51,3 +51,16 @@ def test_results_carry_message_keys_not_text() -> None:
     result = reading.list_papers(Session(), make_filters(), page=1, per_page=None, sort="date")
     assert result.papers == [] and result.footer is not None and result.footer.key == "footer"
     assert [(n.level, n.key) for n in result.after] == [("hint", "no_papers_cache_empty")]
+
+
+def test_usage_lines_name_arguments_without_braces() -> None:
+    def walk(command, path):  # type: ignore[no-untyped-def]
+        with command.context_class(command, info_name=path) as ctx:
+            yield path, command.get_usage(ctx)
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, f"{path} {name}")
+
+    usages = dict(walk(_tree(), "hub"))
+    assert usages["hub show"] == "Usage: hub show [OPTIONS] ID"
+    assert usages["hub tag"] == "Usage: hub tag [OPTIONS] ID TAG..."
+    assert [path for path, usage in usages.items() if "{" in usage] == []

@@ -78,8 +78,8 @@ def test_papers_format_matches_export(hub, stocked) -> None:  # type: ignore[no-
 
 
 def test_opml_round_trip(hub, tmp_path: Path, hub_home: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    hub("feeds", "add", "arxiv:cs.ro")
-    hub("feeds", "add", "https://example.test/journal.rss", "--label", "My Journal")
+    hub("feeds", "add", "arxiv:cs.ro", "--no-check")
+    hub("feeds", "add", "https://example.test/journal.rss", "--label", "My Journal", "--no-check")
     hub("feeds", "remove", "arxiv:cs.CL")
     exported = hub("feeds", "export").stdout
     opml = tmp_path / "radar.opml"
@@ -101,7 +101,7 @@ def test_opml_round_trip(hub, tmp_path: Path, hub_home: Path, monkeypatch) -> No
 def test_catalog_names_are_accepted(hub) -> None:  # type: ignore[no-untyped-def]
     names = [line.split("\t")[0] for line in hub("feeds", "catalog").stdout.splitlines()]
     assert {"nature", "science", "cell", "pnas", "jmlr", "biorxiv-genomics"} <= set(names)
-    added = hub("feeds", "add", "nature")
+    added = hub("feeds", "add", "nature", "--no-check")
     assert added.exit_code == 0
     listed = json.loads(hub("feeds", "list", "--json").stdout)
     assert any(f["label"] == "Nature" and f["url"] == "https://www.nature.com/nature.rss" for f in listed)

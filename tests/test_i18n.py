@@ -13,7 +13,8 @@ _FIELDS = string.Formatter()
 
 
 def _fields(text: str) -> set[str]:
-    return {name for _lit, name, _spec, _conv in _FIELDS.parse(text) if name}
+    # a plural form ``{count|paper|papers}`` reads the field ``count``
+    return {name.split("|")[0] for _lit, name, _spec, _conv in _FIELDS.parse(text) if name}
 
 
 @pytest.mark.parametrize("key", sorted(MESSAGES))
@@ -36,4 +37,16 @@ def test_chinese_entries_are_chinese() -> None:
 def test_translate_falls_back_safely() -> None:
     assert translate("footer", "zh", page=1, pages=2, total=3) == "第 1 / 2 页 · 共 3 篇论文"
     assert translate("no-such-key", "en") == "no-such-key"
-    assert translate("footer", "en", page=1) == MESSAGES["footer"]["en"]  # a missing field never raises
+    assert translate("footer", "en", page=1).startswith("page {page} of {pages}")  # a missing field never raises
+
+
+@pytest.mark.parametrize("count,text", [(0, "0 papers written"), (1, "1 paper written"), (2, "2 papers written")])
+def test_english_counts_take_the_right_plural(count: int, text: str) -> None:
+    assert translate("exported", "en", count=count) == text
+
+
+def test_a_verb_agrees_with_its_count() -> None:
+    assert translate("lib_fetch_hint", "en", count=1).startswith("1 arXiv paper is not in the cache yet")
+    assert translate("lib_fetch_hint", "en", count=3).startswith("3 arXiv papers are not in the cache yet")
+    assert translate("recommend_footer", "en", shown=1, total=1) == "1 recommended of 1 new paper"
+    assert translate("recommend_footer", "zh", shown=1, total=1) == "从 1 篇新论文中推荐 1 篇"

@@ -41,7 +41,8 @@ def test_radar_shows_new_then_nothing_then_a_new_day(hub, arxiv_mirror) -> None:
     assert first.exit_code == 0
     assert sorted(_ids(first)) == ["arxiv:2606.00001", "arxiv:2606.00003"]
     panels = hub("radar", "--format", "panels", "--peek")
-    assert panels.exit_code == 0 and "0 of 0" in panels.stdout  # peek after a real radar: nothing new
+    assert panels.exit_code == 0 and panels.stdout.strip() == ""  # peek after a real radar: nothing new, said once
+    assert panels.stderr == "nothing new on your radar since last time\n"
     second = hub("radar", "--format", "json")
     assert _ids(second) == [] and "nothing new" in second.stderr
     # a new day: a new paper and a new version of a followed author's paper
@@ -150,7 +151,7 @@ def test_followed_authors_are_backfilled_by_a_full_sync_once_a_day(hub, arxiv_mi
     first = hub("sync")
     assert first.exit_code == 0, first.stderr
     assert len(arxiv_mirror.hits("/api/query")) == 1
-    assert "arXiv API backfill for Lichan Hong: 1 new" in first.stderr
+    assert "author backfill for Lichan Hong: 1 new" in first.stderr
     radar = json.loads(hub("radar", "--format", "json").stdout)
     assert [p["id"] for p in radar] == ["arxiv:2001.00042"]  # the followed author's earlier work
     hub("sync")

@@ -175,3 +175,12 @@ def test_strip_controls_output_and_idempotence(raw: str) -> None:
     out = strip_controls(raw)
     assert not FORBIDDEN_MULTILINE_RE.search(out)
     assert strip_controls(out) == out
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ('<div notRealAttribute="value "onmouseover="alert(1)">Title</div>', "Title"),  # feedparser's test corpus
+    ("<a href='u'title='t'>link</a> text", "link text"),
+    ('a<"b"c>d', 'a<"b"c>d'),  # no tag name: text
+])
+def test_a_tag_whose_attributes_lack_a_space_is_still_markup(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def _exported_opml(hub, tmp_path: Path) -> bytes:  # type: ignore[no-untyped-def]
-    hub("feeds", "add", "https://example.test/journal.rss", "--label", "My Journal")
+    hub("feeds", "add", "https://example.test/journal.rss", "--label", "My Journal", "--no-check")
     return hub("feeds", "export").stdout.encode()
 
 

@@ -17,6 +17,24 @@ class LibraryState:
     note: str | None = None
     read_at: str | None = None
     dismissed_at: str | None = None
+    # the user's own bibliographic record of the paper, as a library file gave it:
+    # {"type": "inproceedings", "key": "…", "fields": {name: value}, "persons": {role: [name]},
+    #  "plain": bool (CSL text, not LaTeX)}; BibTeX export writes it back (not in ``to_dict``:
+    #  ``hub library export`` json carries it as ``bib``)
+    bib: dict[str, Any] | None = field(default=None, compare=False)
+
+    @staticmethod
+    def bib_from(text: object) -> dict[str, Any] | None:
+        """The stored JSON of :attr:`bib` (None when absent or not an entry)."""
+        import json
+
+        if not isinstance(text, str) or not text:
+            return None
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) and isinstance(value.get("fields"), dict) else None
 
     @property
     def saved(self) -> bool:
@@ -56,7 +74,8 @@ class Paper:
     """One paper as parsed from a source or read from the store.
 
     ``key`` is the identity: ``arxiv:ID`` (no version), ``doi:DOI`` (lower-cased) or
-    ``url:LINK``.  Dates are ``YYYY-MM-DD`` strings.
+    ``url:LINK``.  Dates are ``YYYY-MM-DD`` strings, or ``YYYY-MM`` / ``YYYY`` when only
+    the month or the year is known (an imported entry's).
     """
 
     key: str

@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +32,7 @@ from hubcli.sources.fetch import Fetcher, FetchPolicy, FetchResult
 from hubcli.sources.parse import parse_feed
 from hubcli.store import write
 from hubcli.store.db import Store
+from hubcli.store.sources import source_label
 from hubcli.store.syncing import validators
 
 ProgressCallback = Callable[[SourceResult], None]
@@ -45,8 +47,10 @@ def policy_from(settings: Settings) -> FetchPolicy:
     return FetchPolicy(settings.connect_timeout, settings.read_timeout, settings.max_bytes, settings.retries)
 
 
-def _fetch_and_parse(fetcher: Fetcher, source: Source, etag: str | None, last_modified: str | None,
-                     on_fetch: FetchCallback | None = None) -> tuple[FetchResult, ParsedFeed | None]:
+def fetch_and_parse(fetcher: Fetcher, source: Source, etag: str | None = None, last_modified: str | None = None,
+                    on_fetch: FetchCallback | None = None) -> tuple[FetchResult, ParsedFeed | None]:
+    """One source fetched (conditionally, when validators are given) and parsed: ``None``
+    for the feed when the server answered 304.  FeedError for anything unreadable."""
     on_bytes = None
     if on_fetch is not None:
         on_fetch(source, 0, None)
@@ -176,7 +180,7 @@ def run_sync(store: Store, settings: Settings, sources: list[Source], *, jobs: i
 
 def _bind(fetcher: Fetcher, source: Source, etag: str | None, modified: str | None,
           on_fetch: FetchCallback | None = None) -> Callable[[], tuple[FetchResult, ParsedFeed | None]]:
-    return lambda: _fetch_and_parse(fetcher, source, etag, modified, on_fetch)
+    return lambda: fetch_and_parse(fetcher, source, etag, modified, on_fetch)
 
 
 def _timed_out(store: Store, source: Source, seconds: float) -> SourceResult:
@@ -186,33 +190,75 @@ def _timed_out(store: Store, source: Source, seconds: float) -> SourceResult:
 
 
 def _store_one(store: Store, source: Source, future: Future[tuple[FetchResult, ParsedFeed | None]]) -> SourceResult:
-    result = SourceResult(source)
     try:
         fetched, parsed = future.result()
     except HubError as exc:
-        result.error = exc
-        write.record_fetch(store, source.spec, status="failed", error=str(exc), keep_validators=True)
-        return result
+        return _failed(store, source, exc)
     except Exception as exc:  # noqa: BLE001 - one broken source must not stop the others
         if os.environ.get("HUB_DEBUG"):
             raise
-        result.error = FeedError("http_failed", reason=f"{type(exc).__name__}: {exc}"[:200], url=source.url)
-        write.record_fetch(store, source.spec, status="failed", error=str(result.error), keep_validators=True)
-        return result
+        return _failed(store, source, FeedError("http_failed", reason=f"{type(exc).__name__}: {exc}"[:200],
+                                                url=source.url))
+    return store_fetched(store, source, fetched, parsed)
+
+
+def _failed(store: Store, source: Source, error: HubError) -> SourceResult:
+    write.record_fetch(store, source.spec, status="failed", error=str(error), keep_validators=True)
+    return SourceResult(source, error=error)
+
+
+def unusable(parsed: ParsedFeed) -> FeedError | None:
+    """Why a parsed feed gives nothing to store although it has items (every one dropped)."""
+    if parsed.entries and not parsed.papers:
+        key = "feed_entries_unidentified" if parsed.unidentified == parsed.entries else "feed_entries_unreadable"
+        return FeedError(key, count=parsed.entries)
+    return None
+
+
+def store_fetched(store: Store, source: Source, fetched: FetchResult, parsed: ParsedFeed | None) -> SourceResult:
+    """What one fetch gave, stored as a sync stores it (papers, validators, the feed's title)
+    in one transaction.  A URL or file feed without a label of the user's is named by its
+    own title, and the result carries that name."""
+    result = SourceResult(source)
     if parsed is None:
         result.not_modified = True
         write.record_fetch(store, source.spec, status="not-modified", keep_validators=True)
         return result
     result.skipped, result.unidentified = parsed.skipped, parsed.unidentified
-    if parsed.entries and not parsed.papers:  # every item was dropped: that is no success
-        key = "feed_entries_unidentified" if parsed.unidentified == parsed.entries else "feed_entries_unreadable"
-        result.error = FeedError(key, count=parsed.entries)
-        write.record_fetch(store, source.spec, status="failed", error=str(result.error), keep_validators=True)
-        return result
+    error = unusable(parsed)
+    if error is not None:  # every item was dropped: that is no success
+        return _failed(store, source, error)
     state = {"status": "ok", "error": None, "etag": fetched.etag, "last_modified": fetched.last_modified,
              "feed_title": registry.label_from_feed_title(parsed.title)}
     counts = write.store_papers(store, source, parsed.papers, fetch_state=state)
     result.new, result.updated, result.unchanged = counts.new, counts.updated, counts.unchanged
     result.empty = parsed.is_empty_day
     result.partial = parsed.partial
+    if source.kind in ("url", "file"):
+        label = source_label(store, source.spec)
+        if label and label != source.label:
+            result.source = replace(source, label=label)
     return result
+
+
+# why a request never reached a server: no network (or every server down), not one bad feed
+OFFLINE_REASONS = frozenset({"Name or service not known", "Temporary failure in name resolution",
+                             "No address associated with hostname", "nodename nor servname provided",
+                             "getaddrinfo failed", "Connection refused", "No route to host",
+                             "Network is unreachable"})
+
+
+def network_failure(result: SourceResult) -> str | None:
+    """The host a source failed to reach for a network reason (no name look-up, no connection)."""
+    error = result.error
+    if isinstance(error, FeedError) and error.key == "http_connect" and error.params.get("reason") in OFFLINE_REASONS:
+        return str(error.params.get("host") or result.source.url)
+    return None
+
+
+def offline(results: list[SourceResult]) -> list[SourceResult] | None:
+    """The results when every one of at least two failed for a network reason (hub seems
+    to be offline), else None.  One unreachable source alone is that source's problem."""
+    if len(results) < 2 or any(network_failure(r) is None for r in results):
+        return None
+    return results

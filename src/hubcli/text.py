@@ -22,7 +22,8 @@ _WS_RE = re.compile(r"\s+")
 # CDATA sections keep their text.  Every quantifier is possessive and no pattern crosses a
 # ``<``, so hostile megabyte fields cost linear time.
 _NAME = r"[A-Za-z][A-Za-z0-9:._\-]*+"
-_ATTR = r"""\s++[^\s"'<>/=]++(?:\s*+=\s*+(?:"[^"<]*+"|'[^'<]*+'|[^\s"'=<>`]++))?+"""
+# an attribute follows whitespace, or directly a quoted value (``a="x"b=1``: browsers read two)
+_ATTR = r"""(?:\s++|(?<=["']))[^\s"'<>/=]++(?:\s*+=\s*+(?:"[^"<]*+"|'[^'<]*+'|[^\s"'=<>`]++))?+"""
 _START_TAG_RE = re.compile(rf"<{_NAME}(?:{_ATTR})*+\s*+/?>")
 _END_TAG_RE = re.compile(rf"</{_NAME}\s*+>")
 _DECLARATION_RE = re.compile(r"<![A-Za-z][^<>]*+>|<\?[^<>]*+>")

@@ -19,6 +19,7 @@ from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
 from hubcli.i18n import Message, translate
 from hubcli.models import Paper
+from hubcli.render.latex import readable
 
 if TYPE_CHECKING:
     from hubcli.brief.cite import Checked
@@ -197,6 +198,7 @@ def _select(session: Session, request: BriefRequest, told: _Told) -> tuple[Store
         from hubcli.store.query import build_selection
 
         sel = build_selection(store, resolve(request.filters, session.settings()))
+        sel.add_not_dismissed()  # a paper the reader dismissed is never briefed
         for notice in unmatched_authors(store, sel.unmatched_authors):
             told(notice.level, notice.key, **notice.params)
         ranked = rank(store, sel, wanted)
@@ -232,7 +234,7 @@ def _offline(session: Session, request: BriefRequest, cfg: LLMConfig, ranked: Ra
     result.text = digest(ranked.papers, subtitle=subtitle, lang=lang)
     if cfg.model:
         result.note("hint", "brief_offline_hint_model", after=True, model=cfg.model)
-    else:
+    elif not request.offline:  # --offline asked for this digest: nothing to say about configuring a model
         result.note("hint", "brief_no_model_hint", after=True, config=str(session.settings().paths.config_file))
 
 
@@ -253,7 +255,7 @@ def _plan(store: Store, cfg: LLMConfig, ranked: Ranked, lang: str, server: Serve
              window=_number(budget.context_window))
     for numbered in plan.sent:
         if numbered.truncated:
-            told("warn", "brief_truncated", number=numbered.number, title=numbered.paper.title[:80])
+            told("warn", "brief_truncated", number=numbered.number, title=readable(numbered.paper.title)[:80])
     if plan.map_reduce:
         told("info", "brief_map_reduce", groups=len(plan.groups), count=len(plan.sent))
     return budget, plan
@@ -329,7 +331,7 @@ def _usage_notices(usage: Usage) -> list[Notice]:
 def _line(number: str, paper: Paper, note: str) -> str:
     from hubcli.render.formats import display_id, safe
 
-    parts = [paper.published or "----------", display_id(paper), note, safe(paper.title)]
+    parts = [paper.published or "----------", display_id(paper), note, safe(readable(paper.title or ""))]
     return f"[{number}] " + "  ".join(p for p in parts if p)
 
 

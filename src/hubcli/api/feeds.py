@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Any
 from hubcli.api.results import Data, Result
 from hubcli.api.session import Session
 from hubcli.config import DEFAULT_SUBSCRIPTIONS, Settings
-from hubcli.errors import NotFoundError, UsageError
-from hubcli.models import Source
+from hubcli.errors import FeedError, HubError, NotFoundError, UsageError
+from hubcli.i18n import Message
+from hubcli.models import ParsedFeed, Source
 from hubcli.sources import registry
+from hubcli.sources.fetch import Fetcher, FetchResult
 from hubcli.store import write
 from hubcli.store.db import Store
+from hubcli.store.syncing import is_subscribed
 
 if TYPE_CHECKING:
     from hubcli.render.opml import Outline
@@ -31,13 +34,93 @@ def writable_store(session: Session) -> Store:
     return store
 
 
-def add(session: Session, source: str, label: str | None) -> Result:
-    resolved = registry.resolve(source, session.settings(), label=label.strip() if label and label.strip() else None)
+def add(session: Session, source: str, label: str | None, *, check: bool = True) -> Result:
+    """Subscribe to ``source``.  A new subscription's feed is read once first (unless not
+    ``check``): one that cannot be read is refused (FeedError, nothing stored); one that
+    can is named by its own title (a URL or file feed without ``label``), and its papers
+    are stored as ``hub sync SOURCE`` would store them, validators included, so the next
+    sync asks the server only for what changed."""
+    custom = label.strip() if label and label.strip() else None
+    settings = session.settings()
+    resolved = registry.resolve(source, settings, label=custom)
     store = writable_store(session)
     result = Result()
-    added = write.subscribe(store, resolved, custom_label=bool(label))
-    result.note("info", "source_added" if added else "source_exists", label=resolved.label, spec=resolved.spec)
+    if is_subscribed(store, resolved.spec):
+        write.subscribe(store, resolved, custom_label=bool(custom))
+        result.note("info", "source_exists", label=resolved.label if custom else _stored_label(store, resolved),
+                    spec=resolved.spec)
+        return result
+    if not check:
+        write.subscribe(store, resolved, custom_label=bool(custom))
+        result.note("info", "source_added", label=resolved.label, spec=resolved.spec)
+        result.note("info", "feeds_not_checked")
+        return result
+    fetched, parsed = _read_once(settings, resolved)
+    title = parsed.title if parsed is not None else None
+    if not custom and resolved.kind in ("url", "file") and title:
+        resolved = replace(resolved, label=registry.label_from_feed_title(title) or resolved.label)
+    write.subscribe(store, resolved, custom_label=bool(custom))
+    _store_read(store, resolved, fetched, parsed)
+    result.note("info", "source_added", label=_stored_label(store, resolved), spec=resolved.spec)
+    result.note("info", _read_notice(resolved, parsed), title=title or resolved.label,
+                items=parsed.entries if parsed is not None else 0)
+    if parsed is not None and parsed.partial:
+        result.note("warn", "sync_partial", label=_stored_label(store, resolved), reason=parsed.partial,
+                    count=len(parsed.papers))
     return result
+
+
+def _stored_label(store: Store, source: Source) -> str:
+    from hubcli.store.sources import source_label
+
+    return source_label(store, source.spec) or source.label
+
+
+def _read_once(settings: Settings, source: Source) -> tuple[FetchResult, ParsedFeed | None]:
+    """The feed fetched and parsed with sync's fetcher, limits and parser; a FeedError
+    naming the source when it cannot be read."""
+    from hubcli.sync import fetch_and_parse, policy_from, unusable
+
+    if source.kind == "arxiv":
+        _known_categories(source)
+    error: HubError | None
+    try:
+        fetched, parsed = fetch_and_parse(Fetcher(policy_from(settings)), source)
+        error = unusable(parsed) if parsed is not None else None
+    except HubError as exc:
+        error = exc
+    if error is not None:
+        raise FeedError("feeds_add_unreadable", spec=source.spec, reason=Message(error.key, error.params))
+    return fetched, parsed
+
+
+def _known_categories(source: Source) -> None:
+    """arXiv answers an unknown category with an empty feed: the taxonomy tells."""
+    from hubcli.sources.arxiv_taxonomy import close_categories, is_known
+
+    for category in source.spec.split(":", 1)[1].split("+"):
+        if not is_known(category):
+            close = close_categories(category)
+            if close:
+                raise NotFoundError("feeds_unknown_category_close", category=category, close=", ".join(close))
+            raise NotFoundError("feeds_unknown_category", category=category)
+
+
+def _store_read(store: Store, source: Source, fetched: FetchResult, parsed: ParsedFeed | None) -> None:
+    from hubcli.rank.hooks import refresh_if_enabled
+    from hubcli.sync import store_fetched
+
+    stored = store_fetched(store, source, fetched, parsed)
+    if stored.new or stored.updated:
+        refresh_if_enabled(store)
+
+
+def _read_notice(source: Source, parsed: ParsedFeed | None) -> str:
+    """What reading the feed found: its title and number of items."""
+    items = parsed.entries if parsed is not None else 0
+    if items:
+        return "feeds_read_one" if items == 1 else "feeds_read"
+    return "feeds_read_empty_arxiv" if source.kind == "arxiv" else "feeds_read_empty"
 
 
 def subscriptions(session: Session) -> Data:

@@ -14,7 +14,7 @@ from hubcli.store.db import Store
 from hubcli.store.query import Selection
 
 __all__ = ["EXPORT_CHUNK", "author_suggestions", "export", "find", "follow_reason", "list_papers", "radar",
-           "shuffle", "unmatched_authors"]
+           "record_shown", "shuffle", "unmatched_authors"]
 
 
 def author_suggestions(store: Store, name: str, limit: int = 3) -> list[str]:
@@ -44,16 +44,73 @@ def unmatched_authors(store: Store, names: list[str]) -> list[Notice]:
     return notices
 
 
-def _unmatched(result: Result, store: Store, names: list[str]) -> None:
-    result.before += unmatched_authors(store, names)
+def _unmatched(result: Result, store: Store, sel: Selection) -> None:
+    result.before += unmatched_authors(store, sel.unmatched_authors)
+    result.before += unmatched_sources(store, sel.unmatched_sources)
 
 
-def _nothing(result: Result, store: Store) -> None:
-    result.note("hint", "no_papers" if store.paper_count() else "no_papers_cache_empty", after=True)
+def unmatched_sources(store: Store, names: list[str]) -> list[Notice]:
+    """A hint for each ``--source`` that names no source, with the close ones (by spec or
+    label, each source once)."""
+    import difflib
+
+    from hubcli.store.query import source_names
+
+    known = source_names(store.conn)
+    notices = []
+    for name in names:
+        wanted = name.casefold()
+
+        def closeness(source: tuple[str, str], wanted: str = wanted) -> float:
+            texts = [text.casefold() for text in source]
+            inside = any(wanted in text for text in texts)
+            return max(difflib.SequenceMatcher(None, wanted, text).ratio() for text in texts) + inside
+
+        ranked = sorted(known, key=closeness, reverse=True)
+        best = closeness(ranked[0]) if ranked else 0.0
+        close = [f"{label} ({spec})" for spec, label in ranked[:3]
+                 if closeness((spec, label)) >= max(0.6, best - 0.05)]
+        if close:
+            notices.append(Notice("hint", "source_did_you_mean", {"name": name, "suggestions": "; ".join(close)}))
+        else:
+            notices.append(Notice("hint", "source_unknown", {"name": name}))
+    return notices
 
 
-def list_papers(session: Session, filters: Filters, *, page: int, per_page: int | None, sort: str) -> Listing:
-    """One page of the papers matching ``filters``, newest first (or by relevance)."""
+def _nothing(result: Result, store: Store, filters: Filters) -> None:
+    """Why nothing is listed: an empty cache, a --since past the newest paper, and for a
+    search, what would find more."""
+    from hubcli.store.query import newest_published
+
+    if not store.paper_count():
+        result.note("hint", "no_papers_cache_empty", after=True)
+        return
+    result.note("hint", "no_papers", after=True)
+    newest = newest_published(store.conn) if filters.since else None
+    if newest is not None and filters.since is not None and newest < filters.since:
+        result.note("hint", "since_past_newest", after=True, since=filters.since, newest=newest)
+    wider = search_alternatives(filters.search) if filters.search else []
+    if wider:
+        result.note("hint", "search_try", after=True, queries="; ".join(f"'{q}'" if " " in q else q for q in wider))
+
+
+def search_alternatives(text: str) -> list[str]:
+    """Searches that find more than ``text``: its words as prefixes (``bandit*``), and each
+    word alone when there are several."""
+    words = [w for w in text.replace('"', " ").split() if w != "OR"]
+    if not words:
+        return []
+    out = [" ".join(w if w.endswith("*") else w + "*" for w in words)]
+    if len(words) > 1:
+        out.append(" OR ".join(words))
+    return [q for q in out if q != text.strip()][:2]
+
+
+def list_papers(session: Session, filters: Filters, *, page: int, per_page: int | None, sort: str,
+                clamp: bool = False) -> Listing:
+    """One page of the papers matching ``filters``, newest first (or by relevance).  A page
+    past the end is empty with a hint (a script paging until nothing is left stops there),
+    or with ``clamp`` (a person reading cards) the last page with a word saying so."""
     store, settings = session.reader(), session.settings()
     per = per_page or settings.per_page
     if store is None:
@@ -65,23 +122,29 @@ def list_papers(session: Session, filters: Filters, *, page: int, per_page: int 
 
     sel = build_selection(store, resolve(filters, settings))
     result = Listing()
-    _unmatched(result, store, sel.unmatched_authors)
+    _unmatched(result, store, sel)
     found = list_page(store, sel, page=page, per_page=per, sort=sort)
+    if clamp and found.total and page > found.pages:
+        result.note("hint", "page_clamped", page=page, pages=found.pages)
+        page = found.pages
+        found = list_page(store, sel, page=page, per_page=per, sort=sort)
     result.papers = found.papers
     result.footer = Notice("info", "footer_one" if found.total == 1 else "footer",
                            {"page": page, "pages": found.pages, "total": found.total})
     result.start = (page - 1) * per + 1
     if found.total == 0:
-        _nothing(result, store)
+        _nothing(result, store, filters)
     elif page > found.pages:
         result.note("hint", "page_past_end", after=True, page=page, pages=found.pages)
     return result
 
 
-def shuffle(session: Session, filters: Filters, *, n: int, seed: int | None, include_dismissed: bool = False
-            ) -> Listing:
-    """A random batch; without a seed, one that avoids what earlier batches showed;
-    dismissed papers left out unless asked."""
+def shuffle(session: Session, filters: Filters, *, n: int, seed: int | None, include_dismissed: bool = False,
+            record: bool = True) -> Listing:
+    """A random batch; without a seed, one that avoids what earlier batches showed (and is
+    remembered as shown, unless ``record`` is false: the page draws with a GET, which never
+    writes, and records its batch with :func:`record_shown`); dismissed papers left out
+    unless asked."""
     store, settings = session.reader(), session.settings()
     if store is None:
         result = Listing(footer=Notice("info", "footer_shuffle", {"shown": 0, "total": 0, "left": 0}))
@@ -94,8 +157,8 @@ def shuffle(session: Session, filters: Filters, *, n: int, seed: int | None, inc
     if not include_dismissed:
         sel.add_not_dismissed()
     result = Listing()
-    _unmatched(result, store, sel.unmatched_authors)
-    batch = sample(store, sel, filters.selection_key(), n=n, seed=seed)
+    _unmatched(result, store, sel)
+    batch = sample(store, sel, filters.selection_key(), n=n, seed=seed, record=record)
     if batch.restarted:
         result.note("info", "shuffle_restart")
     result.papers = batch.papers
@@ -106,8 +169,19 @@ def shuffle(session: Session, filters: Filters, *, n: int, seed: int | None, inc
         result.footer = Notice("info", "footer_shuffle",
                                {"shown": len(batch.papers), "total": batch.total, "left": batch.left})
     if batch.total == 0:
-        _nothing(result, store)
+        _nothing(result, store, filters)
     return result
+
+
+def record_shown(session: Session, filters: Filters, ids: list[int]) -> int:
+    """Remember a batch the page showed for these filters (what ``hub shuffle`` remembers
+    of its own batches); how many papers were recorded."""
+    from hubcli.store.query import remember_shown
+
+    store = session.reader()
+    if store is None or not ids:
+        return 0
+    return remember_shown(store, filters.selection_key(), ids)
 
 
 def follow_reason(kind: str, value: str) -> Message:
@@ -152,7 +226,8 @@ def radar(session: Session, *, limit: int, peek: bool, include_dismissed: bool =
     if scores is not None:
         result.scores = {pid: score for pid, score in scores[0] if score is not None}
     result.reasons = {pid: [follow_reason(f.kind, f.value) for f in follows] for pid, follows in why.items()}
-    if page.total == 0:
+    if page.total == 0:  # one line says it: no "0 of 0 new" footer before it
+        result.footer = None
         result.note("info", "radar_nothing_new", after=True)
     if not peek:
         mark_radar_seen(store, mark)

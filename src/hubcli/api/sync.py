@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from hubcli.api.results import Notice, Result
 from hubcli.api.session import Session
+from hubcli.errors import HubError
 from hubcli.i18n import translate
 from hubcli.models import Source, SourceResult, SyncReport
 
@@ -39,11 +40,18 @@ class SyncReporter(Protocol):
 
 @dataclass
 class Synced(Result):
-    """The sources synced (``report``; the authors backfilled come last in it) and how
-    many of its results are backfills."""
+    """The sources synced (``report``; the authors backfilled come last in it), how many
+    of its results are backfills, and ``offline`` (the notice said once) when every
+    source failed for a network reason."""
 
     report: SyncReport = field(default_factory=SyncReport)
     backfills: int = 0
+    offline: Notice | None = None
+
+
+# the notices that say hub seems to be offline (a front end may let them stand for every
+# source's own failure line)
+OFFLINE_NOTICES = ("sync_offline", "sync_offline_backfills")
 
 
 def lock_path(settings: Settings, what: str) -> Path:
@@ -84,11 +92,35 @@ def sync(session: Session, specs: Sequence[str], *, authors: Sequence[str] = (),
         report.started(len(targets))
         result.report = run_sync(store, settings, targets, jobs=jobs or settings.jobs, on_result=report.finished,
                                  on_fetch=report.fetching)
+        result.offline = _offline(store, result.report, authors=bool(authors), followed=followed and not chosen)
+        if result.offline is not None:
+            # every source failed to reach its server: backfills would too (and at the API's pace)
+            report.notice(result.offline)
+            report.stored(result.report)
+            return result
         report.stored(result.report)
         done = _backfill(session, store, list(authors), full=followed and not chosen, report=report)
     result.report.results += done
     result.backfills = len(done)
     return result
+
+
+def _offline(store: Store, report: SyncReport, *, authors: bool, followed: bool) -> Notice | None:
+    """"You seem to be offline", once, when every source failed for a network reason
+    (saying so when author backfills were due: they wait for the next sync)."""
+    from hubcli.backfill import due_followed_authors
+    from hubcli.sync import network_failure, offline
+
+    gone = offline(report.results)
+    if gone is None:
+        return None
+    waiting = authors or (followed and bool(due_followed_authors(store)))
+    hosts = list(dict.fromkeys(host for r in gone if (host := network_failure(r))))
+    first = gone[0].error
+    reason = first.params.get("reason", "") if isinstance(first, HubError) else ""
+    shown = ", ".join(hosts[:3]) + (f" (+{len(hosts) - 3})" if len(hosts) > 3 else "")
+    return Notice("warn", OFFLINE_NOTICES[1] if waiting else OFFLINE_NOTICES[0], {
+        "count": len(gone), "hosts": shown, "reason": reason})
 
 
 def _backfill(session: Session, store: Store, authors: list[str], *, full: bool,

@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 
 from hubcli.brief.spans import pieces, protected
 from hubcli.models import Paper
+from hubcli.render.bibtex import cited_date
+from hubcli.render.card import safe_url
+from hubcli.render.latex import readable
+from hubcli.render.markdown import defang_links
 from hubcli.render.markdown import md_inline as md_inline  # the one Markdown escaper
 from hubcli.text import strip_controls
 
@@ -171,7 +175,7 @@ def _neutralise_prose(text: str, offset: int, piece: str) -> str:
 
 def clean_answer(text: str) -> str:
     """The model's Markdown without controls, an enclosing code fence, or its own reference
-    list (hub writes that)."""
+    list (hub writes that), and with its links that are not http(s) made text."""
     body = strip_controls(text or "").replace("\r\n", "\n").strip()
     fenced = _FENCE_RE.match(body)
     if fenced:
@@ -179,15 +183,16 @@ def clean_answer(text: str) -> str:
     headings = list(_REFS_HEADING_RE.finditer(body))
     if headings and headings[-1].start() > len(body) // 3:  # a references section ends the text
         body = body[: headings[-1].start()].rstrip()
-    return body
+    return defang_links(body)
 
 
 def link(paper: Paper) -> str | None:
-    if paper.url:
-        return paper.url
-    if paper.doi:
-        return f"https://doi.org/{paper.doi}"
-    return paper.pdf_url
+    """The paper's first http(s) link (its page, its DOI, its PDF), made safe for a
+    Markdown autolink; None when it has none (a ``javascript:`` or ``data:`` link a feed
+    wrote is never written)."""
+    found = (safe_url(url) for url in (paper.url, f"https://doi.org/{paper.doi}" if paper.doi else None,
+                                       paper.pdf_url) if url)
+    return next((url for url in found if url), None)
 
 
 def _sentence(text: str) -> str:
@@ -201,17 +206,18 @@ def _sentence(text: str) -> str:
 def reference(number: int, paper: Paper, *, et_al: str) -> str:
     names = [md_inline(a) for a in paper.authors]
     authors = ", ".join(names[:CITED_AUTHORS]) + (f", {et_al}" if len(names) > CITED_AUTHORS else "")
-    parts = [f"[{number}] {_sentence(md_inline(paper.title))}"]
+    parts = [f"[{number}] {_sentence(md_inline(readable(paper.title or '')))}"]
     if authors:
         parts.append(_sentence(authors))
     if paper.journal:
         journal = md_inline(paper.journal)
         parts.append(f"*{journal}*" if journal.endswith(".") else f"*{journal}*.")
-    if paper.published:
-        parts.append(f"{paper.published}.")
+    when = cited_date(paper)  # an arXiv paper's first version, not a replacement's announcement
+    if when:
+        parts.append(f"{when}.")
     url = link(paper)
     if url:
-        parts.append(f"<{strip_controls(url).strip()}>")
+        parts.append(f"<{url}>")
     return "- " + " ".join(parts)
 
 

@@ -149,9 +149,9 @@ def check_keys(model: str, api_base: str | None) -> None:
 
 def redact(text: str) -> str:
     """A provider message without any secret value from the environment."""
-    for name, value in os.environ.items():
-        if value and len(value) >= 8 and _SECRET_ENV_RE.search(name) and value in text:
-            text = text.replace(value, "***")
+    from hubcli.redaction import redact as redact_secrets
+
+    text = redact_secrets(text)
     text = re.sub(r"\b(sk|pk|rk|gsk|xai|key)-[A-Za-z0-9_\-*]{8,}", r"\1-***", text)
     return text
 

@@ -15,7 +15,7 @@ from collections import Counter
 from hubcli.brief.cite import link, md_inline
 from hubcli.i18n import translate
 from hubcli.models import Paper
-from hubcli.text import strip_controls
+from hubcli.render.latex import readable
 
 MAX_GROUPS = 8
 MAX_SENTENCE = 320
@@ -155,7 +155,7 @@ def group(papers: list[Paper], lang: str) -> list[tuple[str, list[Paper]]]:
 
 def key_sentence(paper: Paper, df: Counter[str], n: int) -> str:
     """The abstract sentence carrying the most shared, specific terms (cue phrases help)."""
-    options = sentences(paper.abstract)
+    options = sentences(readable(paper.abstract or ""))
     if not options:
         return ""
     best, best_score = options[0], -1.0
@@ -180,14 +180,14 @@ def _entry(paper: Paper, lang: str) -> str:
     meta = [m for m in (paper.published, paper.primary_category or paper.journal) if m]
     authors = ", ".join(md_inline(a) for a in paper.authors[:4]) + (
         f", {translate('brief_digest_et_al', lang)}" if len(paper.authors) > 4 else "")
-    head = f"- **{md_inline(paper.title)}**"
+    head = f"- **{md_inline(readable(paper.title or ''))}**"
     if authors:
         head += f" — {authors}"
     if meta:
         head += " · " + " · ".join(md_inline(m) for m in meta)
     url = link(paper)
     if url:
-        head += f" · <{strip_controls(url).strip()}>"
+        head += f" · <{url}>"
     return head
 
 

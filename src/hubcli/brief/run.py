@@ -25,6 +25,7 @@ from hubcli.brief.select import (
 from hubcli.brief.server import ServerInfo
 from hubcli.errors import LLMError, StoreError
 from hubcli.i18n import Message, translate
+from hubcli.redaction import redact
 from hubcli.store.briefs import forget, remember, remembered
 from hubcli.store.db import Store
 
@@ -213,7 +214,7 @@ class Caller:
                 self.usage.add(hit.usage, from_cache=True)
                 self.usage.cached_at.append(hit.created_at)
                 self._check_finish(hit.usage, max_tokens)
-                return hit.text
+                return redact(hit.text)  # (an answer cached by an older hub may hold a key)
         from hubcli.brief import llm
 
         if not self.keys_checked:
@@ -248,11 +249,12 @@ class Caller:
         usage = answer.usage()
         self._check_finish(usage, max_tokens)
         self.usage.add(usage, from_cache=False)
+        text = redact(answer.text)  # a model echoing the API key: never printed nor cached
         try:
-            cache.put(self.store, key, self.cfg.model, answer.text, usage)
+            cache.put(self.store, key, self.cfg.model, text, usage)
         except StoreError as exc:
             self.note("brief_cache_write_failed", reason=Message(exc.key, dict(exc.params)))
-        return answer.text
+        return text
 
 
 def map_shape(the_plan: Plan) -> tuple[int, bool]:

@@ -10,12 +10,13 @@ from hubcli.cli.options import JsonOption, SourceArgument
 from hubcli.cli.output import show_items, show_result
 
 LabelOption = Annotated[Optional[str], typer.Option("--label", help="opt_label")]
+NoCheckOption = Annotated[bool, typer.Option("--no-check", help="opt_feeds_no_check")]
 
 
-def feeds_add_command(source: SourceArgument, label: LabelOption = None) -> None:
+def feeds_add_command(source: SourceArgument, label: LabelOption = None, no_check: NoCheckOption = False) -> None:
     from hubcli.api import feeds
 
-    show_result(feeds.add(STATE, source, label))
+    show_result(feeds.add(STATE, source, label, check=not no_check))
 
 
 STATUS_KEYS = {"ok": "status_ok", "not-modified": "status_not_modified", "failed": "status_failed"}
@@ -34,7 +35,9 @@ def _table(rows: Sequence[tuple[str, ...]]) -> None:
 
     table = Table(title=Text(t("feeds_heading")), title_justify="left", box=None, pad_edge=False)
     for key in ("col_source", "col_label", "col_folder", "col_papers", "col_last_sync", "col_status"):
-        table.add_column(Text(t(key)), justify="right" if key == "col_papers" else "left")
+        # the source is what `hub feeds remove` needs: wrapped whole, never cut with "…"
+        table.add_column(Text(t(key)), justify="right" if key == "col_papers" else "left",
+                         overflow="fold" if key == "col_source" else "ellipsis")
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     OUT.console().print(table)
@@ -58,10 +61,14 @@ def feeds_list_command(json_: JsonOption = False) -> None:
                      for spec, lbl, folder, n, last, status in rows))
 
 
-def feeds_remove_command(source: SourceArgument) -> None:
+SourcesArgument = Annotated[list[str], typer.Argument(help="arg_subscribed", metavar="SOURCE...")]
+
+
+def feeds_remove_command(sources: SourcesArgument) -> None:
     from hubcli.api import feeds
 
-    show_result(feeds.remove(STATE, source))
+    for source in dict.fromkeys(sources):
+        show_result(feeds.remove(STATE, source))
 
 
 def register(app: typer.Typer) -> typer.Typer:

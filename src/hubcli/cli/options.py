@@ -15,6 +15,7 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from hubcli.cli.context import t
 from hubcli.cli.typer_compat import ClickCommand
+from hubcli.errors import UsageError
 from hubcli.filters import Filters, filter_fields, make_filters
 from hubcli.i18n.messages import MESSAGES
 
@@ -57,6 +58,41 @@ def with_filters(command: Command) -> Command:
     return wrapper
 
 
+COUNT_MAX = 1_000_000_000  # the largest count, page or size an option takes
+# (the smallest value shown, the largest, the smallest taken here) by parameter name; any
+# other whole number is a count, its lower bound left to the command (``output.positive``)
+NUMBER_RANGES: dict[str, tuple[int, int, int]] = {
+    "seed": (-(2**63), 2**63 - 1, -(2**63)),  # SQLite's 64-bit range
+    "port": (0, 65535, 0),
+}
+_COUNT = (1, COUNT_MAX, -COUNT_MAX)
+
+
+def bound_numbers(command: ClickCommand) -> None:
+    """Hold every whole-number option and argument of a Click command tree to its range
+    (``NUMBER_RANGES``, else 1..``COUNT_MAX``) as it is parsed: a value out of range is a
+    usage error naming the option and the range (exit 2), never an overflow further on."""
+    for param in command.params:
+        if getattr(param.type, "name", None) in ("int", "integer"):  # Click's INT (not a declared range)
+            name = "/".join(sorted(param.opts, key=lambda o: not o.startswith("--"))) or str(param.name)
+            param.callback = _bounded(param.callback, name, *NUMBER_RANGES.get(param.name or "", _COUNT))
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            bound_numbers(sub)
+
+
+def _bounded(callback: Optional[Callable[..., Any]], option: str, minimum: int, maximum: int, floor: int
+             ) -> Callable[..., Any]:
+    def check(ctx: Any, param: Any, value: Any) -> Any:
+        for number in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(number, int) and not floor <= number <= maximum:
+                shown = str(number) if len(str(number)) <= 30 else str(number)[:30] + "…"
+                raise UsageError("cli_number_range", option=option, value=shown, minimum=minimum, maximum=maximum)
+        return callback(ctx, param, value) if callback is not None else value
+
+    return check
+
+
 def chips(filters: Filters) -> list[str]:
     return [t(key, **params) for key, params in filters.chips()]
 
@@ -67,6 +103,17 @@ def _translated(text: Optional[str]) -> Optional[str]:
     return text
 
 
+def _plain_usage_metavar(argument: TyperArgument) -> None:
+    """A required argument shows as ``ID`` in the usage line, as Click and every Unix tool
+    write it (Typer writes ``{ID}``); optional ones keep their ``[TEXT]``."""
+    metavar = argument.metavar
+
+    def make_metavar(ctx: Any, *, usage: bool = False) -> str:
+        return str(metavar)
+
+    argument.make_metavar = make_metavar  # type: ignore[method-assign]
+
+
 def translate_help(command: ClickCommand) -> None:
     """Replace the catalogue keys of a Click command tree by texts in the run's language."""
     command.help = _translated(command.help)
@@ -74,6 +121,8 @@ def translate_help(command: ClickCommand) -> None:
     for param in command.params:
         if isinstance(param, (TyperOption, TyperArgument)):
             param.help = _translated(param.help)
+        if isinstance(param, TyperArgument) and param.metavar and param.required:
+            _plain_usage_metavar(param)
     if isinstance(command, TyperGroup):
         for sub in command.commands.values():
             translate_help(sub)

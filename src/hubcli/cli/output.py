@@ -66,7 +66,8 @@ def _plain_details(reasons: Optional[dict[int, str]], details: Optional[dict[int
 def notify(notices: list[Notice]) -> None:
     """A result's notices, in the run's language, on stderr."""
     for notice in notices:
-        getattr(OUT, notice.level)(t(notice.key, **notice.params))
+        params = {k: v[:200] + "…" if isinstance(v, str) and len(v) > 200 else v for k, v in notice.params.items()}
+        getattr(OUT, notice.level)(t(notice.key, **params))
 
 
 def show_result(result: Result) -> None:
@@ -96,9 +97,11 @@ def show_listing(result: Listing, fmt: str, filters: Filters) -> None:
         reasons = {pid: ", ".join(t(m.key, **m.params) for m in why) for pid, why in result.reasons.items()}
     details: dict[int, list[str]] = {}
     extras: dict[int, dict[str, object]] = {}
+    matches = result.matches or {}
     for pid, score in (result.scores or {}).items():
-        reasons[pid] = ", ".join(x for x in (t("card_score", score=f"{score:.2f}"), reasons.get(pid)) if x)
-        extras[pid] = {"score": score}
+        level = t(f"card_match_{matches[pid]}") if pid in matches else ""
+        reasons[pid] = ", ".join(x for x in (level, t("card_score", score=f"{score:.2f}"), reasons.get(pid)) if x)
+        extras[pid] = {"score": score, "match": matches[pid]} if pid in matches else {"score": score}
     for pid, why in (result.explanations or {}).items():
         extras.setdefault(pid, {})["explain"] = {"words": why.words, "like": why.like_key}
         if why.words:
@@ -110,6 +113,15 @@ def show_listing(result: Listing, fmt: str, filters: Filters) -> None:
     if fmt in ("panels", "plain", "markdown"):
         remember_cards(result)
     notify(result.after)
+    _one_page_of_data(result, fmt)
+
+
+def _one_page_of_data(result: Listing, fmt: str) -> None:
+    """A machine format of a paged listing says it holds one page, and how to get all."""
+    params = result.footer.params if result.footer and result.footer.key in ("footer", "footer_one") else {}
+    pages, page = int(params.get("pages", 1)), int(params.get("page", 1))
+    if fmt in ("json", "jsonl", "csv", "bibtex") and pages > 1 and page <= pages:
+        OUT.hint(t("machine_one_page", page=page, pages=pages, shown=len(result.papers), total=params.get("total", 0)))
 
 
 def remember_cards(result: Listing) -> None:

@@ -9,7 +9,7 @@ from hubcli.api import reading
 from hubcli.cli.context import OUT, STATE, t
 from hubcli.cli.options import FormatOption, IdArgument, with_filters
 from hubcli.cli.output import emit, positive, resolve_format, show_listing
-from hubcli.errors import NotFoundError, UsageError
+from hubcli.errors import HubError, NotFoundError, UsageError
 from hubcli.filters import SORTS, Filters
 
 PageOption = Annotated[int, typer.Option("--page", "-p", help="opt_page")]
@@ -25,7 +25,7 @@ def papers_command(filters: Filters, page: PageOption = 1, per_page: PerPageOpti
     positive(per_page, "--per-page")
     if sort not in SORTS:
         raise UsageError("bad_sort", value=sort, choices=", ".join(SORTS))
-    result = reading.list_papers(STATE, filters, page=page, per_page=per_page, sort=sort)
+    result = reading.list_papers(STATE, filters, page=page, per_page=per_page, sort=sort, clamp=fmt == "panels")
     show_listing(result, fmt, filters)
 
 
@@ -57,10 +57,12 @@ def show_command(ident: IdArgument, format_: FormatOption = None) -> None:
     elif fmt == "plain":
         from hubcli.cli.pager import paged
         from hubcli.render.formats import safe
+        from hubcli.render.latex import readable
         from hubcli.render.panels import detail_rows
 
-        lines = [safe(paper.title), ""] + [f"{label}: {value}" for label, value in detail_rows(paper, STATE.lang)]
-        lines += ["", safe(paper.abstract) or t("no_abstract")]
+        lines = [safe(readable(paper.title or "")), ""] + [f"{label}: {value}"
+                                                          for label, value in detail_rows(paper, STATE.lang)]
+        lines += ["", safe(readable(paper.abstract or "")) or t("no_abstract")]
         with paged():
             OUT.data("\n".join(lines) + "\n")
     else:
@@ -80,6 +82,11 @@ def open_command(ident: IdArgument, pdf: PdfOption = False) -> None:
         url = paper.url or paper.pdf_url
     if not url:
         raise NotFoundError("paper_no_link", ident=ident)
+    from hubcli.render.card import safe_url, url_scheme
+
+    if safe_url(url) is None:  # never hand a data:, javascript:, file: or app link to the browser
+        raise HubError("open_refused", ident=ident, scheme=url_scheme(url))
+    url = str(safe_url(url))
     import webbrowser
 
     if not webbrowser.open(url):

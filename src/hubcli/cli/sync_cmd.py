@@ -133,8 +133,14 @@ class SyncLines:
     def __init__(self, *, quiet: bool = False) -> None:
         self.quiet = quiet
         self.bar: Optional[SyncProgress] = None
+        self.offline: Optional[Notice] = None
 
     def notice(self, notice: Notice) -> None:
+        from hubcli.api.sync import OFFLINE_NOTICES
+
+        if notice.key in OFFLINE_NOTICES:  # said once, as the run's error, for every source
+            self.offline = notice
+            return
         notify([notice])
 
     def started(self, total: int) -> None:
@@ -159,6 +165,8 @@ class SyncLines:
     def stored(self, report: SyncReport) -> None:
         self.close()
         for result in report.results:
+            if self.offline is not None and result.failed:
+                continue
             if result.failed or not self.quiet:
                 OUT.info(describe(result))
             if not result.failed and not self.quiet:
@@ -173,11 +181,28 @@ class SyncLines:
             OUT.info(describe(result))
 
 
-def total_line(report: SyncReport) -> None:
-    """The sum over several sources."""
+def counted(report: SyncReport, backfills: int = 0) -> str:
+    """What a sync's results are: ``7 sources`` or ``7 sources and 1 author backfill``."""
+    feeds = len(report.results) - backfills
+    text = t("sync_count_feed") if feeds == 1 else t("sync_count_feeds", count=feeds)
+    if not backfills:
+        return text
+    more = t("sync_count_backfill") if backfills == 1 else t("sync_count_backfills", count=backfills)
+    return t("sync_count_and", feeds=text, backfills=more) if feeds else more
+
+
+def total_line(report: SyncReport, backfills: int = 0) -> None:
+    """The sum over several sources (and author backfills)."""
     if len(report.results) > 1:
-        OUT.info(t("sync_total", sources=len(report.results), new=report.new, updated=report.updated,
-                   failed=len(report.failed)))
+        OUT.info(t("sync_total_counted", counted=counted(report, backfills), new=report.new,
+                   updated=report.updated, failed=len(report.failed)))
+
+
+def failed_error(report: SyncReport, backfills: int = 0) -> HubError:
+    """The run's error: how many of what failed, and which (the first few by name)."""
+    names = [r.source.label for r in report.failed]
+    shown = ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
+    return HubError("sync_failed_counted", count=len(names), counted=counted(report, backfills), names=shown)
 
 
 SourcesArgument = Annotated[Optional[list[str]], typer.Argument(help="arg_sources", metavar="[SOURCE]...")]
@@ -198,11 +223,13 @@ def sync_command(sources: SourcesArgument = None, author: SyncAuthorOption = Non
     finally:
         lines.close()
     notify(result.before)
+    if result.offline is not None:
+        raise HubError(result.offline.key, **result.offline.params)
     report = result.report
     if not quiet:
-        total_line(report)
+        total_line(report, result.backfills)
     if report.failed:
-        raise HubError("sync_some_failed", count=len(report.failed), total=len(report.results))
+        raise failed_error(report, result.backfills)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@ checks it), so a missing translation is a bug, not a fallback.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,13 +50,25 @@ class Message:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+# plural forms, ngettext-style: ``{count|paper|papers}`` is "paper" when ``count`` is 1
+_PLURAL_RE = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _plurals(text: str, params: dict[str, Any]) -> str:
+    def form(match: re.Match[str]) -> str:
+        value = params.get(match.group(1))
+        return match.group(2) if value == 1 or value == "1" else match.group(3)
+
+    return _PLURAL_RE.sub(form, text) if "|" in text else text
+
+
 def translate(key: str, lang: str, /, **params: Any) -> str:
     params = {k: translate(v.key, lang, **v.params) if isinstance(v, Message) else v for k, v in params.items()}
     entry = MESSAGES.get(key)
     if entry is None:
         text = key
     else:
-        text = entry.get(lang) or entry["en"]
+        text = _plurals(entry.get(lang) or entry["en"], params)
     if params:
         try:
             return text.format(**params)

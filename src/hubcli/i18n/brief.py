@@ -35,17 +35,17 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
                                     "zh": "没有可写简报的论文：缓存为空；请先运行 'hub sync'"},
     "brief_no_papers": {"en": "no papers match these filters; nothing to brief",
                         "zh": "没有符合筛选条件的论文；无法生成简报"},
-    "brief_not_considered": {"en": "{more} more matching papers rank below the first {limit} and are not considered (--limit)",
+    "brief_not_considered": {"en": "{more} more matching {more|paper|papers} {more|ranks|rank} below the first {limit} and {more|is|are} not considered (--limit)",
                              "zh": "另有 {more} 篇符合条件的论文排在前 {limit} 篇之后，未纳入（--limit）"},
     "brief_left_out": {
-        "en": "{count} lower-ranked papers left out: {sent} papers fill {calls} calls within the {window}-token context window "
+        "en": "{count} lower-ranked {count|paper|papers} left out: {sent} {sent|paper|papers} fill {calls} {calls|call|calls} within the {window}-token context window "
               "(narrow the filters, lower --limit, or raise [llm] context_window)",
         "zh": "排名靠后的 {count} 篇论文未纳入：{sent} 篇论文已占满 {window} token 上下文窗口下的 {calls} 次调用"
               "（可收窄筛选条件、调低 --limit，或调大 [llm] context_window）",
     },
     "brief_truncated": {"en": "the abstract of [{number}] {title} was shortened to fit the context window",
                         "zh": "[{number}] {title} 的摘要过长，已截短以适应上下文窗口"},
-    "brief_map_reduce": {"en": "{count} papers do not fit one call: summarising {groups} groups first, then combining them",
+    "brief_map_reduce": {"en": "{count} {count|paper|papers} {count|does|do} not fit one call: summarising {groups} {groups|group|groups} first, then combining them",
                          "zh": "{count} 篇论文无法放入一次调用：先分 {groups} 组总结，再综合成简报"},
     "brief_window_too_small": {"en": "a context window of {window} tokens leaves no room for papers after {output} output tokens; "
                                      "set [llm] context_window or [llm] max_output_tokens",
@@ -70,7 +70,7 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     "brief_offline_hint_model": {"en": "offline digest written; drop --offline to ask {model} for a briefing",
                                  "zh": "已生成离线摘要；去掉 --offline 即可让 {model} 撰写简报"},
     # --- the call ---------------------------------------------------------------------
-    "brief_asking": {"en": "asking {model} about {count} papers (≈{tokens} prompt tokens)…",
+    "brief_asking": {"en": "asking {model} about {count} {count|paper|papers} (≈{tokens} prompt tokens)…",
                      "zh": "正在请 {model} 阅读 {count} 篇论文（约 {tokens} 个提示 token）…"},
     "brief_asking_group": {"en": "asking {model} to summarise group {index} of {groups} (papers [{first}]–[{last}])…",
                            "zh": "正在请 {model} 总结第 {index}/{groups} 组（论文 [{first}]–[{last}]）…"},
@@ -92,8 +92,8 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     # --- errors -----------------------------------------------------------------------
     "brief_no_key": {"en": "no API key for {model}: set {keys} in the environment (hub never stores keys)",
                      "zh": "{model} 缺少 API 密钥：请在环境变量中设置 {keys}（hub 从不保存密钥）"},
-    "brief_auth": {"en": "{model}: authentication failed (HTTP {status}); check the provider's API key variable, e.g. OPENAI_API_KEY",
-                   "zh": "{model}：认证失败（HTTP {status}）；请检查服务商的 API 密钥环境变量，例如 OPENAI_API_KEY"},
+    "brief_auth": {"en": "{model}: authentication failed (HTTP {status}); check the provider's API key variable, e.g. OPENAI_API_KEY, or use --offline for the offline digest",
+                   "zh": "{model}：认证失败（HTTP {status}）；请检查服务商的 API 密钥环境变量，例如 OPENAI_API_KEY，或用 --offline 生成离线摘要"},
     "brief_timeout": {"en": "{model} sent nothing for {seconds} s (--timeout or [llm] timeout)",
                       "zh": "{model} 已有 {seconds} 秒没有发送任何内容（--timeout 或 [llm] timeout）"},
     "brief_rate_limit": {"en": "{model}: rate limit or quota reached (HTTP 429); try again later",
@@ -101,8 +101,8 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     "brief_context": {"en": "the prompt is longer than {model}'s context window; lower --limit or set [llm] context_window",
                       "zh": "提示超出 {model} 的上下文窗口；请调低 --limit 或设置 [llm] context_window"},
     "brief_model_not_found": {"en": "model {model} not found at {where}: {detail}", "zh": "在 {where} 找不到模型 {model}：{detail}"},
-    "brief_unreachable": {"en": "cannot reach the model server at {where} (is it running? check --api-base)",
-                          "zh": "无法连接模型服务 {where}（服务是否在运行？请检查 --api-base）"},
+    "brief_unreachable": {"en": "cannot reach the model server at {where} (is it running? check --api-base, or use --offline for the offline digest)",
+                          "zh": "无法连接模型服务 {where}（服务是否在运行？请检查 --api-base，或用 --offline 生成离线摘要）"},
     "brief_bad_request": {"en": "{model} rejected the request: {detail}", "zh": "{model} 拒绝了请求：{detail}"},
     "brief_server_error": {"en": "{model}: server error (HTTP {status}): {detail}", "zh": "{model}：服务端错误（HTTP {status}）：{detail}"},
     "brief_failed": {"en": "the call to {model} failed: {detail}", "zh": "调用 {model} 失败：{detail}"},
@@ -120,7 +120,7 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
                              "每部分的等待时间为 --timeout，{timeout} 秒）"},
     "brief_retrying": {"en": "{reason}; trying again ({attempt} of {retries}, {left} s left)",
                        "zh": "{reason}；正在重试（第 {attempt}/{retries} 次，剩余 {left} 秒）"},
-    "brief_repeated": {"en": "{message} ({count} calls)", "zh": "{message}（{count} 次调用）"},
+    "brief_repeated": {"en": "{message} ({count} {count|call|calls})", "zh": "{message}（{count} 次调用）"},
     "brief_context_full": {
         "en": "the server stopped the answer after {completion} of {tokens} tokens: the prompt ({prompt} tokens) and the "
               "answer filled the model's context window ({window} tokens planned); start the server with a larger context "
@@ -131,7 +131,7 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     "brief_cut_short_unknown": {"en": "the server stopped the answer early (finish_reason \"length\"): the {tokens}-token output "
                                       "limit or the context window was reached",
                                 "zh": "服务端提前结束了回答（finish_reason \"length\"）：达到了 {tokens} 个输出 token 的上限或上下文窗口"},
-    "brief_check_report": {"en": "citation check: {markers} markers for {cited} of {count} papers, {rejected} rejected; "
+    "brief_check_report": {"en": "citation check: {markers} {markers|marker|markers} for {cited} of {count} {count|paper|papers}, {rejected} rejected; "
                                  "{left} bracketed numbers left as written; {spans} math/code spans untouched",
                            "zh": "引用核对：{markers} 处引用，涉及 {count} 篇中的 {cited} 篇，{rejected} 处被拒绝；"
                                  "{left} 处方括号数字保持原样；{spans} 段数学公式或代码未作改动"},
@@ -142,7 +142,7 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     "brief_papers_covered": {"en": "Papers covered", "zh": "本简报涵盖的论文"},
     # --- the document -----------------------------------------------------------------
     "brief_title": {"en": "Research briefing", "zh": "研究简报"},
-    "brief_count": {"en": "{count} papers", "zh": "{count} 篇论文"},
+    "brief_count": {"en": "{count} {count|paper|papers}", "zh": "{count} 篇论文"},
     "brief_count_one": {"en": "1 paper", "zh": "1 篇论文"},
     "brief_references": {"en": "References", "zh": "参考文献"},
     "brief_et_al": {"en": "et al.", "zh": "等"},
@@ -154,11 +154,11 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
     # --- offline digest ---------------------------------------------------------------
     "brief_digest_title": {"en": "Offline digest (extractive, no language model)", "zh": "离线摘要（抽取式，未使用语言模型）"},
     "brief_digest_note": {
-        "en": "Computed locally from {count} papers ({span}): grouped by shared terms and categories, with one key sentence "
+        "en": "Computed locally from {count} {count|paper|papers} ({span}): grouped by shared terms and categories, with one key sentence "
               "quoted from each abstract. No model wrote or checked this text.",
         "zh": "在本地根据 {count} 篇论文（{span}）计算：按共同术语和分类分组，每篇引用摘要中的一句关键句。本文未经任何模型撰写或核对。",
     },
-    "brief_digest_count": {"en": "{count} papers", "zh": "{count} 篇"},
+    "brief_digest_count": {"en": "{count} {count|paper|papers}", "zh": "{count} 篇"},
     "brief_digest_count_one": {"en": "1 paper", "zh": "1 篇"},
     "brief_digest_other_category": {"en": "Other: {category}", "zh": "其他：{category}"},
     "brief_digest_other": {"en": "Other", "zh": "其他"},

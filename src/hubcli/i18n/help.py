@@ -52,9 +52,10 @@ HELP: dict[str, dict[str, str]] = {
                   "zh": "卡片上显示的标签（默认：种子页风格或订阅标题）。"},
     "opt_json": {"en": "Print JSON.", "zh": "输出 JSON。"},
     "arg_sources": {"en": "Sources to sync (default: every subscription).", "zh": "要同步的来源（默认：全部订阅）。"},
+    "arg_subscribed": {"en": "One or more sources as they are subscribed (see hub feeds list).", "zh": "一个或多个已订阅的来源（见 hub feeds list）。"},
     "arg_source": {"en": "arxiv:cs.AI, arxiv:cs.AI+cs.CL, biorxiv:SUBJECT, medrxiv:SUBJECT, a URL or a feed file.",
                    "zh": "arxiv:cs.AI、arxiv:cs.AI+cs.CL、biorxiv:学科、medrxiv:学科、URL 或订阅文件。"},
-    "arg_id": {"en": "arXiv id (with or without version), arxiv:/doi: id, or a DOI.", "zh": "arXiv 编号（可带版本）、arxiv:/doi: 编号或 DOI。"},
+    "arg_id": {"en": "arXiv id (with or without version), arxiv:/doi: id, a DOI, or a card number of the last listing.", "zh": "arXiv 编号（可带版本）、arxiv:/doi: 编号、DOI，或上一次列表中的卡片编号。"},
     "cmd_sync": {"en": "Fetch every subscribed feed (or the ones named) into the cache.\n\nExample: hub sync arxiv:cs.IR --jobs 8",
                  "zh": "抓取所有订阅（或指定来源）到本地缓存。\n\n示例：hub sync arxiv:cs.IR --jobs 8"},
     "cmd_papers": {"en": "List papers, newest first, filtered.\n\nExample: hub papers --author \"Lichan Hong\" --since 2w",
@@ -68,8 +69,15 @@ HELP: dict[str, dict[str, str]] = {
                   "zh": "显示 hub 的配置、数据库和缓存位置。\n\n示例：hub paths"},
     "cmd_topics": {"en": "List the topics --topic accepts.\n\nExample: hub topics", "zh": "列出 --topic 可用的主题。\n\n示例：hub topics"},
     "cmd_feeds": {"en": "Manage subscriptions.\n\nExample: hub feeds add arxiv:cs.IR", "zh": "管理订阅。\n\n示例：hub feeds add arxiv:cs.IR"},
-    "cmd_feeds_add": {"en": "Subscribe to a source.\n\nExample: hub feeds add https://www.nature.com/nature.rss --label Nature",
-                      "zh": "订阅一个来源。\n\n示例：hub feeds add https://www.nature.com/nature.rss --label Nature"},
+    "cmd_feeds_add": {"en": "Subscribe to a source. Its feed is read once first, as 'hub sync' reads it: a feed that"
+                            " cannot be read is refused (unless --no-check), a web or file feed is named by its own"
+                            " title (unless --label), and the papers it lists are stored in the cache.\n\n"
+                            "Example: hub feeds add https://www.nature.com/nature.rss --label Nature",
+                      "zh": "订阅一个来源。先像 'hub sync' 一样读取一次订阅：无法读取的订阅会被拒绝（除非加 --no-check），"
+                            "网址或文件订阅以其自身标题命名（除非加 --label），其中的论文存入缓存。\n\n"
+                            "示例：hub feeds add https://www.nature.com/nature.rss --label Nature"},
+    "opt_feeds_no_check": {"en": "Subscribe without reading the feed first (offline); 'hub sync' fetches it later.",
+                           "zh": "不先读取订阅即订阅（离线时使用）；之后由 'hub sync' 获取。"},
     "cmd_feeds_list": {"en": "List subscriptions.\n\nExample: hub feeds list --json", "zh": "列出订阅。\n\n示例：hub feeds list --json"},
     "cmd_feeds_remove": {"en": "Unsubscribe (papers stay in the cache).\n\nExample: hub feeds remove arxiv:cs.LG",
                          "zh": "取消订阅（论文保留在缓存中）。\n\n示例：hub feeds remove arxiv:cs.LG"},

@@ -16,6 +16,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "usage_error": {"en": "{message}", "zh": "{message}"},
     "try_help": {"en": "Try '{command} --help' for help.", "zh": "运行 '{command} --help' 查看帮助。"},
+    "cli_number_range": {"en": "{option} must be a whole number from {minimum} to {maximum}, not {value}",
+                         "zh": "{option} 必须是 {minimum} 到 {maximum} 之间的整数，而不是 {value}"},
+    "cli_argument_not_utf8": {"en": "argument {index} is not UTF-8 text ({argument}): hub takes UTF-8 arguments (check the terminal's encoding)",
+                              "zh": "第 {index} 个参数不是 UTF-8 文本（{argument}）：hub 只接受 UTF-8 参数（请检查终端的编码）"},
     # --- config / store -------------------------------------------------------------
     "config_unreadable": {"en": "cannot read {path}: {reason}", "zh": "无法读取 {path}：{reason}"},
     "config_invalid": {"en": "{path} is not valid TOML: {reason}", "zh": "{path} 不是有效的 TOML：{reason}"},
@@ -31,6 +35,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库 {path} 由更新版本的 hub 写入（结构版本 {found} > {known}）；请升级 hub",
     },
     "store_corrupt": {"en": "the database {path} is damaged: {reason}", "zh": "数据库 {path} 已损坏：{reason}"},
+    "store_corrupt_cache": {
+        "en": "the database {path} is damaged: {reason}; your library is safe in {library}: move the damaged cache aside and run hub sync",
+        "zh": "数据库 {path} 已损坏：{reason}；您的文库完好地保存在 {library}：请把损坏的缓存移到别处，再运行 hub sync",
+    },
+    "store_corrupt_library": {
+        "en": "the library file {path} is damaged: {reason}; hub library restore brings back the newest backup",
+        "zh": "文库文件 {path} 已损坏：{reason}；运行 hub library restore 可恢复最新的备份",
+    },
     # --- options --------------------------------------------------------------------
     "bad_date": {
         "en": "bad date '{value}': use YYYY-MM-DD or a span like 7d, 2w, 3m, 1y",
@@ -55,6 +67,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "source_added": {"en": "subscribed: {label} ({spec})", "zh": "已订阅：{label}（{spec}）"},
     "source_removed": {"en": "unsubscribed: {label} ({spec}); its papers stay in the cache", "zh": "已取消订阅：{label}（{spec}）；其论文仍保留在缓存中"},
     "source_not_subscribed": {"en": "not subscribed: {spec}", "zh": "未订阅：{spec}"},
+    # --- feeds add: the feed read once; sync: offline, backfills counted apart
+    "feeds_read": {"en": "read “{title}”: {items} items; its papers are in the cache", "zh": "已读取 “{title}”：{items} 个条目；其论文已存入缓存"},
+    "feeds_read_one": {"en": "read “{title}”: 1 item; its paper is in the cache", "zh": "已读取 “{title}”：1 个条目；其论文已存入缓存"},
+    "feeds_read_empty": {"en": "read “{title}”: the feed lists no items yet", "zh": "已读取 “{title}”：订阅中暂时没有条目"},
+    "feeds_read_empty_arxiv": {"en": "read “{title}”: no items today (arXiv publishes nothing on weekends and holidays)", "zh": "已读取 “{title}”：今天没有条目（arXiv 在周末和节假日不发布）"},
+    "feeds_not_checked": {"en": "not read (--no-check): 'hub sync' will fetch it", "zh": "未读取（--no-check）：'hub sync' 时再获取"},
+    "feeds_add_unreadable": {"en": "not subscribed: {spec} cannot be read: {reason} (--no-check subscribes anyway)", "zh": "未订阅：无法读取 {spec}：{reason}（加 --no-check 可仍然订阅）"},
+    "feeds_unknown_category": {"en": "not subscribed: arXiv has no category '{category}' (--no-check subscribes anyway)", "zh": "未订阅：arXiv 没有分类 '{category}'（加 --no-check 可仍然订阅）"},
+    "feeds_unknown_category_close": {"en": "not subscribed: arXiv has no category '{category}'; did you mean: {close}? (--no-check subscribes anyway)", "zh": "未订阅：arXiv 没有分类 '{category}'；您是否指：{close}？（加 --no-check 可仍然订阅）"},
+    "sync_offline": {"en": "you seem to be offline: none of the {count} sources could be reached ({hosts}: {reason}); nothing was synced", "zh": "您似乎处于离线状态：{count} 个来源都无法连接（{hosts}：{reason}）；没有同步任何内容"},
+    "sync_offline_backfills": {"en": "you seem to be offline: none of the {count} sources could be reached ({hosts}: {reason}); nothing was synced and the author backfills wait for the next sync", "zh": "您似乎处于离线状态：{count} 个来源都无法连接（{hosts}：{reason}）；没有同步任何内容，作者回填留待下次同步"},
+    "sync_count_feeds": {"en": "{count} sources", "zh": "{count} 个来源"},
+    "sync_count_feed": {"en": "1 source", "zh": "1 个来源"},
+    "sync_count_backfills": {"en": "{count} author backfills", "zh": "{count} 次作者回填"},
+    "sync_count_backfill": {"en": "1 author backfill", "zh": "1 次作者回填"},
+    "sync_count_and": {"en": "{feeds} and {backfills}", "zh": "{feeds}和{backfills}"},
+    "sync_total_counted": {"en": "{counted}: {new} new, {updated} updated, {failed} failed", "zh": "{counted}：新增 {new}，更新 {updated}，失败 {failed}"},
+    "sync_failed_counted": {"en": "{count} of {counted} failed: {names}", "zh": "{counted}中有 {count} 个失败：{names}"},
     "no_sources": {"en": "no subscriptions; add one with 'hub feeds add arxiv:cs.AI'", "zh": "没有订阅；用 'hub feeds add arxiv:cs.AI' 添加一个"},
     "feeds_heading": {"en": "Subscriptions", "zh": "订阅"},
     "col_source": {"en": "source", "zh": "来源"},
@@ -74,7 +104,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field_machine_learning": {"en": "machine learning", "zh": "机器学习"},
     "field_medicine": {"en": "medicine", "zh": "医学"},
     "field_robotics": {"en": "robotics", "zh": "机器人"},
-    "opml_duplicates": {"en": "{count} duplicate entries merged (the first label and folder kept)", "zh": "合并了 {count} 个重复条目（保留第一个的标签与文件夹）"},
+    "opml_duplicates": {"en": "{count} duplicate {count|entry|entries} merged (the first label and folder kept)", "zh": "合并了 {count} 个重复条目（保留第一个的标签与文件夹）"},
     # --- fetch / parse --------------------------------------------------------------
     "http_status": {"en": "HTTP {status} from {url}", "zh": "{url} 返回 HTTP {status}"},
     "http_timeout": {"en": "timed out after {seconds:g} s ({url})", "zh": "{seconds:g} 秒后超时（{url}）"},
@@ -99,12 +129,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{label}：今天的订阅为空（arXiv 在周末和节假日不发布）",
     },
     "sync_failed": {"en": "{label}: failed: {reason}", "zh": "{label}：失败：{reason}"},
-    "sync_skipped": {"en": "{label}: {count} items could not be read and were skipped", "zh": "{label}：{count} 个条目无法读取，已跳过"},
+    "sync_skipped": {"en": "{label}: {count} {count|item|items} could not be read and {count|was|were} skipped", "zh": "{label}：{count} 个条目无法读取，已跳过"},
     "sync_total": {
-        "en": "{sources} sources: {new} new, {updated} updated, {failed} failed",
+        "en": "{sources} {sources|source|sources}: {new} new, {updated} updated, {failed} failed",
         "zh": "{sources} 个来源：新增 {new}，更新 {updated}，失败 {failed}",
     },
-    "sync_some_failed": {"en": "{count} of {total} sources failed", "zh": "{total} 个来源中有 {count} 个失败"},
+    "sync_some_failed": {"en": "{count} of {total} {total|source|sources} failed", "zh": "{total} 个来源中有 {count} 个失败"},
     "sync_locked": {
         "en": "another 'hub sync' is running; waiting for it to finish…",
         "zh": "另一个 'hub sync' 正在运行；等待其完成…",
@@ -114,7 +144,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sync_empty_feed": {"en": "{label}: the feed lists no items", "zh": "{label}：订阅中没有条目"},
     "sync_skipped_one": {"en": "{label}: 1 item could not be read and was skipped", "zh": "{label}：1 个条目无法读取，已跳过"},
     "sync_unidentified": {
-        "en": "{label}: {count} entries without a link or id skipped",
+        "en": "{label}: {count} {count|entry|entries} without a link or id skipped",
         "zh": "{label}：跳过了 {count} 个没有链接或 id 的条目",
     },
     "sync_unidentified_one": {
@@ -122,11 +152,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{label}：跳过了 1 个没有链接或 id 的条目",
     },
     "feed_entries_unidentified": {
-        "en": "none of its {count} entries has a link or id",
+        "en": "none of its {count} {count|entry|entries} has a link or id",
         "zh": "其 {count} 个条目都没有链接或 id",
     },
     "feed_entries_unreadable": {
-        "en": "none of its {count} entries could be read",
+        "en": "none of its {count} {count|entry|entries} could be read",
         "zh": "其 {count} 个条目都无法读取",
     },
     # --- library core ---
@@ -161,13 +191,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chip_until": {"en": "Until: {value}", "zh": "截止: {value}"},
     "chip_type": {"en": "Type: {value}", "zh": "类型: {value}"},
     "chip_unseen": {"en": "Unseen", "zh": "未读"},
-    "footer": {"en": "page {page} of {pages} · {total} papers", "zh": "第 {page} / {pages} 页 · 共 {total} 篇论文"},
-    "footer_shuffle": {"en": "{shown} of {total} papers · {left} not shown yet", "zh": "共 {total} 篇中的 {shown} 篇 · 还有 {left} 篇未展示"},
-    "footer_shuffle_seeded": {"en": "{shown} of {total} papers · seed {seed}", "zh": "共 {total} 篇中的 {shown} 篇 · 种子 {seed}"},
+    "footer": {"en": "page {page} of {pages} · {total} {total|paper|papers}", "zh": "第 {page} / {pages} 页 · 共 {total} 篇论文"},
+    "footer_shuffle": {"en": "{shown} of {total} {total|paper|papers} · {left} not shown yet", "zh": "共 {total} 篇中的 {shown} 篇 · 还有 {left} 篇未展示"},
+    "footer_shuffle_seeded": {"en": "{shown} of {total} {total|paper|papers} · seed {seed}", "zh": "共 {total} 篇中的 {shown} 篇 · 种子 {seed}"},
     "shuffle_restart": {"en": "every paper in this selection has been shown; starting over", "zh": "此筛选中的论文已全部展示过；重新开始"},
     "no_papers": {"en": "no papers match", "zh": "没有匹配的论文"},
+    "machine_one_page": {"en": "this is page {page} of {pages} ({shown} of {total} {total|paper|papers}): --page N for another, or hub export with the same filters for all", "zh": "这是第 {page} 页，共 {pages} 页（{total} 篇中的 {shown} 篇）：用 --page N 查看其他页，或用相同筛选条件运行 hub export 导出全部"},
+    "since_past_newest": {"en": "the newest paper in the cache is from {newest}, before --since {since}: run hub sync, or widen --since", "zh": "缓存中最新的论文发表于 {newest}，早于 --since {since}：请运行 hub sync，或放宽 --since"},
+    "source_did_you_mean": {"en": "no source is named '{name}'; did you mean: {suggestions}?", "zh": "没有名为 “{name}” 的来源；您是否指：{suggestions}？"},
+    "source_unknown": {"en": "no source is named '{name}' (hub feeds list shows them)", "zh": "没有名为 “{name}” 的来源（hub feeds list 可列出全部来源）"},
+    "cli_no_such_option": {"en": "no such option: {option}", "zh": "没有此选项：{option}"},
+    "cli_no_such_option_close": {"en": "no such option: {option}; did you mean {suggestions}?", "zh": "没有此选项：{option}；您是不是要找 {suggestions}？"},
+    "card_first_version": {"en": "{date} (first version {first})", "zh": "{date}（首个版本 {first}）"},
+    "search_try": {"en": "a wider search may find some: --search {queries}", "zh": "更宽的搜索也许能找到：--search {queries}"},
     "no_papers_cache_empty": {"en": "the cache is empty; run 'hub sync' first", "zh": "缓存为空；请先运行 'hub sync'"},
-    "page_past_end": {"en": "page {page} is past the end (there are {pages} pages)", "zh": "第 {page} 页超出范围（共 {pages} 页）"},
+    "page_past_end": {"en": "page {page} is past the end (there {pages|is|are} {pages} {pages|page|pages})", "zh": "第 {page} 页超出范围（共 {pages} 页）"},
+    "page_clamped": {"en": "page {page} is past the end: showing the last page, {pages}", "zh": "第 {page} 页超出范围：显示最后一页（第 {pages} 页）"},
     "did_you_mean": {"en": "no author matches '{name}'; did you mean: {suggestions}?", "zh": "没有作者匹配 '{name}'；您是不是要找：{suggestions}？"},
     "no_author": {"en": "no author matches '{name}'", "zh": "没有作者匹配 '{name}'"},
     "untitled": {"en": "(untitled)", "zh": "（无标题）"},
@@ -188,6 +227,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "paths_config": {"en": "config", "zh": "配置"},
     "paths_database": {"en": "database", "zh": "数据库"},
     "paths_data": {"en": "data", "zh": "数据"},
+    "paths_library": {"en": "library", "zh": "文库"},
+    "paths_backups": {"en": "library backups", "zh": "文库备份"},
     "paths_cache": {"en": "cache", "zh": "缓存"},
     "topics_heading": {"en": "Topics", "zh": "主题"},
     "col_topic": {"en": "topic", "zh": "主题"},
@@ -202,6 +243,8 @@ MESSAGES.update({
     "paper_not_found": {"en": "no paper '{ident}' in the cache", "zh": "缓存中没有论文 '{ident}'"},
     "paper_no_link": {"en": "paper '{ident}' has no link", "zh": "论文 '{ident}' 没有链接"},
     "opened": {"en": "opened {url}", "zh": "已打开 {url}"},
+    "open_refused": {"en": "paper '{ident}' links to a '{scheme}' address, not a web page; hub opens http(s) links only",
+                     "zh": "论文 '{ident}' 的链接是 '{scheme}' 地址而非网页；hub 只打开 http(s) 链接"},
 })
 MESSAGES.update({
     # --- daily-use conventions: pager, completion, open --pdf ---------
@@ -218,7 +261,7 @@ MESSAGES.update({
                                   "zh": "无法安装 {shell} 补全：{reason}"},
 })
 MESSAGES.update({
-    "backfill_label": {"en": "arXiv API backfill for {name}", "zh": "arXiv API 回填：{name}"},
+    "backfill_label": {"en": "author backfill for {name}", "zh": "作者回填（{name}）"},
 })
 MESSAGES.update({
     "follow_one_target": {"en": "name exactly one thing to follow: NAME, --topic NAME or --category CAT", "zh": "请只指定一个关注对象：姓名、--topic 主题 或 --category 分类"},
@@ -242,10 +285,10 @@ MESSAGES.update({
 MESSAGES.update({
     "cmd_export": {"en": "Write every paper matching the filters (no paging).\n\nExample: hub export --topic recsys --format bibtex > recsys.bib", "zh": "输出所有符合筛选条件的论文（不分页）。\n\n示例：hub export --topic recsys --format bibtex > recsys.bib"},
     "opt_export_format": {"en": "json, jsonl, csv, bibtex or markdown.", "zh": "json、jsonl、csv、bibtex 或 markdown。"},
-    "exported": {"en": "{count} papers written", "zh": "已输出 {count} 篇论文"},
+    "exported": {"en": "{count} {count|paper|papers} written", "zh": "已输出 {count} 篇论文"},
     # --- export -o FILE and the shared atomic output file ---
     "opt_export_output": {"en": "Write to FILE (atomically: it is the old file or the complete new one, never half written) instead of stdout.", "zh": "写入 FILE 而非标准输出（原子写入：文件要么是旧的，要么是完整的新文件，绝不会写到一半）。"},
-    "exported_to": {"en": "{count} papers written to {path}", "zh": "已将 {count} 篇论文写入 {path}"},
+    "exported_to": {"en": "{count} {count|paper|papers} written to {path}", "zh": "已将 {count} 篇论文写入 {path}"},
     "output_write_failed": {"en": "cannot write {path}: {reason}", "zh": "无法写入 {path}：{reason}"},
     "output_is_a_directory": {"en": "it is a directory", "zh": "这是一个目录"},
     "output_no_such_directory": {"en": "{path} is not a writable directory", "zh": "{path} 不是可写的目录"},
@@ -254,7 +297,7 @@ MESSAGES.update({
     "cmd_feeds_import": {"en": "Subscribe to every feed in an OPML file.\n\nExample: hub feeds import radar.opml", "zh": "订阅 OPML 文件中的所有订阅源。\n\n示例：hub feeds import radar.opml"},
     "cmd_feeds_catalog": {"en": "List well-known journal and preprint feeds that 'hub feeds add NAME' accepts.\n\nExample: hub feeds add nature", "zh": "列出 'hub feeds add 名称' 可用的知名期刊与预印本订阅。\n\n示例：hub feeds add nature"},
     "arg_opml": {"en": "An OPML file ('-' for standard input).", "zh": "OPML 文件（'-' 表示标准输入）。"},
-    "opml_imported": {"en": "{added} new subscriptions from {total} feeds", "zh": "从 {total} 个订阅源中新增 {added} 个订阅"},
+    "opml_imported": {"en": "{added} new {added|subscription|subscriptions} from {total} {total|feed|feeds}", "zh": "从 {total} 个订阅源中新增 {added} 个订阅"},
     "opml_invalid": {"en": "not an OPML file: {reason}", "zh": "不是 OPML 文件：{reason}"},
 })
 MESSAGES.update({
@@ -262,7 +305,7 @@ MESSAGES.update({
     "import_malformed": {"en": "the file is not well-formed XML: {reason}", "zh": "文件不是格式良好的 XML：{reason}"},
     "import_dtd": {"en": "the file declares XML entities, which hub does not read", "zh": "文件声明了 XML 实体，hub 不予读取"},
     "import_too_large": {"en": "the feed file is larger than {limit} bytes", "zh": "订阅文件超过 {limit} 字节"},
-    "import_done": {"en": "{source}: {new} new, {updated} updated, {unchanged} unchanged ({records} records, {seconds:.1f} s)", "zh": "{source}：新增 {new}，更新 {updated}，未变 {unchanged}（{records} 条记录，{seconds:.1f} 秒）"},
+    "import_done": {"en": "{source}: {new} new, {updated} updated, {unchanged} unchanged ({records} {records|record|records}, {seconds:.1f} s)", "zh": "{source}：新增 {new}，更新 {updated}，未变 {unchanged}（{records} 条记录，{seconds:.1f} 秒）"},
     "import_progress": {"en": "Importing", "zh": "导入中"},
     "import_indexing": {"en": "Indexing", "zh": "建立索引"},
     "cmd_import": {"en": "Load an arXiv metadata snapshot (Kaggle JSON lines), an OAI-PMH ListRecords response or an RSS/Atom file, plain, .gz or .zip.\n\nExample: hub import arxiv.zip", "zh": "导入 arXiv 元数据快照（Kaggle JSON lines）、OAI-PMH ListRecords 响应或 RSS/Atom 文件，可为原文件、.gz 或 .zip。\n\n示例：hub import arxiv.zip"},
@@ -276,7 +319,7 @@ MESSAGES.update({
     "import_corrupt": {"en": "cannot read {path}: the data is damaged or cut short ({reason})", "zh": "无法读取 {path}：数据损坏或不完整（{reason}）"},
     "import_zip_pipe": {"en": "a .zip cannot be read from a pipe (its index is at its end): give the file's path, or pipe 'unzip -p ARCHIVE' into 'hub import -'", "zh": "无法从管道读取 .zip（其索引在文件末尾）：请给出文件路径，或用 'unzip -p 压缩包' 通过管道输入 'hub import -'"},
     "import_zip_empty": {"en": "the .zip holds no file", "zh": ".zip 中没有文件"},
-    "import_zip_members": {"en": "the .zip holds {count} files ({names}); hub imports a .zip of one file: extract one, e.g. unzip -p ARCHIVE NAME | hub import -", "zh": ".zip 中有 {count} 个文件（{names}）；hub 只导入单个文件的 .zip：请取出其中一个，例如 unzip -p 压缩包 文件名 | hub import -"},
+    "import_zip_members": {"en": "the .zip holds {count} {count|file|files} ({names}); hub imports a .zip of one file: extract one, e.g. unzip -p ARCHIVE NAME | hub import -", "zh": ".zip 中有 {count} 个文件（{names}）；hub 只导入单个文件的 .zip：请取出其中一个，例如 unzip -p 压缩包 文件名 | hub import -"},
 })
 from hubcli.i18n.brief import BRIEF_MESSAGES  # noqa: E402
 
@@ -284,7 +327,7 @@ MESSAGES.update(BRIEF_MESSAGES)
 MESSAGES["footer_one"] = {"en": "page {page} of {pages} · 1 paper", "zh": "第 {page} / {pages} 页 · 共 1 篇论文"}
 MESSAGES.update({
     "feed_dtd": {"en": "the feed declares XML entities (a DTD), which hub does not read", "zh": "订阅声明了 XML 实体（DTD），hub 不予读取"},
-    "sync_partial": {"en": "{label}: the feed is not well-formed XML ({reason}); {count} items could be read from it", "zh": "{label}：订阅不是格式良好的 XML（{reason}）；从中读出了 {count} 个条目"},
+    "sync_partial": {"en": "{label}: the feed is not well-formed XML ({reason}); {count} {count|item|items} could be read from it", "zh": "{label}：订阅不是格式良好的 XML（{reason}）；从中读出了 {count} 个条目"},
 })
 from hubcli.i18n.library import LIBRARY_MESSAGES  # noqa: E402
 

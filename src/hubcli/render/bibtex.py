@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from hubcli.models import Paper
 from hubcli.render.card import safe
+from hubcli.render.dates import citation_date as citation_date
+from hubcli.render.dates import cited_date as cited_date
 
 _BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "#": r"\#",
                 "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
@@ -169,9 +172,40 @@ def _key_base(paper: Paper) -> str:
         surname = first.split(",")[0] if "," in first else (first.split() or ["anon"])[-1]
     ascii_surname = unicodedata.normalize("NFKD", surname).encode("ascii", "ignore").decode().lower()
     base = re.sub(r"[^a-z]", "", ascii_surname) or "anon"
-    year = re.sub(r"[^0-9]", "", (paper.published or "")[:4])
+    when = citation_date(paper)
+    year = str(when[0]) if when else ""
     title_word = next((w for w in re.findall(r"[A-Za-z]{4,}", paper.title or "")), "paper").lower()
     return f"{base}{year}{title_word}"
+
+
+# a citation key as BibTeX, biber and pybtex all read it
+_OWN_KEY = re.compile(r"^[A-Za-z0-9_:./+\-]{1,100}$")
+_MONTH_MACROS = {name: name[:3].lower() for name in ("January", "February", "March", "April", "May", "June", "July",
+                                                     "August", "September", "October", "November", "December")}
+
+
+def _balanced(value: str) -> bool:
+    depth = 0
+    for token in _LATEX_TOKEN.findall(value):
+        depth += {"{": 1, "}": -1, "\\{": 1, "\\}": -1}.get(token, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and not value.endswith("\\")
+
+
+def _own_value(value: str, plain: bool) -> str:
+    """A field of an imported entry: as it came in (LaTeX kept), unless it is plain text
+    (CSL) or would not survive a brace count."""
+    text = " ".join(safe(value).split())
+    if plain:
+        return _bib_text(text)
+    return text if _balanced(text) else _bib_latex(text)
+
+
+def _persons(names: list[str], plain: bool) -> str:
+    if plain:
+        return " and ".join(a for a in (_bib_author(n) for n in names) if a)
+    return " and ".join(n if _balanced(n) else _bib_author(n) for n in names if n.strip())
 
 
 class BibtexWriter:
@@ -179,48 +213,95 @@ class BibtexWriter:
 
     A streamed export makes one writer and feeds it every chunk, so ``chen2024from`` in
     the first 500 papers and another ``chen2024from`` in the third chunk become
-    ``chen2024from`` and ``chen2024from2``.
+    ``chen2024from`` and ``chen2024from2``.  A paper imported from a library file is
+    written back with its own type, key and fields (see ``LibraryState.bib``).
     """
 
     def __init__(self) -> None:
         self._used: set[str] = set()
 
-    def key(self, paper: Paper) -> str:
-        base = _key_base(paper)
+    def key(self, paper: Paper, own: str | None = None) -> str:
+        base = own if own and _OWN_KEY.match(own) else _key_base(paper)
         candidate, n = base, 1
-        while candidate in self._used:
+        while candidate.lower() in self._used:  # BibTeX's keys are case-insensitive
             n += 1
             candidate = f"{base}{n}"
-        self._used.add(candidate)
+        self._used.add(candidate.lower())
         return candidate
 
-    def entry(self, paper: Paper) -> str:
-        is_article = bool(paper.doi and paper.journal and not paper.arxiv_id)
+    def _hub_fields(self, paper: Paper, is_article: bool) -> list[tuple[str, str]]:
+        """The fields of a paper hub knows from its feeds."""
         fields: list[tuple[str, str]] = [
             ("title", "{" + _bib_latex(paper.title) + "}"),
             ("author", " and ".join(a for a in (_bib_author(n) for n in paper.authors) if a) or "Anonymous"),
         ]
-        if paper.published and re.match(r"\d{4}-\d{2}", paper.published):
-            fields.append(("year", paper.published[:4]))
-            fields.append(("month", str(int(paper.published[5:7]))))
+        when = citation_date(paper)
+        if when:
+            fields.append(("year", str(when[0])))
+            if when[1]:
+                fields.append(("month", str(when[1])))
+        fields += self._identifiers(paper)
+        if paper.journal:
+            fields.append(("journal" if is_article else "note", _bib_text(paper.journal)))
+        if paper.abstract:
+            fields.append(("abstract", _bib_latex(paper.abstract)))
+        return fields
+
+    @staticmethod
+    def _identifiers(paper: Paper) -> list[tuple[str, str]]:
+        fields: list[tuple[str, str]] = []
         if paper.arxiv_id:
             fields += [("eprint", _bib_verbatim(paper.arxiv_id)), ("archivePrefix", "arXiv")]
             if paper.primary_category:
                 fields.append(("primaryClass", _bib_verbatim(paper.primary_category)))
         if paper.doi:
             fields.append(("doi", _bib_verbatim(paper.doi)))
-        if paper.journal:
-            fields.append(("journal" if is_article else "note", _bib_text(paper.journal)))
         if paper.url:
             fields.append(("url", _bib_verbatim(paper.url)))
-        if paper.abstract:
-            fields.append(("abstract", _bib_latex(paper.abstract)))
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-        kind = "article" if is_article else "misc"
-        return f"@{kind}{{{self.key(paper)},\n{body}\n}}\n"
+        return fields
+
+    def _own_fields(self, paper: Paper, bib: dict[str, Any]) -> list[tuple[str, str]]:
+        """An imported entry's own fields and persons as they came in, then the identifiers
+        hub knows that it lacks (its arXiv id, DOI, link)."""
+        plain = bool(bib.get("plain"))
+        persons = bib.get("persons") if isinstance(bib.get("persons"), dict) else {}
+        fields: list[tuple[str, str]] = []
+        for name, value in bib["fields"].items():
+            if isinstance(value, str) and re.fullmatch(r"[A-Za-z][\w\-:.]*", str(name)):
+                fields.append((str(name), _own_value(value, plain)))
+        people = [(str(role), _persons([str(n) for n in names], plain)) for role, names in (persons or {}).items()
+                  if isinstance(names, list) and re.fullmatch(r"[A-Za-z][\w\-]*", str(role))]
+        at = next((i + 1 for i, (name, _) in enumerate(fields) if name.lower() == "title"), 0)
+        fields[at:at] = people  # the names after the title, as BibTeX tools write them
+        have = {name.lower() for name, _ in fields}
+        if bib.get("extra"):  # CSL: the entry's extras beside hub's own fields
+            if have & {"journal", "booktitle"}:
+                have.add("note")  # the container is named already
+            own = self._hub_fields(paper, bib.get("type") == "article")
+            return [f for f in own if f[0].lower() not in have] + fields
+        if "eprint" in have or "arxivid" in have:
+            have.update(("archiveprefix", "primaryclass"))
+        return fields + [f for f in self._identifiers(paper) if f[0].lower() not in have]
+
+    def entry(self, paper: Paper) -> str:
+        bib = paper.library.bib
+        if bib and isinstance(bib.get("fields"), dict) and re.fullmatch(r"[A-Za-z]+", str(bib.get("type") or "")):
+            kind, fields = str(bib["type"]).lower(), self._own_fields(paper, bib)
+            key = self.key(paper, str(bib.get("key") or ""))
+        else:
+            is_article = bool(paper.doi and paper.journal and not paper.arxiv_id)
+            kind, fields, key = ("article" if is_article else "misc"), self._hub_fields(paper, is_article), ""
+        body = ",\n".join(_field(name, value) for name, value in fields)
+        return f"@{kind}{{{key or self.key(paper)},\n{body}\n}}\n"
 
     def write(self, papers: Iterable[Paper]) -> str:
         return "\n".join(self.entry(paper) for paper in papers)
+
+
+def _field(name: str, value: str) -> str:
+    if name.lower() == "month" and value in _MONTH_MACROS:  # month = jan, as BibTeX styles expect
+        return f"  {name} = {_MONTH_MACROS[value]}"
+    return f"  {name} = {{{value}}}"
 
 
 def to_bibtex(papers: Iterable[Paper]) -> str:

@@ -6,7 +6,9 @@ terminal's panels, the page, the digest), with one rule per concept.
 - a card's abstract is cut at a word before :data:`ABSTRACT_LIMIT` characters, with " …"
   (a full card keeps it whole);
 - links are http(s) only (:func:`safe_url`);
-- feed text has no control characters (:func:`safe`).
+- feed text has no control characters (:func:`safe`);
+- a title and an abstract show their LaTeX as readable text (:func:`hubcli.render.latex.readable`:
+  ``NH$_3$`` -> ``NH₃``, ``Poincar\\'e`` -> ``Poincaré``); machine formats keep the source.
 
 Texts (the library state, "and N more", "(untitled)") are in the language passed.
 """
@@ -19,6 +21,8 @@ from urllib.parse import quote, urlsplit
 
 from hubcli.i18n import translate
 from hubcli.models import LibraryState, Paper
+from hubcli.render.dates import cited_date
+from hubcli.render.latex import readable
 from hubcli.text import strip_controls
 
 AUTHORS_LIMIT = 8
@@ -41,6 +45,16 @@ def safe_url(url: str | None) -> str | None:
     except ValueError:
         return None
     return quote(value, safe=":/?#[]@!$&*+,;=%~-._")
+
+
+def url_scheme(url: str | None) -> str:
+    """A link's scheme as a person reads it (``javascript:``), for a refusal; ``?`` when it has none."""
+    value = re.sub(r"\s+", "", safe(url))
+    try:
+        scheme = urlsplit(value).scheme.lower()
+    except ValueError:
+        scheme = ""
+    return f"{scheme[:20]}:" if scheme else "?"
 
 
 def source_label(paper: Paper) -> str:
@@ -98,7 +112,7 @@ def state_line(paper: Paper, lang: str) -> str:
 def cut_abstract(text: str | None, limit: int = ABSTRACT_LIMIT) -> str:
     """An abstract for a card: whitespace folded, cut at a word before ``limit``
     characters with " …"."""
-    clean = re.sub(r"\s+", " ", safe(text)).strip()
+    clean = re.sub(r"\s+", " ", safe(readable(text or ""))).strip()
     if len(clean) > limit:
         clean = clean[:limit].rsplit(" ", 1)[0] + " …"
     return clean
@@ -167,6 +181,16 @@ def links(paper: Paper) -> tuple[Link, ...]:
     return tuple(out)
 
 
+def date_text(paper: Paper, lang: str) -> str:
+    """The card's date: as announced, and when that announced a newer version of an older
+    arXiv paper, its first version's month too (what a citation of it carries)."""
+    shown = safe(paper.published)
+    first = cited_date(paper)
+    if first and first != paper.published:
+        return translate("card_first_version", lang, date=shown, first=safe(first))
+    return shown
+
+
 def card(paper: Paper, number: int, *, lang: str, full: bool = False, reasons: tuple[str, ...] = (),
          score: float | None = None, words: tuple[str, ...] = (), like_title: str | None = None) -> Card:
     """The card of ``paper``, numbered ``number``; ``full`` keeps every author and the whole
@@ -175,17 +199,17 @@ def card(paper: Paper, number: int, *, lang: str, full: bool = False, reasons: t
     more = 0
     if not full and len(names) > AUTHORS_LIMIT:  # a collaboration paper lists hundreds
         names, more = names[:AUTHORS_LIMIT], len(names) - AUTHORS_LIMIT
-    title = safe(paper.title)
+    title = safe(readable(paper.title or ""))
     return Card(
         number=number, key=paper.key, ident=display_id(paper),
         title=title or translate("untitled", lang), untitled=not title,
         authors=tuple(names), more_authors=more,
         more_text=translate("and_more_authors", lang, count=more) if more else "",
-        abstract=safe(paper.abstract).strip() if full else cut_abstract(paper.abstract),
-        source=safe(source_label(paper)), date=safe(paper.published),
+        abstract=safe(readable(paper.abstract or "")).strip() if full else cut_abstract(paper.abstract),
+        source=safe(source_label(paper)), date=date_text(paper, lang),
         state=paper.library, state_text=state_line(paper, lang),
         url=safe_url(paper.url), pdf_url=safe_url(paper.pdf_url), links=links(paper),
         categories=tuple(safe(c) for c in paper.categories), journal=safe(paper.journal),
         is_arxiv=bool(paper.arxiv_id), full=full, score=score, words=tuple(safe(w) for w in words),
-        like_title=safe(like_title) if like_title is not None else None, reasons=tuple(reasons),
+        like_title=safe(readable(like_title)) if like_title is not None else None, reasons=tuple(reasons),
     )

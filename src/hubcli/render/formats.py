@@ -15,9 +15,20 @@ from collections.abc import Iterable, Sequence
 
 from hubcli.i18n import translate
 from hubcli.models import Paper
-from hubcli.render.card import AUTHORS_LIMIT, authors_line, display_id, safe, safe_url, source_label, state_line
+from hubcli.render.card import (
+    AUTHORS_LIMIT,
+    authors_line,
+    date_text,
+    display_id,
+    safe,
+    safe_url,
+    source_label,
+    state_line,
+)
+from hubcli.render.latex import readable
 
-__all__ = ["CSV_COLUMNS", "authors_line", "display_id", "local_time", "safe", "safe_url", "sanitized_dict",
+__all__ = ["CSV_COLUMNS", "FORMULA_START", "authors_line", "csv_cell", "display_id", "local_time", "safe", "safe_url",
+           "sanitized_dict",
            "source_label", "state_line", "to_csv", "to_json", "to_jsonl", "to_markdown", "to_plain"]
 
 CSV_COLUMNS = ("id", "arxiv_id", "version", "doi", "title", "authors", "abstract", "published", "updated",
@@ -65,14 +76,27 @@ def to_jsonl(papers: Iterable[Paper], extras: Extras | None = None) -> str:
     return "".join(json.dumps(_object(p, extras), ensure_ascii=False) + "\n" for p in papers)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell a spreadsheet shows and never runs (OWASP's rule): text starting with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``.  Every cell
+    is text (hub writes no negative numbers; a number is written as its digits)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def to_csv(papers: Iterable[Paper]) -> str:
+    """The papers as CSV, every cell through :func:`csv_cell` (the one CSV writer: listings,
+    ``hub export`` and ``hub library export``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for paper in papers:
         data = sanitized_dict(paper)
         writer.writerow(
-            ["; ".join(v) if isinstance((v := data[c]), list) else ("" if v is None else v) for c in CSV_COLUMNS]  # type: ignore[arg-type]
+            [csv_cell("; ".join(v) if isinstance((v := data[c]), list) else v) for c in CSV_COLUMNS]  # type: ignore[arg-type]
         )
     return buffer.getvalue()
 
@@ -84,11 +108,11 @@ def to_markdown(papers: Iterable[Paper], *, lang: str, start: int = 1) -> str:
 
     lines: list[str] = []
     for number, paper in enumerate(papers, start=start):
-        title = md_inline(paper.title or translate("untitled", lang))
+        title = md_inline(readable(paper.title or "") or translate("untitled", lang))
         url = safe_url(paper.url)
         heading = f"[{title}]({url})" if url else title
         lines.append(f"{number}. **{heading}**  ")
-        meta = " · ".join(x for x in (safe(source_label(paper)), paper.published or "", display_id(paper)) if x)
+        meta = " · ".join(x for x in (safe(source_label(paper)), date_text(paper, lang), display_id(paper)) if x)
         lines.append(f"   {md_inline(meta)}  ")
         if paper.authors:
             lines.append(f"   {md_inline(authors_line(paper, lang, limit=20))}")
@@ -97,14 +121,14 @@ def to_markdown(papers: Iterable[Paper], *, lang: str, start: int = 1) -> str:
             lines.append(f"   {md_inline(state)}")
         if paper.abstract:
             lines.append("")
-            lines.append(f"   > {md_inline(paper.abstract)}")
+            lines.append(f"   > {md_inline(readable(paper.abstract))}")
         lines.append("")
     return "\n".join(lines)
 
 
 def plain_block(number: int, paper: Paper, *, lang: str, details: Sequence[str] = ()) -> str:
-    head = f"{number:02d}. {safe(source_label(paper))} · {paper.published or '????-??-??'} · {display_id(paper)}"
-    parts = [head, f"    {safe(paper.title) or translate('untitled', lang)}"]
+    head = f"{number:02d}. {safe(source_label(paper))} · {date_text(paper, lang) or '????-??-??'} · {display_id(paper)}"
+    parts = [head, f"    {safe(readable(paper.title or '')) or translate('untitled', lang)}"]
     if paper.authors:
         parts.append(f"    {authors_line(paper, lang, limit=AUTHORS_LIMIT)}")
     state = state_line(paper, lang)
@@ -112,7 +136,7 @@ def plain_block(number: int, paper: Paper, *, lang: str, details: Sequence[str] 
         parts.append(f"    [{state}]")
     parts += [f"    {safe(line)}" for line in details]
     if paper.abstract:
-        parts.append(f"    {safe(paper.abstract)}")
+        parts.append(f"    {safe(readable(paper.abstract))}")
     if paper.url:
         parts.append(f"    {safe(paper.url)}")
     return "\n".join(parts)

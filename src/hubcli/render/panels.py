@@ -17,6 +17,7 @@ from rich.text import Text
 from hubcli.i18n import translate
 from hubcli.models import Paper
 from hubcli.render.card import Card, card, display_id, safe, source_label, state_line
+from hubcli.render.latex import readable
 
 # cards stay readable on wide terminals: lines of abstract no longer than a book's
 MAX_WIDTH = 100
@@ -127,7 +128,7 @@ def render_detail(console: Console, paper: Paper, *, lang: str) -> None:
     table.add_column()
     for label, value in detail_rows(paper, lang):
         table.add_row(Text(label), Text(value))
-    body = Group(Text(safe(paper.title) or translate("untitled", lang), style="bold"), Text(""), table, Text(""),
-                 Text(safe(paper.abstract) or translate("no_abstract", lang)))
+    body = Group(Text(safe(readable(paper.title or "")) or translate("untitled", lang), style="bold"), Text(""),
+                 table, Text(""), Text(safe(readable(paper.abstract or "")) or translate("no_abstract", lang)))
     console.print(Panel(body, title=Text(safe(source_label(paper)), style="bold blue"), title_align="left",
                         border_style="blue", padding=(0, 1), width=panel_width(console)))

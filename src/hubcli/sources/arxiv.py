@@ -68,3 +68,29 @@ def abs_url(arxiv_id: str) -> str:
 
 def pdf_url(arxiv_id: str, version: int | None = None) -> str:
     return f"https://arxiv.org/pdf/{arxiv_id}" + (f"v{version}" if version else "")
+
+
+_NEW_STYLE_MONTH = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5}$")
+_OLD_STYLE_MONTH = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}$")
+
+
+def first_version_month(arxiv_id: str | None) -> tuple[int, int] | None:
+    """(year, month) of an arXiv paper's first version, read from its id: ``2411.17719``
+    -> (2024, 11), ``hep-th/9901001`` -> (1999, 1); None when the id says nothing (or
+    names a month before arXiv's first, August 1991)."""
+    text = (arxiv_id or "").strip()
+    parsed = parse_id(text)
+    if parsed:
+        text = parsed[0]
+    match = _NEW_STYLE_MONTH.match(text)
+    if match:  # new-style ids began in April 2007
+        year, month = 2000 + int(match["yy"]), int(match["mm"])
+        valid = (year, month) >= (2007, 4)
+    else:
+        match = _OLD_STYLE_MONTH.match(text)
+        if not match:
+            return None
+        yy = int(match["yy"])
+        year, month = (1900 + yy if yy >= 91 else 2000 + yy), int(match["mm"])
+        valid = (1991, 8) <= (year, month) <= (2007, 3)
+    return (year, month) if valid and 1 <= month <= 12 else None

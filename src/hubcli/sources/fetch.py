@@ -221,8 +221,10 @@ def _short_reason(exc: BaseException) -> str:
     Never quotes what a server sent (a status line can hold escape sequences)."""
     text = str(exc)
     for marker in ("Connection refused", "Name or service not known", "No route to host",
-                   "Temporary failure in name resolution", "Connection reset", "certificate verify failed",
-                   "Read timed out", "Remote end closed connection"):
+                   "Temporary failure in name resolution", "No address associated with hostname",
+                   "nodename nor servname provided", "getaddrinfo failed", "Network is unreachable",
+                   "Connection reset", "certificate verify failed", "Read timed out",
+                   "Remote end closed connection"):
         if marker in text:
             return marker
     if "BadStatusLine" in text or "LineTooLong" in text or "got more than" in text:

@@ -104,7 +104,11 @@ def resolve(spec: str, settings: Settings, *, label: str | None = None) -> Sourc
     if low.startswith("file://"):
         raw = raw[len("file://"):]
     path = Path(raw).expanduser()
-    if path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError:  # a name no file system takes (too long): no file
+        is_file = False
+    if is_file:
         resolved = str(path.resolve())
         return Source(resolved, "file", label or path.name, resolved)
     raise UsageError("unknown_source", spec=spec)

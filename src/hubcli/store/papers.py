@@ -80,14 +80,16 @@ def state_for(conn: sqlite3.Connection, paper_ids: Sequence[int]) -> dict[int, L
     if not out:
         return out
     ids = json.dumps(list(out))
-    for pid, saved_at, note, read_at, dismissed_at in conn.execute(
-        "SELECT paper_id, saved_at, note, read_at, dismissed_at FROM library"
-        " WHERE paper_id IN (SELECT value FROM json_each(?))", (ids,)
+    # the library file (attached as ``lib``) is keyed by the paper's key
+    for pid, saved_at, note, read_at, dismissed_at, bib in conn.execute(
+        "SELECT p.id, l.saved_at, l.note, l.read_at, l.dismissed_at, l.bib FROM papers p CROSS JOIN lib.library l"
+        " ON l.key = p.key WHERE p.id IN (SELECT value FROM json_each(?))", (ids,)
     ):
-        out[int(pid)] = LibraryState(saved_at, [], note, read_at, dismissed_at)
+        out[int(pid)] = LibraryState(saved_at, [], note, read_at, dismissed_at, LibraryState.bib_from(bib))
     for pid, name in conn.execute(
-        "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
-        " WHERE pt.paper_id IN (SELECT value FROM json_each(?)) ORDER BY t.name COLLATE NOCASE", (ids,)
+        "SELECT p.id, t.name FROM papers p CROSS JOIN lib.paper_tags pt ON pt.key = p.key"
+        " JOIN lib.tags t ON t.id = pt.tag_id"
+        " WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY t.name COLLATE NOCASE", (ids,)
     ):
         out[int(pid)].tags.append(str(name))
     return out

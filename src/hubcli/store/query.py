@@ -79,6 +79,7 @@ class Selection:
 
     fts: str | None = None
     unmatched_authors: list[str] = field(default_factory=list)
+    unmatched_sources: list[str] = field(default_factory=list)
     impossible: bool = False  # a filter that matches nothing (unknown author, source)
     clauses: list[_Clause] = field(default_factory=list)
 
@@ -143,19 +144,19 @@ class Selection:
 
     def add_saved(self) -> None:
         """``--saved``: papers in the library."""
-        self._add("p.id IN (SELECT paper_id FROM library WHERE saved_at IS NOT NULL)", [], on_id=True)
+        self._add(f"p.id IN ({_LIBRARY_IDS} WHERE l.saved_at IS NOT NULL)", [], on_id=True)
 
     def add_not_saved(self) -> None:
         """Papers not in the library (what recommend may offer)."""
-        self._add("p.id NOT IN (SELECT paper_id FROM library WHERE saved_at IS NOT NULL)", [], on_id=True)
+        self._add(f"p.id NOT IN ({_LIBRARY_IDS} WHERE l.saved_at IS NOT NULL)", [], on_id=True)
 
     def add_unread(self) -> None:
         """``--unread``: papers not marked read."""
-        self._add("p.id NOT IN (SELECT paper_id FROM library WHERE read_at IS NOT NULL)", [], on_id=True)
+        self._add(f"p.id NOT IN ({_LIBRARY_IDS} WHERE l.read_at IS NOT NULL)", [], on_id=True)
 
     def add_not_dismissed(self) -> None:
         """Dismissed papers left out (shuffle, radar, recommend without ``--include-dismissed``)."""
-        self._add("p.id NOT IN (SELECT paper_id FROM library WHERE dismissed_at IS NOT NULL)", [], on_id=True)
+        self._add(f"p.id NOT IN ({_LIBRARY_IDS} WHERE l.dismissed_at IS NOT NULL)", [], on_id=True)
 
     def add_any(self, parts: list[Selection]) -> None:
         """Papers matching any of ``parts`` (radar: any follow)."""
@@ -188,6 +189,10 @@ class Selection:
         return len(self.clauses) == 1 and self.clauses[0].fts
 
 
+# the cache's ids of library papers (the library file, attached as ``lib``, is keyed by paper key)
+_LIBRARY_IDS = "SELECT lp.id FROM lib.library l CROSS JOIN papers lp ON lp.key = l.key"
+
+
 def _in(values: list[object]) -> str:
     return ",".join("?" * len(values))
 
@@ -195,8 +200,9 @@ def _in(values: list[object]) -> str:
 def tag_condition(names: Sequence[str], column: str = "p.id") -> tuple[str, list[object]]:
     """Papers with any of the tags ``names`` (matched without case), over ``column``."""
     clean = [" ".join(n.split()) for n in names]
-    return (f"{column} IN (SELECT pt.paper_id FROM paper_tags pt WHERE pt.tag_id IN"
-            f" (SELECT id FROM tags WHERE name IN ({_in(list[object](clean))})))", list[object](clean))
+    return (f"{column} IN (SELECT lp.id FROM lib.paper_tags pt CROSS JOIN papers lp ON lp.key = pt.key"
+            f" WHERE pt.tag_id IN (SELECT id FROM lib.tags WHERE name IN ({_in(list[object](clean))})))",
+            list[object](clean))
 
 
 def find_author_ids(conn: sqlite3.Connection, author: AuthorMatch) -> list[int]:
@@ -231,6 +237,17 @@ def author_names_near(conn: sqlite3.Connection, surname: str, given_first: str =
     return by_folded
 
 
+def source_names(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every source's spec and label, as ``--source`` may name it."""
+    return [(str(spec), str(label)) for spec, label in conn.execute("SELECT spec, label FROM sources ORDER BY id")]
+
+
+def newest_published(conn: sqlite3.Connection) -> str | None:
+    """The newest publication date in the cache (``YYYY-MM-DD``), None when it is empty."""
+    row = conn.execute("SELECT max(published) FROM papers").fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
 def _source_ids(conn: sqlite3.Connection, source: SourceMatch) -> list[int]:
     """Rows a --source value names: one of its specs, or its label (without case)."""
     rows = conn.execute(
@@ -263,7 +280,12 @@ def build_selection(store: Store, query: Query) -> Selection:
     for keys in query.category_sets:
         sel.add_categories(keys)
     if query.sources:
-        source_ids = [sid for source in query.sources for sid in _source_ids(conn, source)]
+        source_ids: list[int] = []
+        for source in query.sources:
+            found = _source_ids(conn, source)
+            if not found:
+                sel.unmatched_sources.append(source.label)
+            source_ids += found
         if not source_ids:
             sel.impossible = True
         else:
@@ -301,13 +323,14 @@ def ids_newest_first(store: Store, sel: Selection, *, limit: int | None = None) 
     return [int(r[0]) for r in store.conn.execute(sql, params)]
 
 
-def candidate_ids(store: Store, query: Query, *, window_start: str, include_dismissed: bool) -> list[int]:
-    """What recommend may offer, newest first: the query's papers, new since the last
-    radar (else published since ``window_start``) unless the query bounds dates itself,
-    never saved ones, and dismissed ones only when asked."""
+def candidate_ids(store: Store, query: Query, *, window_start: str, include_dismissed: bool,
+                  mark: str | None = None) -> list[int]:
+    """What recommend may offer, newest first: the query's papers, changed since ``mark``
+    (None: the last radar; "" or no radar yet: published since ``window_start``) unless
+    the query bounds dates itself, never saved ones, and dismissed ones only when asked."""
     sel = build_selection(store, query)
     if not (query.since or query.until or query.unseen):
-        mark = store.get_state("radar_seen_at")
+        mark = store.get_state("radar_seen_at") if mark is None else mark
         if mark:
             sel.add_changed_since(mark)
         else:
@@ -466,10 +489,13 @@ def _probe(conn: sqlite3.Connection, sel: Selection, rng: random.Random, n: int,
     return found
 
 
-def sample(store: Store, sel: Selection, selection_key: str, *, n: int, seed: int | None = None) -> Batch:
+def sample(store: Store, sel: Selection, selection_key: str, *, n: int, seed: int | None = None,
+           record: bool = True) -> Batch:
     """A random batch.  Without a seed, each call avoids papers earlier calls showed for the
     same selection until all were shown, then starts over; with a seed, the batch is a pure
-    function of the seed and the data (history is neither read nor written)."""
+    function of the seed and the data (history is neither read nor written).  ``record``
+    false draws the same way but writes nothing (the page's GET; its batch is recorded
+    afterwards by :func:`remember_shown`)."""
     conn = store.conn
     total = count(store, sel)
     if total == 0:
@@ -510,17 +536,30 @@ def sample(store: Store, sel: Selection, selection_key: str, *, n: int, seed: in
     ).fetchone()[0])
     unseen = total - seen
     ids = draw(min(n, unseen), True, set()) if unseen > 0 else []
+    left = unseen - len(ids)
+    if len(ids) < n and len(ids) < total:  # every paper shown: a new round (the rest drawn from all)
+        restarted = True
+        ids += draw(n - len(ids), False, set(ids))
+        left = total - len(ids)
+    if record:
+        remember_shown(store, selection_key, ids)
+    return Batch(load_papers(conn, ids), total, left, restarted)
+
+
+def remember_shown(store: Store, selection_key: str, ids: list[int]) -> int:
+    """Record a batch as shown for a selection (``shuffle_seen``); a batch holding a paper
+    already recorded starts a new round (that selection's memory cleared first).  Ids that
+    name no stored paper are left out; how many were recorded."""
+    known = [int(r[0]) for r in store.conn.execute(
+        f"SELECT id FROM papers WHERE id IN ({_in(list[object](ids))})", ids)] if ids else []
+    if not known:
+        return 0
     with store.transaction() as wconn:
-        if len(ids) < n and len(ids) < total:
-            restarted = True
+        again = wconn.execute(
+            f"SELECT count(*) FROM shuffle_seen WHERE selection = ? AND paper_id IN ({_in(list[object](known))})",
+            [selection_key, *known]).fetchone()[0]
+        if again:
             wconn.execute("DELETE FROM shuffle_seen WHERE selection = ?", (selection_key,))
-            ids += draw(n - len(ids), True, set(ids))
-        wconn.executemany(
-            "INSERT OR IGNORE INTO shuffle_seen(selection, paper_id) VALUES (?, ?)",
-            [(selection_key, i) for i in ids],
-        )
-    left_row = conn.execute(
-        f"SELECT count(*) FROM shuffle_seen s JOIN papers p ON p.id = s.paper_id WHERE s.selection = ? AND {shown}",
-        [selection_key, *shown_params],
-    ).fetchone()
-    return Batch(load_papers(conn, ids), total, total - int(left_row[0]), restarted)
+        wconn.executemany("INSERT OR IGNORE INTO shuffle_seen(selection, paper_id) VALUES (?, ?)",
+                          [(selection_key, i) for i in known])
+    return len(known)

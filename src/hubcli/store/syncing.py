@@ -32,7 +32,7 @@ def _backfill_key(name: str) -> str:
 def authors_not_backfilled_since(store: Store, hours: float) -> list[str]:
     """Followed authors (in the order they were followed) not backfilled in the last ``hours``."""
     cutoff = now_iso(ago=timedelta(hours=hours))
-    rows = store.conn.execute("SELECT value FROM follows WHERE kind = 'author' ORDER BY added_at").fetchall()
+    rows = store.conn.execute("SELECT value FROM lib.follows WHERE kind = 'author' ORDER BY added_at").fetchall()
     return [name for (name,) in rows if (store.get_state(_backfill_key(name)) or "") < cutoff]
 
 
@@ -40,3 +40,9 @@ def mark_backfilled(store: Store, name: str) -> None:
     """Remember that an author was backfilled now."""
     with store.transaction():
         store.set_state(_backfill_key(name), now_iso())
+
+
+def is_subscribed(store: Store, spec: str) -> bool:
+    """Whether ``spec`` is one of the subscriptions."""
+    row = store.conn.execute("SELECT 1 FROM sources WHERE spec = ? AND subscribed = 1", (spec,)).fetchone()
+    return row is not None

@@ -284,7 +284,10 @@ def primary_category_update(stored: str | None, incoming: str | None, *, newer: 
 
 
 def earliest_date(stored: str | None, incoming: str | None) -> str | None:
-    """The earliest publication date either listing gives (the API knows v1's date)."""
+    """The earliest publication date either listing gives (the API knows v1's date); of
+    the same date known to the year or month and to the day, the precise one."""
+    if incoming and stored and (incoming.startswith(stored) or stored.startswith(incoming)):
+        return incoming if len(incoming) > len(stored) else stored
     if incoming and (not stored or incoming < stored):
         return incoming
     return stored

@@ -16,14 +16,17 @@ def paper_path(paper: Paper) -> str:
     return "/paper/" + quote(paper.key, safe=":")
 
 
-def page_card(view: View, paper: Paper, number: int, *, full: bool = False, reasons: tuple[str, ...] = (),
+def page_card(view: View, paper: Paper, number: int | None, *, full: bool = False, reasons: tuple[str, ...] = (),
               score: float | None = None, explanation: Explanation | None = None) -> dict[str, Any]:
-    """One card as the templates read it (``_card.html``)."""
-    shown = card(paper, number, lang=view.lang, full=full, reasons=reasons, score=score,
+    """One card as the templates read it (``_card.html``); ``number`` None: no card
+    number (the single-paper page and its similar papers)."""
+    shown = card(paper, number or 1, lang=view.lang, full=full, reasons=reasons, score=score,
                  words=tuple(explanation.words) if explanation else (),
                  like_title=explanation.like_title if explanation else None)
     return {
-        "number": f"{shown.number:02d}.",
+        "number": f"{shown.number:02d}." if number is not None else "",
+        "full": full,
+        "note": shown.state.note or "",
         "key": shown.key,
         "id": shown.ident,
         "source": shown.source,
@@ -58,15 +61,19 @@ def _explained(view: View, shown: Card) -> list[str]:
 
 
 def page_cards(view: View, result: Listing, *, reasons: dict[int, str] | None = None,
-               ranked: bool = False) -> list[dict[str, Any]]:
+               ranked: bool = False, numbered: bool = True) -> list[dict[str, Any]]:
     """The cards of a listing; ``ranked`` shows each paper's score and explanation."""
     scores = (result.scores or {}) if ranked else {}
     explanations = (result.explanations or {}) if ranked else {}
+    matches = (result.matches or {}) if ranked else {}
     out = []
     for index, paper in enumerate(result.papers):
         pid = paper.rowid if paper.rowid is not None else -1
         why = (reasons[pid],) if reasons and pid in reasons else ()
-        out.append(page_card(view, paper, result.start + index, reasons=why, score=scores.get(pid),
+        if pid in matches:  # the match level first: strong, good, weak (hub recommend)
+            why = (view._(f"card_match_{matches[pid]}"), *why)
+        number = result.start + index if numbered else None
+        out.append(page_card(view, paper, number, reasons=why, score=scores.get(pid),
                              explanation=explanations.get(pid)))
     return out
 

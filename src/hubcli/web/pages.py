@@ -4,8 +4,9 @@ request's session, and renders the result with the templates.
 Starlette runs the sync handlers in a thread pool; each worker thread keeps its own
 connection to the cache (``api.session.ThreadSessions``), so no connection is ever
 shared.  Reads never wait for a concurrent ``hub sync`` (the database is in WAL mode).
-Writes are the library buttons (POST, refused when cross-site) and the shuffle memory
-``hub shuffle`` shares.
+A GET never writes: the writes are POSTs, refused when cross-site: the library buttons,
+and the shuffle memory ``hub shuffle`` shares (a Shuffle batch is drawn by a GET and
+recorded as shown by the page's own POST to ``/shuffle/shown`` once it is loaded).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
@@ -21,19 +23,33 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from hubcli.api.results import Listing, Notice
-from hubcli.api.session import ThreadSessions
+from hubcli.api.session import Session, ThreadSessions
 from hubcli.config import Settings
 from hubcli.errors import UsageError
+from hubcli.filters import Filters
 from hubcli.i18n import LANGUAGES
 from hubcli.web import briefs
 from hubcli.web.cards import notices, page_card, page_cards
 from hubcli.web.security import checked_form, local_path
-from hubcli.web.view import MAX_PER_PAGE, VIEW_PARAMS, View, chips_of, filters_of, number, request_language
+from hubcli.web.view import (
+    MAX_PER_PAGE,
+    VIEW_PARAMS,
+    View,
+    check_pairs,
+    chips_of,
+    filters_of,
+    number,
+    paper_ids,
+    request_language,
+    search_form,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SHUFFLE_N = 10
 CACHE_KIB = 32_768  # SQLite page cache of each worker thread's connection
-LIBRARY_ACTIONS = ("save", "unsave", "tag", "dismiss", "undismiss")
+LIBRARY_ACTIONS = ("save", "unsave", "tag", "dismiss", "undismiss", "note")
+SEARCH_KINDS = ("papers", "shuffle", "library", "recommend")  # the listings with the search form
+SIMILAR_N = 5  # similar papers under the single-paper page
 # the library page's own words for what the CLI words as commands and counts
 LIBRARY_WORDS = {"lib_empty": "serve_library_empty", "footer": "serve_library_footer",
                  "footer_one": "serve_library_footer"}
@@ -78,7 +94,8 @@ class Server:
             pager = {"prev": view.with_param("page", str(page - 1)) if page > 1 else None,
                      "next": view.with_param("page", str(page + 1)) if page < pages else None,
                      "text": footer}
-        return self.page(view, "listing.html", kind=kind, chips=chips_of(view),
+        form = search_form(view, sorted(self.settings.topics)) if kind in SEARCH_KINDS else None
+        return self.page(view, "listing.html", kind=kind, chips=chips_of(view), search=form,
                          before=notices(view, result.before), after=notices(view, result.after), footer=footer,
                          cards=page_cards(view, result, reasons=reasons, ranked=ranked),
                          pager=pager, shuffle_url=view.url("/shuffle", view.filter_pairs()), **extra)
@@ -102,26 +119,48 @@ class Server:
             return self.listing_page(view, result, kind="papers", page=page, pages=pages)
 
     def shuffle(self, request: Request) -> Response:
-        """A batch not shown before (``hub shuffle``'s rounds); ``show=`` names a batch
-        already drawn (where a library button on that batch comes back to)."""
+        """A batch not shown before (``hub shuffle``'s rounds), drawn without writing: the
+        page records it with a same-origin POST once loaded (:meth:`shuffle_shown`);
+        ``show=`` names a batch already drawn (where a library button on that batch comes
+        back to)."""
         from hubcli.api import reading
 
         view = View.of(request)
         filters = filters_of(view)
         n = number(view, "n", SHUFFLE_N, maximum=MAX_PER_PAGE)
         shown = view.one("show")
+        record = None
         with self.sessions.session(view.lang) as session:
             if shown is not None:
-                parts = [p.strip() for p in shown.split(",") if p.strip()]
-                if len(parts) > MAX_PER_PAGE or not all(p.isdigit() for p in parts):
-                    raise UsageError("serve_bad_batch", value=shown[:80])
-                papers = reading.papers_by_ids(session, [int(p) for p in parts])
+                papers = reading.papers_by_ids(session, paper_ids(shown))
                 result = Listing(papers=papers, footer=Notice("info", "serve_batch_footer", {"shown": len(papers)}))
             else:
-                result = reading.shuffle(session, filters, n=n, seed=None)
+                result = reading.shuffle(session, filters, n=n, seed=None, record=False)
                 ids = ",".join(str(p.rowid) for p in result.papers)
                 view.here = view.url(pairs=[*view.kept(drop=("page", "show")), ("show", ids)])
-            return self.listing_page(view, result, kind="shuffle")
+                record = {"ids": ids, "view": urlencode(view.filter_pairs())} if ids else None
+            return self.listing_page(view, result, kind="shuffle", record=record)
+
+    async def shuffle_shown(self, request: Request) -> Response:
+        """The page's record of a Shuffle batch it showed (POST, same origin, the page's
+        token): what ``hub shuffle`` remembers of its own batches."""
+        from urllib.parse import parse_qsl
+
+        form = await checked_form(request, self.token)
+        pairs = parse_qsl(form.get("view", ""), keep_blank_values=True)
+        check_pairs(pairs)
+        view = View("/shuffle", form_language(form, request), [(k, v) for k, v in pairs if k in VIEW_PARAMS])
+        filters = filters_of(view)
+        ids = paper_ids(form.get("ids", ""))
+        recorded = await run_in_threadpool(self.record_shown, filters, ids)
+        return JSONResponse({"recorded": recorded})
+
+    def record_shown(self, filters: Filters, ids: list[int]) -> int:
+        """Remember a batch as shown (``hub shuffle``'s memory), in a worker thread."""
+        from hubcli.api import reading
+
+        with self.sessions.session() as session:
+            return reading.record_shown(session, filters, ids)
 
     def radar(self, request: Request) -> Response:
         """What ``hub radar --peek`` shows: the page only peeks, nothing is marked seen."""
@@ -173,9 +212,11 @@ class Server:
         filters = filters_of(view)
         n = number(view, "n", 20, maximum=MAX_PER_PAGE)
         like = tuple(view.values("like_tag"))
+        every = view.one("all") == "1"
         with self.sessions.session(view.lang) as session:
-            result = recommend(session, filters, like_tags=like, n=n, explain=True)
-            return self.listing_page(view, result, kind="recommend", ranked=True)
+            result = recommend(session, filters, like_tags=like, n=n, explain=True, all_matches=every)
+            return self.listing_page(view, result, kind="recommend", ranked=True,
+                                     window_links=_window_links(view, every))
 
     def paper(self, request: Request) -> Response:
         from hubcli.api import reading
@@ -184,7 +225,9 @@ class Server:
         ident = request.path_params["ident"]
         with self.sessions.session(view.lang) as session:
             found = reading.find(session, ident)
-            return self.page(view, "paper.html", kind="paper", card=page_card(view, found, 1, full=True))
+            similar, hint = _similar(view, session, found.key)
+            return self.page(view, "paper.html", kind="paper", card=page_card(view, found, None, full=True),
+                             similar=similar, similar_hint=hint)
 
     # -- the library buttons --
 
@@ -203,7 +246,10 @@ class Server:
         ident = (form.get("id") or "").strip()
         with self.sessions.session() as session:
             key = reading.find(session, ident).key
-            if action == "tag":
+            if action == "note":
+                pid, _old = library.note_of(session, key)
+                library.set_note(session, pid, form.get("note"))
+            elif action == "tag":
                 names = [n for n in (form.get("tag") or "").split(",") if n.strip()]
                 if not names:
                     raise UsageError("library_bad_tag", tag=form.get("tag") or "")
@@ -226,8 +272,9 @@ class Server:
         from urllib.parse import parse_qsl
 
         form = await checked_form(request, self.token)
-        pairs = [(k, v) for k, v in parse_qsl(form.get("view", ""), keep_blank_values=True) if k in VIEW_PARAMS]
-        view = View("/brief", form_language(form, request), pairs)
+        given = parse_qsl(form.get("view", ""), keep_blank_values=True)
+        check_pairs(given)
+        view = View("/brief", form_language(form, request), [(k, v) for k, v in given if k in VIEW_PARAMS])
         filters = filters_of(view)
         job = self.briefs.start(self.settings, filters, view.lang)
         return RedirectResponse(view.url("/brief", [*view.filter_pairs(), ("job", job)]), status_code=303)
@@ -240,6 +287,32 @@ class Server:
         return JSONResponse({"state": job.state, "message": job.message_in(view.lang)})
 
 
+def _similar(view: View, session: Session, key: str) -> tuple[list[dict[str, Any]], str | None]:
+    """The single-paper page's similar papers (``hub similar ID -n 5``), unnumbered; a
+    ranking that fails leaves the section empty with a hint, never an error page."""
+    from hubcli.api.recommend import similar
+
+    try:
+        result = similar(session, key, Filters(), n=SIMILAR_N)
+    except Exception:  # noqa: BLE001 - the paper is still shown when its neighbours cannot be
+        return [], view._("serve_similar_failed")
+    cards = page_cards(view, result, ranked=True, numbered=False)
+    return cards, None if cards else view._("serve_similar_none")
+
+
 def form_language(form: dict[str, str], request: Request) -> str:
     lang = (form.get("lang") or "").strip().lower()
     return lang if lang in LANGUAGES else request_language(request)
+
+
+def _window_links(view: View, every: bool) -> list[dict[str, Any]]:
+    """The window control of ``/recommend``: what is new (the default), the last days, and
+    whether weak matches are shown too (``hub recommend --since``, ``--all``)."""
+    since = view.one("since")
+    links = [{"label": view._("serve_window_new"), "url": view.with_param("since", None), "on": since is None}]
+    for days in (3, 7, 30):
+        links.append({"label": view._("serve_window_days", days=days), "url": view.with_param("since", f"{days}d"),
+                      "on": since == f"{days}d"})
+    links.append({"label": view._("serve_window_all"), "url": view.with_param("all", None if every else "1"),
+                  "on": every})
+    return links

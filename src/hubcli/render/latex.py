@@ -1,0 +1,120 @@
+"""LaTeX in titles and abstracts as text a reader reads: the ONE conversion for display.
+
+``readable(r"NH$_3$ on Poincar\\'e \\textbf{maps}")`` is ``"NH₃ on Poincaré maps"``:
+accents become letters, ``\\textbf{}``/``\\emph{}``/``\\textit{}`` their text, ``\\&`` an
+ampersand, ``~`` a space, ``--`` an en dash, and inline math its text with the sub- and
+superscripts Unicode has (``$x^2$`` -> ``x²``; ``$x_{\\mathrm{eff}}$`` stays ``x_eff``).
+
+Used by the panels, plain and Markdown listings, the page, the digest and the brief's text;
+JSON, JSONL, CSV, BibTeX and the database keep the text exactly as published.
+
+- Plain text (no backslash, ``$``, ``{`` or ``~``) is returned as it is (only its control
+  characters dropped), and pylatexenc
+  is imported only when a text has one of them (``hub papers --format json`` never does).
+- It never raises: on any converter error the original text is returned.
+- The result has no control characters; it is still plain, untrusted text that each
+  renderer escapes as before.
+- A ``$`` is math only as pandoc reads it (``$x$``: no space inside either delimiter, the
+  closing one not followed by a digit), so "costs $5 and $10" keeps its dollars; a bare
+  ``%``, ``&`` or ``#`` is a character, not a comment or an alignment; URLs are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from hubcli.text import strip_controls
+
+_TRIGGERS = ("\\", "$", "{", "~")
+
+_SUPER = dict(zip(
+    "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+    "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ", strict=True))
+_SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
+_SYMBOLS = {r"\prime": "′", r"\ast": "*", r"\star": "⋆", r"\dagger": "†", r"\circ": "°", r"\pm": "±"}
+
+_PLACE = "\ue000"  # a private-use character marks where a link is put back
+_LINK = re.compile(r"\\href\s*\{(?P<href>[^{}]*)\}\s*\{(?P<text>(?:[^{}]|\{[^{}]*\})*)\}|\\url\s*\{(?P<url>[^{}]*)\}"
+                   r"|(?:https?://|www\.)[^\s{}]+")
+# $…$ on one paragraph, but not money: "$5 and $" (a digit after the first, a space before the second)
+_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$"
+                   r"|(?<![\\$])\$(?!\$)(?!\d(?:\\.|[^$\\])*\s\$)((?:\\.|[^$\\\n])+?)(?<!\\)\$", re.S)
+_SCRIPT = re.compile(r"(?<![_^\\])([_^])(?:\{([^{}]*)\}|(\\[A-Za-z]+)|([A-Za-z0-9+\-*']))")
+_FUNCTIONS = re.compile(r"(?<=[A-Za-z0-9)])\\(log|ln|exp|sin|cos|tan|max|min|sup|inf|lim|det|dim|deg|arg|ker)\b")
+_BARE = re.compile(r"(?<!\\)([%&#$])")
+_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+
+
+def readable(text: str) -> str:
+    """``text`` with its LaTeX as readable text (plain text comes back as it is)."""
+    if not text or not any(trigger in text for trigger in _TRIGGERS):
+        return strip_controls(text)  # the same string when it has none
+    return _converted(text)
+
+
+@lru_cache(maxsize=4096)
+def _converted(text: str) -> str:
+    try:
+        links: list[str] = []
+        kept = _LINK.sub(lambda m: _keep(m, links), text) if _PLACE not in text else text
+        result = _chunk(kept)
+        result = re.sub(f"{_PLACE}(\\d+){_PLACE}", lambda m: links[int(m.group(1))], result)
+        return _SPACES.sub(" ", strip_controls(result.replace("\u00a0", " ")))
+    except Exception:  # noqa: BLE001 - any converter failure shows the text as published
+        return strip_controls(text)
+
+
+def _keep(match: re.Match[str], links: list[str]) -> str:
+    """A link taken out of the LaTeX (its ``~``, ``%`` and ``_`` are the URL's), as a
+    placeholder; ``\\href{URL}{text}`` keeps its text before the URL."""
+    url = match.group("href") or match.group("url") or match.group(0)
+    links.append(re.sub(r"\\([_%&#~$])", r"\1", url))  # Cloud\_Map is Cloud_Map in a link too
+    place = f"{_PLACE}{len(links) - 1}{_PLACE}"
+    if match.group("href"):
+        return f"{{{match.group('text')}}} ({place})"
+    return place
+
+
+def _chunk(text: str) -> str:
+    """Text without links, converted: its math with Unicode scripts, then pylatexenc."""
+    parts = []
+    last = 0
+    for match in _MATH.finditer(text):
+        parts.append(_BARE.sub(r"\\\1", text[last:match.start()]))
+        parts.append("$" + _scripts(match.group(1) or match.group(2)) + "$")
+        last = match.end()
+    parts.append(_BARE.sub(r"\\\1", text[last:]))
+    return str(_converter().latex_to_text("".join(parts)))
+
+
+def _scripts(math: str) -> str:
+    """Inline math with the sub- and superscripts Unicode has written as those characters."""
+    math = _FUNCTIONS.sub(r" \\\1", math)
+
+    def one(match: re.Match[str]) -> str:
+        table = _SUPER if match.group(1) == "^" else _SUB
+        body = match.group(2) if match.group(2) is not None else (match.group(3) or match.group(4))
+        body = body.strip()
+        if match.group(1) == "^" and body in _SYMBOLS:
+            return _SYMBOLS[body]
+        if match.group(1) == "^" and body in ("*", "'"):
+            return "′" if body == "'" else "*"
+        if body and all(ch in table for ch in body):
+            return "".join(table[ch] for ch in body)
+        return match.group(0)
+
+    return _SCRIPT.sub(one, math)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    # imported only when a text has LaTeX
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    context = get_default_latex_context_db()
+    # pylatexenc 2.x drops the text of these (an abstract's \\texttt{MoCE-IR} is a name)
+    context.add_context_category("hub", prepend=True, macros=[
+        MacroTextSpec(name, "%(1)s") for name in ("texttt", "textsf", "textup", "textnormal")])
+    return LatexNodes2Text(latex_context=context, math_mode="text")
