@@ -3,6 +3,7 @@ cache filled by ``hub import`` (shared by tests/test_serve*.py)."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -52,3 +53,15 @@ class Live:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.sock.close()
+
+
+def keys(html: str) -> list[str]:
+    """The paper keys of the cards on a page, in order."""
+    return re.findall(r'<article class="card[^"]*" data-key="([^"]+)"', html)
+
+
+def token(html: str) -> str:
+    """The page's token for its state-changing forms."""
+    found = re.search(r'name="token" value="([^"]+)"', html)
+    assert found
+    return found.group(1)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from serve_live import HOSTILE_TITLE, Live, papers_feed
+from serve_live import HOSTILE_TITLE, Live, keys, papers_feed, token
 
 
 @pytest.fixture
@@ -30,14 +30,6 @@ def live(tmp_path: Path, hub: Callable[..., object]) -> Iterator[Live]:
     server.stop()
 
 
-def keys(html: str) -> list[str]:
-    return re.findall(r'<article class="card[^"]*" data-key="([^"]+)"', html)
-
-
-def token(html: str) -> str:
-    found = re.search(r'name="token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
 
 
 def test_the_page_lists_papers_with_numbered_cards_and_hero(live: Live) -> None:

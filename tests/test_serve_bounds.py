@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from conftest import Result
-from serve_live import Live, papers_feed
+from serve_live import Live, keys, papers_feed
 
 
 @pytest.fixture
@@ -31,9 +31,6 @@ def live(tmp_path: Path, hub: Callable[..., Result]) -> Iterator[Live]:
     yield server
     server.stop()
 
-
-def keys(html: str) -> list[str]:
-    return re.findall(r'<article class="card[^"]*" data-key="([^"]+)"', html)
 
 
 def message(html: str) -> str:

@@ -5,7 +5,6 @@ page parameter: ``hub papers --X v`` and ``/?X=v`` list the same papers, ``hub l
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import requests
 from conftest import Result
 from feedgen import journal_rss1
 from hubcli.filters import filter_fields
-from serve_live import Live, papers_feed
+from serve_live import Live, keys, papers_feed
 
 Hub = Callable[..., Result]
 
@@ -69,9 +68,6 @@ def live(cache: Path) -> Iterator[Live]:
     yield server
     server.stop()
 
-
-def keys(html: str) -> list[str]:
-    return re.findall(r'<article class="card[^"]*" data-key="([^"]+)"', html)
 
 
 def cli_keys(home: Path, *args: str) -> list[str]:

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 
-from serve_live import Live, papers_feed
+from serve_live import Live, keys, papers_feed, token
 
 
 @pytest.fixture
@@ -24,14 +24,6 @@ def live(tmp_path: Path, hub: Callable[..., object]) -> Iterator[Live]:
     server.stop()
 
 
-def keys(html: str) -> list[str]:
-    return re.findall(r'<article class="card[^"]*" data-key="([^"]+)"', html)
-
-
-def token(html: str) -> str:
-    found = re.search(r'name="token" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
 
 
 def search_form(html: str) -> str:

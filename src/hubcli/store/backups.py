@@ -179,16 +179,8 @@ def restore(conn: sqlite3.Connection, library: Path, backup: Path, *, keep: int)
     _check(backup)
     folder = library_file.backups_dir(library)
     aside = make_backup(conn, folder, keep=keep + 1, aside=True)
-    source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        conn.execute("DETACH DATABASE lib")  # this connection must not hold the file meanwhile
-        dest = sqlite3.connect(library, timeout=30)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    conn.execute("DETACH DATABASE lib")  # this connection must not hold the file meanwhile
+    _copy(backup, library, timeout=30)
     return aside
 
 
@@ -205,13 +197,18 @@ def replace_damaged(library: Path, backup: Path) -> Path:
         part = Path(f"{library}{suffix}")
         if part.exists():
             os.replace(part, Path(f"{aside}{suffix}"))
+    _copy(backup, library)
+    return aside
+
+
+def _copy(backup: Path, library: Path, *, timeout: float = 5.0) -> None:
+    """The backup copied over the library file with SQLite's online backup (read-only source)."""
     source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        dest = sqlite3.connect(library)
+        dest = sqlite3.connect(library, timeout=timeout)
         try:
             source.backup(dest)
         finally:
             dest.close()
     finally:
         source.close()
-    return aside
