@@ -242,3 +242,16 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(webbrowser, "_tryorder", None, raising=False)
     monkeypatch.setattr(webbrowser, "_browsers", {}, raising=False)
     return record
+
+
+def fake_crontab(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """A ``crontab`` command on PATH with the real one's interface (``-l`` prints, ``-``
+    replaces) over a file: the environment to run hub with, and that file."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    table = tmp_path / "crontab.txt"
+    fake = bin_dir / "crontab"
+    fake.write_text(f'#!/bin/sh\nif [ "$1" = "-l" ]; then [ -f {table} ] || exit 1; exec /bin/cat {table}; fi\n'
+                    f"exec /bin/cat > {table}\n")
+    fake.chmod(0o755)
+    return {"PATH": str(bin_dir)}, table

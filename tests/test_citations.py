@@ -14,32 +14,20 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pybtex.errors
 import pytest
-from pybtex.database import BibliographyData, Entry, parse_string
+from pybtex.database import Entry
 
 from conftest import corpus_file, run_hub
 from hubcli.models import Paper
 from hubcli.render.bibtex import to_bibtex
 from hubcli.sources.arxiv import first_version_month
+from test_bibtex import strict, strict_pybtex  # noqa: F401  (an autouse fixture)
 
 FEED = "arxiv-rss2024-all-archives-2024-11-28.xml"
-
-
-@pytest.fixture(autouse=True)
-def strict_pybtex() -> Iterator[None]:
-    pybtex.errors.set_strict_mode(True)
-    yield
-    pybtex.errors.set_strict_mode(False)
-
-
-def strict(text: str) -> BibliographyData:
-    pybtex.errors.set_strict_mode(True)
-    return parse_string(text, "bibtex")
 
 
 # --- the first version's date ------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, FeedServer, corpus_file, run_hub
+from conftest import CORPUS, FeedServer, corpus_file, fake_crontab, run_hub
 from feedgen import Item, arxiv_rss
 
 DAY1 = [Item("2606.00001", "Two-tower retrieval for papers", ["Lichan Hong", "Ed H. Chi"], categories=["cs.IR"],
@@ -422,15 +422,8 @@ def test_install_without_systemd_or_crontab_says_so(hub, tmp_path) -> None:  # t
 
 
 def test_install_falls_back_to_crontab_idempotently(hub, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    table = tmp_path / "crontab.txt"
-    fake = bin_dir / "crontab"  # the crontab command's interface: -l prints, - replaces
-    fake.write_text(f'#!/bin/sh\nif [ "$1" = "-l" ]; then [ -f {table} ] || exit 1; exec /bin/cat {table}; fi\n'
-                    f"exec /bin/cat > {table}\n")
-    fake.chmod(0o755)
+    env, table = fake_crontab(tmp_path)
     table.write_text("0 1 * * * /usr/bin/true\n")
-    env = {"PATH": str(bin_dir)}
     first = hub("digest", "--schedule", "daily", "--at", "08:15", "--install", env=env)
     assert first.exit_code == 0, first.stderr
     lines = table.read_text().splitlines()

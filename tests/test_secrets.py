@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Result
+from conftest import Result, fake_crontab
 from test_brief import LLMServer, Reply, brief, llm, papers_db  # noqa: F401 - fixtures
 from test_digest import SmtpRecorder, Webhook, _config, _free_port, followed, webhook  # noqa: F401 - fixtures
 
@@ -144,19 +144,8 @@ def test_no_password_in_clear_to_a_host_that_is_not_this_machine(hub: Hub, follo
 
 # --- a webhook URL given to --schedule ------------------------------------------------------------
 
-def _crontab(tmp_path: Path) -> tuple[dict[str, str], Path]:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    table = tmp_path / "crontab.txt"
-    fake = bin_dir / "crontab"  # the crontab command's interface: -l prints, - replaces
-    fake.write_text(f'#!/bin/sh\nif [ "$1" = "-l" ]; then [ -f {table} ] || exit 1; exec /bin/cat {table}; fi\n'
-                    f"exec /bin/cat > {table}\n")
-    fake.chmod(0o755)
-    return {"PATH": str(bin_dir)}, table
-
-
 def test_schedule_never_prints_or_installs_the_webhook_url(hub: Hub, tmp_path: Path) -> None:
-    env, table = _crontab(tmp_path)
+    env, table = fake_crontab(tmp_path)
     url = f"https://hooks.example.test/services/{HOOK_SECRET}"
 
     shown = hub("digest", "--schedule", "daily", "--to", url, "--to", "mailto:me@example.org", env=env)

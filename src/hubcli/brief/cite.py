@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 from hubcli.brief.spans import pieces, protected
 from hubcli.models import Paper
-from hubcli.render.bibtex import cited_date
 from hubcli.render.card import safe_url
+from hubcli.render.dates import cited_date
 from hubcli.render.latex import readable
 from hubcli.render.markdown import defang_links
 from hubcli.render.markdown import md_inline as md_inline  # the one Markdown escaper

@@ -16,8 +16,7 @@ from typing import Any
 
 from hubcli.models import Paper
 from hubcli.render.card import safe
-from hubcli.render.dates import citation_date as citation_date
-from hubcli.render.dates import cited_date as cited_date
+from hubcli.render.dates import citation_date
 
 _BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "#": r"\#",
                 "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}

@@ -185,8 +185,7 @@ def date_text(paper: Paper, lang: str) -> str:
     """The card's date: as announced, and when that announced a newer version of an older
     arXiv paper, its first version's month too (what a citation of it carries)."""
     shown = safe(paper.published)
-    newer = (paper.announce_type or "").startswith("replace") or (paper.version or 1) > 1
-    first = cited_date(paper) if newer else None
+    first = cited_date(paper)
     if first and first != paper.published:
         return translate("card_first_version", lang, date=shown, first=safe(first))
     return shown

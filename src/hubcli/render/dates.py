@@ -28,6 +28,8 @@ def citation_date(paper: Paper) -> tuple[int, int | None] | None:
 def cited_date(paper: Paper) -> str | None:
     """The date a reference to the paper shows: its stored date, unless its first arXiv
     version is older (a "replace" announcement), then that version's ``YYYY-MM``."""
+    if paper.announce_type in ("new", "cross") and (paper.version or 1) == 1:
+        return paper.published  # the announcement of a first version carries that version's date
     when, stored = citation_date(paper), _stored_date(paper.published)
     if when is None or stored is not None and (when[0], when[1] or 0) >= (stored[0], stored[1] or 0):
         return paper.published
