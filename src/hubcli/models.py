@@ -151,6 +151,25 @@ class Paper:
 
 
 @dataclass(frozen=True)
+class Tldr:
+    """A paper's one- or two-sentence summary: written by a model (``kind="model"``, in
+    ``lang``, by ``model``) or the abstract's key sentence (``kind="extracted"``)."""
+
+    text: str
+    kind: str  # "model" | "extracted"
+    lang: str = "en"
+    model: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "kind": self.kind, "lang": self.lang, "model": self.model}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Tldr:
+        return cls(str(data.get("text", "")), str(data.get("kind", "extracted")), str(data.get("lang", "en")),
+                   data.get("model") if isinstance(data.get("model"), str) else None)
+
+
+@dataclass(frozen=True)
 class Source:
     """A subscription or any other origin of papers (a file, the arXiv API)."""
 

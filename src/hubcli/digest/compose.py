@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from hubcli.models import LibraryState, Paper
+from hubcli.models import LibraryState, Paper, Tldr
 
 DEFAULT_LIMIT = 25  # paper cards in one digest
 DEFAULT_BRIEF = 10  # of which the brief covers the top ones
@@ -25,6 +25,7 @@ class Card:
 
     paper: Paper
     reasons: list[tuple[str, str]] = field(default_factory=list)
+    tldr: Tldr | None = None  # when TL;DRs were asked for (a model is configured)
 
 
 @dataclass
@@ -52,12 +53,15 @@ class Digest:
         """The digest as the outbox keeps it; each paper in the one JSON shape of a paper
         (:meth:`Paper.to_dict`, the shape of ``--format json``)."""
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "cards"}
-        data["cards"] = [{"paper": c.paper.to_dict(), "reasons": [list(r) for r in c.reasons]} for c in self.cards]
+        data["cards"] = [{"paper": c.paper.to_dict(), "reasons": [list(r) for r in c.reasons],
+                          **({"tldr": c.tldr.to_dict()} if c.tldr else {})} for c in self.cards]
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Digest:
-        cards = [Card(_paper(c["paper"]), [(str(k), str(v)) for k, v in c["reasons"]]) for c in data["cards"]]
+        cards = [Card(_paper(c["paper"]), [(str(k), str(v)) for k, v in c["reasons"]],
+                      Tldr.from_dict(c["tldr"]) if isinstance(c.get("tldr"), dict) else None)
+                 for c in data["cards"]]
         return cls(**{**data, "cards": cards})
 
 

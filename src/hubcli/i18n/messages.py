@@ -338,3 +338,12 @@ MESSAGES.update(DIGEST_MESSAGES)
 from hubcli.i18n.serve import SERVE_MESSAGES  # noqa: E402
 
 MESSAGES.update(SERVE_MESSAGES)
+from hubcli.i18n.tldr import TLDR_MESSAGES  # noqa: E402
+
+MESSAGES.update(TLDR_MESSAGES)
+from hubcli.i18n.chat import CHAT_MESSAGES  # noqa: E402
+
+MESSAGES.update(CHAT_MESSAGES)
+from hubcli.i18n.schedule import SCHEDULE_MESSAGES  # noqa: E402
+
+MESSAGES.update(SCHEDULE_MESSAGES)
