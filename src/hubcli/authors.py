@@ -12,17 +12,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from hubcli.text import clean_text
+from hubcli.text import clean_text, lazy_pattern
 
 _SPECIAL = str.maketrans(
     {"ß": "ss", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
      "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 )
-_NON_ALNUM = re.compile(r"[^\w]+|_")
+_NON_ALNUM = lazy_pattern(r"[^\w]+|_")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # what joins the parts of a compound surname: hyphens, dashes, apostrophes
 _JOINERS = frozenset("-\u2010\u2011\u2012\u2013'\u2019")
-_INITIALS_ONLY = re.compile(r"^(?:(?:[^\W\d_]{1,2}\.|[A-Z])(?:[\s\-]+|$)){1,4}$")
+_INITIALS_ONLY = lazy_pattern(r"^(?:(?:[^\W\d_]{1,2}\.|[A-Z])(?:[\s\-]+|$)){1,4}$")
 
 
 # TeX accents as arXiv writes them in dc:creator: J\"urgen, Sedl\'a\v{c}ek, Pawe{\l}, Bj\o rn
@@ -32,12 +32,12 @@ _TEX_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~":
 _TEX_LETTERS = {"ss": "ß", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "o": "ø", "O": "Ø",
                 "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð", "DH": "Ð", "th": "þ", "TH": "Þ"}
 _TEX_BASE = r"(?:\{\s*(?P<b1>\\[ij]|[A-Za-z])\s*\}|(?P<b2>\\[ij](?![A-Za-z])|[A-Za-z]))"
-_TEX_SYMBOL_ACCENT_RE = re.compile(r"\\(?P<acc>['`^\"~=.])\s*" + _TEX_BASE)
-_TEX_LETTER_ACCENT_RE = re.compile(
+_TEX_SYMBOL_ACCENT_RE = lazy_pattern(r"\\(?P<acc>['`^\"~=.])\s*" + _TEX_BASE)
+_TEX_LETTER_ACCENT_RE = lazy_pattern(
     r"\\(?P<acc>[uvHckrdb])(?:\s*\{\s*(?P<b1>\\[ij]|[A-Za-z])\s*\}|\s+(?P<b2>[A-Za-z]))"
 )
-_TEX_LETTER_RE = re.compile(r"\\(?P<name>ss|aa|AA|ae|AE|oe|OE|dh|DH|th|TH|o|O|l|L|i|j)(?![A-Za-z])(?: (?=[a-z]))?")
-_TEX_BRACES_RE = re.compile(r"\{([^{}\\]*)\}")
+_TEX_LETTER_RE = lazy_pattern(r"\\(?P<name>ss|aa|AA|ae|AE|oe|OE|dh|DH|th|TH|o|O|l|L|i|j)(?![A-Za-z])(?: (?=[a-z]))?")
+_TEX_BRACES_RE = lazy_pattern(r"\{([^{}\\]*)\}")
 
 
 def _tex_accent(match: re.Match[str]) -> str:

@@ -8,8 +8,6 @@ folder; without it hub uses the platformdirs folders for the app name ``hub``.
 from __future__ import annotations
 
 import os
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,6 +112,8 @@ def read_config_file(path: Path) -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise ConfigError("config_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
+    import tomllib  # only when there is a file to read (~3 ms of start-up otherwise)
+
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -133,6 +133,8 @@ def located(path: Path, key: str) -> str:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return str(path)
+    import re
+
     parts = key.split(".")
 
     def dotted(names: list[str]) -> str:

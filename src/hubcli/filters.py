@@ -13,8 +13,9 @@ from hubcli.categories import category_key
 from hubcli.categories import parse_option as parse_category_option
 from hubcli.errors import UsageError
 from hubcli.sources import arxiv
+from hubcli.text import lazy_pattern
 
-_SPAN_RE = re.compile(r"^\s*(\d{1,5})\s*([dwmy])\s*$", re.IGNORECASE)
+_SPAN_RE = lazy_pattern(r"^\s*(\d{1,5})\s*([dwmy])\s*$", re.IGNORECASE)
 SORTS = ("date", "relevance")
 
 
@@ -215,7 +216,7 @@ def make_filters(*, today: date | None = None, **raw: Any) -> Filters:
     return Filters(**values)
 
 
-_TOKEN_RE = re.compile(r'"([^"]*)"?|(\S+)')
+_TOKEN_RE = lazy_pattern(r'"([^"]*)"?|(\S+)')
 
 
 def fts_query(text: str) -> str | None:

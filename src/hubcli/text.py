@@ -7,9 +7,31 @@ holds terminal escape sequences, C0/C1 controls or bidirectional overrides.
 
 from __future__ import annotations
 
-import html
 import re
-from html.parser import HTMLParser
+from functools import cache
+from typing import Any, cast
+
+
+class _LazyPattern:
+    """A regular expression compiled the first time it is used: a module's patterns cost
+    nothing at import time, so a command that never uses them never compiles them."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+
+
+def lazy_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, compiled on first use (see :class:`_LazyPattern`)."""
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
+
 
 # C0 and C1 controls except TAB/LF, DEL, and the bidi marks/embeddings/overrides/isolates
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -41,31 +63,39 @@ _BLOCK_TAGS = frozenset({
 })
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
+@cache
+def _text_extractor() -> Any:
+    """The HTML text extractor's class, made when a text first has markup (html.parser
+    is not imported at start-up)."""
+    from html.parser import HTMLParser
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append(" ")
+    class _TextExtractor(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self._skip = 0
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:  # <br/>; a self-closed <script/> opens nothing
-            self.parts.append(" ")
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in _SKIP_TAGS:
+                self._skip += 1
+            elif tag in _BLOCK_TAGS:
+                self.parts.append(" ")
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS and self._skip:
-            self._skip -= 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append(" ")
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in _BLOCK_TAGS:  # <br/>; a self-closed <script/> opens nothing
+                self.parts.append(" ")
 
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
+        def handle_endtag(self, tag: str) -> None:
+            if tag in _SKIP_TAGS and self._skip:
+                self._skip -= 1
+            elif tag in _BLOCK_TAGS:
+                self.parts.append(" ")
+
+        def handle_data(self, data: str) -> None:
+            if not self._skip:
+                self.parts.append(data)
+
+    return _TextExtractor
 
 
 def _math_spans(value: str) -> list[tuple[int, int]]:
@@ -148,11 +178,13 @@ def html_to_text(value: str) -> str:
     """
     if not _MARKUP_HINT_RE.search(value):
         return value
-    parser = _TextExtractor()
+    parser = _text_extractor()()
     try:
         parser.feed(_escape_non_markup(value))
         parser.close()
     except Exception:  # noqa: BLE001 - malformed markup: fall back to unescaping
+        import html  # with html.entities' tables: only for markup that does not parse
+
         return html.unescape(value)
     return "".join(parser.parts)
 

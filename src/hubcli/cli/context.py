@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from hubcli.api.session import Session
 from hubcli.i18n import translate
-from hubcli.text import strip_controls
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,6 +46,8 @@ class Output:
 
     @staticmethod
     def _err(line: str) -> None:
+        from hubcli.text import strip_controls  # not at start-up: hubcli.text imports html.parser
+
         sys.stderr.write(strip_controls(line) + "\n")
         sys.stderr.flush()
 

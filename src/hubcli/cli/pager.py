@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import io
 import os
-import re
-import shlex
-import shutil
-import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Optional, TextIO
+from typing import TYPE_CHECKING, Optional, TextIO
 
 from hubcli.cli.context import OUT, STATE, t
 
+if TYPE_CHECKING:
+    import signal
+
+# the modules a pager needs (shutil, subprocess, shlex, signal, re) are imported only when
+# stdout is a terminal: piped output pays nothing for them
+
 DEFAULT_PAGER = "less -R"
 DEFAULT_LESS = "FRX"
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+# an escape sequence (colours, links); compiled when a terminal's listing is measured
+_ANSI = r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
 _SHELL_CHARS = set("|&;<>()$`\\\"'*?[]#~=%")
 
 
@@ -37,6 +39,8 @@ def pager_command() -> Optional[str]:
         if value is not None:
             value = value.strip()
             return None if value in ("", "cat") else value
+    import shutil
+
     return DEFAULT_PAGER if shutil.which("less") else None
 
 
@@ -61,11 +65,14 @@ class _Capture(io.StringIO):
 
 def _rows(text: str, columns: int) -> int:
     """How many screen rows the text takes at this width."""
+    import re
+
     from rich.cells import cell_len
 
+    ansi = re.compile(_ANSI)
     rows = 0
     for line in text.splitlines():
-        width = cell_len(_ANSI.sub("", line))
+        width = cell_len(ansi.sub("", line))
         rows += max(1, -(-width // max(columns, 1)))
     return rows
 
@@ -89,6 +96,8 @@ def paged() -> Iterator[None]:
         raise
     sys.stdout = terminal
     text = capture.getvalue()
+    import shutil
+
     size = shutil.get_terminal_size()
     if not text or _rows(text, size.columns) < size.lines:
         OUT.data(text)
@@ -97,6 +106,10 @@ def paged() -> Iterator[None]:
 
 
 def _run_pager(command: str, text: str, terminal: TextIO) -> None:
+    import shlex
+    import signal
+    import subprocess
+
     env = dict(os.environ)
     env.setdefault("LESS", DEFAULT_LESS)
     env.setdefault("LV", "-c")  # lv: keep colours
@@ -123,6 +136,8 @@ def _run_pager(command: str, text: str, terminal: TextIO) -> None:
 
 
 def _ignore_interrupts() -> Optional[signal._HANDLER]:
+    import signal
+
     try:
         return signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread

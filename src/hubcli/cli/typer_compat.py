@@ -26,9 +26,10 @@ from pathlib import Path
 
 from typer._click.core import Command as ClickCommand
 from typer._click.exceptions import ClickException
+from typer._click.exceptions import UsageError as ClickUsageError
 
-__all__ = ["ClickCommand", "ClickException", "completion_init", "get_completion_script", "get_shell_name",
-           "install_completion"]
+__all__ = ["ClickCommand", "ClickException", "ClickUsageError", "completion_init", "get_completion_script",
+           "get_shell_name", "install_completion"]
 
 
 # the completion modules are imported only when completion is used (not at every start-up)

@@ -10,11 +10,12 @@ checks it), so a missing translation is a bug, not a fallback.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from hubcli.i18n.messages import MESSAGES
+if TYPE_CHECKING:
+    import re
 
 LANGUAGES = ("en", "zh")
 
@@ -50,8 +51,13 @@ class Message:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-# plural forms, ngettext-style: ``{count|paper|papers}`` is "paper" when ``count`` is 1
-_PLURAL_RE = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+@cache
+def _plural_re() -> re.Pattern[str]:
+    """Plural forms, ngettext-style: ``{count|paper|papers}`` is "paper" when ``count`` is 1
+    (compiled the first time a message has one)."""
+    import re
+
+    return re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
 
 
 def _plurals(text: str, params: dict[str, Any]) -> str:
@@ -59,10 +65,12 @@ def _plurals(text: str, params: dict[str, Any]) -> str:
         value = params.get(match.group(1))
         return match.group(2) if value == 1 or value == "1" else match.group(3)
 
-    return _PLURAL_RE.sub(form, text) if "|" in text else text
+    return _plural_re().sub(form, text) if "|" in text else text
 
 
 def translate(key: str, lang: str, /, **params: Any) -> str:
+    from hubcli.i18n.messages import MESSAGES  # the catalogues, loaded by the first message
+
     params = {k: translate(v.key, lang, **v.params) if isinstance(v, Message) else v for k, v in params.items()}
     entry = MESSAGES.get(key)
     if entry is None:
@@ -76,3 +84,12 @@ def translate(key: str, lang: str, /, **params: Any) -> str:
             return text
     return text
 
+
+
+def __getattr__(name: str) -> Any:
+    """``hubcli.i18n.MESSAGES``: the catalogues, imported when first asked for."""
+    if name == "MESSAGES":
+        from hubcli.i18n.messages import MESSAGES
+
+        return MESSAGES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

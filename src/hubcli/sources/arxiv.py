@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import re
 
+from hubcli.text import lazy_pattern
+
+# the patterns are compiled when first used (most commands use none of them)
 # new style 2402.14035 (4 or 5 digits after the dot); old style hep-th/9901001, math.GT/0309136
 _ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/\d{7})"
-ARXIV_ID_RE = re.compile(rf"(?P<id>{_ID})(?:v(?P<version>\d+))?")
-_FULL_ID_RE = re.compile(rf"^(?:arxiv:)?(?P<id>{_ID})(?:v(?P<version>\d+))?$", re.IGNORECASE)
-_ABS_URL_RE = re.compile(rf"arxiv\.org/(?:abs|pdf)/(?P<id>{_ID})(?:v(?P<version>\d+))?", re.IGNORECASE)
-CATEGORY_RE = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?$", re.IGNORECASE)
+ARXIV_ID_RE = lazy_pattern(rf"(?P<id>{_ID})(?:v(?P<version>\d+))?")
+_FULL_ID_RE = lazy_pattern(rf"^(?:arxiv:)?(?P<id>{_ID})(?:v(?P<version>\d+))?$", re.IGNORECASE)
+_ABS_URL_RE = lazy_pattern(rf"arxiv\.org/(?:abs|pdf)/(?P<id>{_ID})(?:v(?P<version>\d+))?", re.IGNORECASE)
+CATEGORY_RE = lazy_pattern(r"^[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?$", re.IGNORECASE)
 ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
 
 # old RSS 1.0 titles: "Title. (arXiv:1805.09166v1 [hep-ex] CROSS LISTED)"
-OLD_RDF_TITLE_RE = re.compile(
+OLD_RDF_TITLE_RE = lazy_pattern(
     rf"^(?P<title>.*?)\s*\(arXiv:(?P<id>{_ID})(?:v(?P<version>\d+))?\s*\[(?P<cat>[^\]]+)\]\s*(?P<status>[A-Z ]*)\)\s*$",
     re.DOTALL,
 )
 # new RSS/Atom descriptions: "arXiv:2402.14035v1 Announce Type: new \nAbstract: ..."
-DESCRIPTION_PREFIX_RE = re.compile(
+DESCRIPTION_PREFIX_RE = lazy_pattern(
     rf"^\s*arXiv:(?P<id>{_ID})(?:v(?P<version>\d+))?\s+Announce Type:\s*(?P<type>[\w\-]+)\s*(?:Abstract:\s*)?",
     re.IGNORECASE,
 )
@@ -70,8 +73,8 @@ def pdf_url(arxiv_id: str, version: int | None = None) -> str:
     return f"https://arxiv.org/pdf/{arxiv_id}" + (f"v{version}" if version else "")
 
 
-_NEW_STYLE_MONTH = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5}$")
-_OLD_STYLE_MONTH = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}$")
+_NEW_STYLE_MONTH = lazy_pattern(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5}$")
+_OLD_STYLE_MONTH = lazy_pattern(r"^[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}$")
 
 
 def first_version_month(arxiv_id: str | None) -> tuple[int, int] | None:

@@ -156,7 +156,7 @@ class Selection:
 
     def add_not_dismissed(self) -> None:
         """Dismissed papers left out (shuffle, radar, recommend without ``--include-dismissed``)."""
-        self._add(f"p.id NOT IN ({_LIBRARY_IDS} WHERE l.dismissed_at IS NOT NULL)", [], on_id=True)
+        self._add(_NOT_DISMISSED, [], on_id=True)
 
     def add_any(self, parts: list[Selection]) -> None:
         """Papers matching any of ``parts`` (radar: any follow)."""
@@ -191,6 +191,8 @@ class Selection:
 
 # the cache's ids of library papers (the library file, attached as ``lib``, is keyed by paper key)
 _LIBRARY_IDS = "SELECT lp.id FROM lib.library l CROSS JOIN papers lp ON lp.key = l.key"
+_DISMISSED_IDS = f"{_LIBRARY_IDS} WHERE l.dismissed_at IS NOT NULL"  # distinct: keys are unique on both sides
+_NOT_DISMISSED = f"p.id NOT IN ({_DISMISSED_IDS})"
 
 
 def _in(values: list[object]) -> str:
@@ -376,6 +378,9 @@ def count(store: Store, sel: Selection) -> int:
         row = store.conn.execute(f"SELECT {what} {source}", params).fetchone()
     elif sel.fts_only():  # every full-text row has its paper: no need to visit them
         row = store.conn.execute("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ?", (sel.fts,)).fetchone()
+    elif [c.sql for c in sel.clauses] == [_NOT_DISMISSED]:  # every paper but the dismissed (shuffle)
+        row = store.conn.execute(  # two counts instead of a probe per paper (1M papers: ~50 ms)
+            f"SELECT (SELECT count(*) FROM papers) - (SELECT count(*) FROM ({_DISMISSED_IDS}))").fetchone()
     else:
         row = store.conn.execute(f"SELECT count(*) FROM papers p WHERE {sel.sql()}", sel.params).fetchone()
     return int(row[0])
