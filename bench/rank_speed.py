@@ -38,7 +38,7 @@ from scale import machine  # noqa: E402
 
 PY = sys.executable
 HUB = [PY, "-m", "hubcli"]
-CANDIDATES = 10_000   # about a week of arXiv
+CANDIDATES = 22_000   # about a week of arXiv with its cross-lists (issue 20)
 SAVED = 500
 DISMISSED = 20
 
@@ -232,7 +232,9 @@ def main() -> None:
     outputs: list[str] = []
     for label, cmd in ((f"hub similar {arxiv_id} -f json", [*HUB, "similar", str(arxiv_id), *json_]),
                        (f"hub recommend --since {since} --explain -f json",
-                        [*HUB, "recommend", "--since", since, "--explain", *json_])):
+                        [*HUB, "recommend", "--since", since, "--explain", *json_]),
+                       ("hub recommend, nothing new (--since 2100-01-01)",
+                        [*HUB, "recommend", "--since", "2100-01-01", *json_])):
         has = subprocess.run([*cmd[:4], "--help"], env=env, capture_output=True, check=False).returncode == 0
         if not has:
             rows.append((label, "not in this hub", "", "", ""))
@@ -240,7 +242,10 @@ def main() -> None:
         real, real_s, real_cpu, real_mb = median_run(cmd, env, args.runs)
         shown = f"{real_s:.2f} s" if real.code == 0 else f"exit {real.code}"
         outputs.append(f"{label}: {(real.stdout if real.code == 0 else real.stderr).decode()[-300:].strip()}")
-        rows.append((label, shown, f"{real_cpu:.2f} s", f"{real_mb:.0f}", "<= 3 s" if "similar" in label else "<= 2 s"))
+        target = "<= 1 s" if "similar" in label else "<= 0.3 s" if "nothing" in label else "<= 1 s"
+        rows.append((label, shown, f"{real_cpu:.2f} s", f"{real_mb:.0f}", target))
+        if "--explain" in label:  # the warm-up fitted the model; the timed runs load the kept one
+            rows.append(("  its first run (fits the model and keeps it)", f"{real.seconds:.2f} s", "", "", ""))
 
     print()
     print(f"{'whole process (median of --runs for similar, recommend)':56} {'wall':>9} {'cpu':>9} {'peak MB':>8}"

@@ -16,6 +16,7 @@ from hubcli.api.session import Session
 from hubcli.config import Settings
 from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
+from hubcli.models import LibraryState
 from hubcli.store.db import Store
 from hubcli.store.library import MIN_SAVED
 
@@ -106,17 +107,14 @@ def order_by_library(session: Session, ids: list[int], limit: int | None = None
     return [(ids[i], scores.get(ids[i])) for i in order[:limit]]
 
 
-def _training(store: Store, tags: tuple[str, ...]) -> tuple[list[int], dict[int, str]]:
+def _training(store: Store, tags: tuple[str, ...]) -> tuple[list[int], dict[int, LibraryState]]:
     """The saved papers the model learns from (all, or those with any of ``tags``) and
-    when each was saved."""
+    their library state (when saved, tags, note, read)."""
     from hubcli.store import library
     from hubcli.store.papers import state_for
 
     ids = library.saved_ids(store, list(tags) or None)
-    if not ids:
-        return [], {}
-    states = state_for(store.conn, ids)
-    return ids, {pid: st.saved_at or "" for pid, st in states.items()}
+    return ids, (state_for(store.conn, ids) if ids else {})
 
 
 def _follow_scores(store: Store, settings: Settings, ids: list[int]) -> dict[int, float]:
@@ -154,7 +152,7 @@ def recommend(session: Session, filters: Filters, *, like_tags: tuple[str, ...] 
     train_tags = tuple(dict.fromkeys(" ".join(tag.split()) for tag in like_tags if tag.strip()))
     mark = _new_mark(store, remember=remember)
     candidates = _new_papers(store, settings, filters, include_dismissed=include_dismissed, mark=mark or "")
-    saved, saved_at = _training(store, train_tags)
+    saved, states = _training(store, train_tags)
     if train_tags and not saved:
         raise NotFoundError("recommend_unknown_tag", tag=", ".join(train_tags))
     about = settings.rank_about
@@ -165,8 +163,8 @@ def recommend(session: Session, filters: Filters, *, like_tags: tuple[str, ...] 
     else:
         if len(saved) < MIN_SAVED:
             result.note("info", "recommend_by_about", saved=len(saved))
-        found = _by_model(store, candidates, saved, saved_at, explanations, n=n, min_score=min_score,
-                          explain=explain, include_dismissed=include_dismissed, about=about)
+        found = _by_model(store, candidates, saved, states, explanations, n=n, min_score=min_score,
+                          explain=explain, include_dismissed=include_dismissed, about=about) if candidates else []
         chosen = _held_back(result, found, matches, all_matches=all_matches, total=len(candidates))
     result.papers = load_papers(store.conn, [pid for pid, _ in chosen])
     result.scores = dict(chosen)
@@ -208,25 +206,27 @@ def _cold_start(store: Store, settings: Settings, result: Listing, candidates: l
     return ranked[:n]
 
 
-def _by_model(store: Store, candidates: list[int], saved: list[int], saved_at: dict[int, str],
+def _by_model(store: Store, candidates: list[int], saved: list[int], states: dict[int, LibraryState],
               explanations: dict[int, Explanation], *, n: int, min_score: float | None, explain: bool,
               include_dismissed: bool, about: str = "") -> list[tuple[int, float, str]]:
     """The candidates ranked by the library model, each with its match level (with
     ``explain``, why, into ``explanations``)."""
+    from hubcli.rank import Signals
     from hubcli.rank import recommend as rank_recommend
     from hubcli.store.library import dismissed_ids
     from hubcli.store.papers import load_papers
 
+    saved_at = {pid: st.saved_at or "" for pid, st in states.items()}
     # kept dismissed papers are ranked as if nothing were dismissed (the model drops its negatives)
     negatives = [] if include_dismissed else dismissed_ids(store)
     found = rank_recommend(store, saved, negatives, candidates, saved_at=saved_at, n=n,
-                           min_score=min_score, explain=explain, about=about or None)
+                           min_score=min_score, explain=explain, about=about or None, signals=Signals.of(states))
     if explain:
         likes = {p.rowid: p for p in load_papers(store.conn, sorted({s.like for s in found if s.like}))}
         for s in found:
             like = likes.get(s.like) if s.like is not None else None
             explanations[s.paper_id] = Explanation(list(s.words), like.key if like else None,
-                                                   like.title if like else None)
+                                                   like.title if like else None, s.interest_name or None)
     return [(s.paper_id, s.score, s.match) for s in found]
 
 
@@ -234,14 +234,16 @@ def rank_ids(store: Store, settings: Settings, paper_ids: list[int]) -> dict[int
     """Scores of the given papers by the library model (higher is better), or None when
     the library holds fewer than :data:`MIN_SAVED` papers.  Saved and dismissed papers get
     no score (the model never recommends them)."""
-    saved, saved_at = _training(store, ())
+    saved, states = _training(store, ())
     if len(saved) < MIN_SAVED or not paper_ids:
         return None
+    from hubcli.rank import Signals
     from hubcli.rank import recommend as rank_recommend
     from hubcli.store.library import dismissed_ids
 
-    found = rank_recommend(store, saved, dismissed_ids(store), paper_ids, saved_at=saved_at, n=len(paper_ids),
-                           about=settings.rank_about or None)
+    found = rank_recommend(store, saved, dismissed_ids(store), paper_ids, n=len(paper_ids),
+                           saved_at={pid: st.saved_at or "" for pid, st in states.items()},
+                           about=settings.rank_about or None, signals=Signals.of(states))
     return {s.paper_id: s.score for s in found}
 
 

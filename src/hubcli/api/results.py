@@ -34,12 +34,13 @@ class Result:
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why a paper was recommended: the words that drove its score, and the saved paper it
-    is most like (its id and title)."""
+    """Why a paper was recommended: the words that drove its score, the saved paper it is
+    most like (its id and title), and the interest it serves."""
 
     words: list[str]
     like_key: str | None = None
     like_title: str | None = None
+    interest: str | None = None  # the library's interest it serves (a tag, or its words), when it has several
 
 
 @dataclass

@@ -101,6 +101,7 @@ LIBRARY_MESSAGES: dict[str, dict[str, str]] = {
     "card_match_weak": {"en": "weak match", "zh": "弱匹配"},
     "card_words": {"en": "words: {words}", "zh": "关键词：{words}"},
     "card_like": {"en": "like: {title}", "zh": "类似：{title}"},
+    "card_interest": {"en": "for your interest: {name}", "zh": "对应兴趣：{name}"},
     "label_library": {"en": "Library", "zh": "文库"},
     "label_note": {"en": "Note", "zh": "笔记"},
     # --- library results ----------------------------------------------------------------

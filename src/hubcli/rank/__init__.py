@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hubcli.rank.chunks import open_features
-    from hubcli.rank.model import MIN_SAVED, Scored, ensure_features, recommend, similar
+    from hubcli.rank.model import MIN_SAVED, Scored, Signals, ensure_features, recommend, similar
     from hubcli.rank.paths import features_dir
     from hubcli.rank.update import UpdateResult, update_features
 
-__all__ = ["MIN_SAVED", "Scored", "UpdateResult", "ensure_features", "features_dir", "open_features",
+__all__ = ["MIN_SAVED", "Scored", "Signals", "UpdateResult", "ensure_features", "features_dir", "open_features",
            "recommend", "similar", "update_features"]
 
 _HOME = {"UpdateResult": "update", "features_dir": "paths", "open_features": "chunks",
-         "update_features": "update", "MIN_SAVED": "model", "Scored": "model", "ensure_features": "model",
-         "recommend": "model", "similar": "model"}
+         "update_features": "update", "MIN_SAVED": "model", "Scored": "model", "Signals": "model",
+         "ensure_features": "model", "recommend": "model", "similar": "model"}
 
 
 def __getattr__(name: str) -> Any:

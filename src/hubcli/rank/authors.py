@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,11 +25,20 @@ PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "dei", 
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
+def _fold_word(word: str) -> str:
+    """One word folded to letters and digits; plain ASCII (most names) without the
+    Unicode and TeX work of :func:`fold`, to the same result."""
+    if word.isascii() and "\\" not in word and "{" not in word:
+        return "".join(ch for ch in word.lower() if ch.isalnum())
+    return "".join(fold(word).split())
+
+
 def _words(text: str) -> list[str]:
     """Each word folded, its hyphens and apostrophes dropped (``Powell-Palm`` -> ``powellpalm``)."""
-    return [w for w in ("".join(fold(word).split()) for word in text.split()) if w]
+    return [w for w in map(_fold_word, text.split()) if w]
 
 
+@lru_cache(maxsize=1 << 17)  # a candidate list repeats its authors: each name folded once
 def author_key(name: str) -> str | None:
     """``surname|initial`` for a display name (``Surname, Given`` understood); None when
     nothing is left of it."""

@@ -76,9 +76,9 @@ class Features:
     def verify(self) -> None:
         """Raise :class:`Damaged` unless every file the manifest names reads back with the
         shapes it must have (memory-mapped: the headers and sizes are checked, not the rows)."""
-        try:
-            _ = self.vectorizer
-            if len(self.vectorizer.vocabulary_) != self.n_features:
+        try:  # the vocabulary's files, not the vectorizer itself: building it imports scikit-learn
+            idf = np.load(self.root / self.manifest["vocab"], mmap_mode="r", allow_pickle=False)
+            if len(self.terms()) != self.n_features or idf.shape != (self.n_features,):
                 raise ValueError("the vocabulary has the wrong size")
             for chunk in self.chunks:
                 check_chunk(chunk)

@@ -8,14 +8,14 @@ import numpy as np
 
 from hubcli.rank.chunks import Damaged, Features, open_features
 from hubcli.rank.paths import features_dir
-from hubcli.rank.score import Scored
+from hubcli.rank.score import Library, Scored, Signals
 from hubcli.rank.svm import SVM_C, fit_linear_svm
 from hubcli.rank.update import update_features
 from hubcli.store.db import Store
 from hubcli.store.library import MIN_SAVED  # fewer saved papers: the caller falls back to follows and topics
 from hubcli.text import strip_controls
 
-__all__ = ["MIN_SAVED", "SVM_C", "Scored", "ensure_features", "fit_linear_svm", "recommend", "similar"]
+__all__ = ["MIN_SAVED", "SVM_C", "Scored", "Signals", "ensure_features", "fit_linear_svm", "recommend", "similar"]
 
 
 
@@ -43,22 +43,44 @@ def ensure_features(store: Store) -> Features:
 
 def recommend(store: Store, saved_ids: list[int], dismissed_ids: list[int], candidate_ids: list[int], *,
               saved_at: dict[int, str] | None = None, n: int = 20, min_score: float | None = None,
-              explain: bool = False, seed: int = 0, about: str | None = None) -> list[Scored]:
+              explain: bool = False, seed: int = 0, about: str | None = None,
+              signals: Signals | None = None) -> list[Scored]:
     """Candidates ranked by the library model (:mod:`hubcli.rank.score`: a linear SVM over
     words and author keys, the dense view, interests interleaved), each with its match
     level.  Saved and dismissed papers are never returned.  Fewer than MIN_SAVED saved
     and no interest statement (``about``): an empty list."""
-    from hubcli.rank.score import fit_library, rank_candidates
+    from hubcli.rank.score import rank_candidates
 
     if len(saved_ids) < MIN_SAVED and not (about and about.strip()):
         return []
     features = ensure_features(store)
-    lib = fit_library(store, features, saved_ids, dismissed_ids, saved_at=saved_at, about=about, seed=seed)
+    lib = _library(store, features, saved_ids, dismissed_ids, saved_at=saved_at, about=about, seed=seed,
+                   signals=signals or Signals())
     if lib is None or (int((lib.pos_ids >= 0).sum()) < MIN_SAVED and not about):
         return []
     dismissed = set(dismissed_ids)
     return rank_candidates(store, lib, [c for c in candidate_ids if c not in dismissed], n=n,
                            min_score=min_score, explain=explain)
+
+
+def _library(store: Store, features: Features, saved_ids: list[int], dismissed_ids: list[int], *,
+             saved_at: dict[int, str] | None, about: str | None, seed: int, signals: Signals) -> Library | None:
+    """The library's model: the one fitted last when nothing it reads has changed since
+    (:mod:`hubcli.rank.fitted`), else fitted now and kept."""
+    from hubcli.rank import dense, fitted
+    from hubcli.rank.score import fit_library, settings_of_the_fit
+
+    key = fitted.fit_key(features, sorted(saved_ids), sorted((saved_at or {}).items()), sorted(dismissed_ids),
+                         about or "", seed, sorted(signals.weight.items()), sorted(signals.tag.items()),
+                         settings_of_the_fit())
+    found = fitted.load(features, key, dense.components(features))
+    if found is not None:
+        return found
+    lib = fit_library(store, features, saved_ids, dismissed_ids, saved_at=saved_at, about=about, seed=seed,
+                      signals=signals)
+    if lib is not None:
+        fitted.save(lib, key)
+    return lib
 
 
 def similar(store: Store, paper_id: int, candidate_ids: list[int] | None = None, n: int = 10) -> list[Scored]:

@@ -45,11 +45,14 @@ def paper_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM papers").fetchone()[0])
 
 
-def authors_of(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
-    """The stored authors (a JSON list) of these papers, by id."""
-    found: dict[int, str] = {}
+def people_and_fields_of(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """The stored authors and categories (JSON lists) and the primary category of these
+    papers, by id."""
+    found: dict[int, tuple[str, str, str]] = {}
     for start in range(0, len(ids), 900):
         part = ids[start:start + 900]
-        rows = conn.execute(f"SELECT id, authors FROM papers WHERE id IN ({','.join('?' * len(part))})", part)
-        found.update((int(pid), str(authors or "[]")) for pid, authors in rows)
+        rows = conn.execute("SELECT id, authors, categories, primary_category FROM papers "
+                            f"WHERE id IN ({','.join('?' * len(part))})", part)
+        found.update((int(pid), (str(authors or "[]"), str(cats or "[]"), str(primary or "")))
+                     for pid, authors, cats, primary in rows)
     return found
