@@ -141,16 +141,23 @@ def test_screenshots_of_the_english_and_chinese_pages(tmp_path: Path, hub: Calla
     (written only when HUB_SCREENSHOTS=1, so a test run leaves the tree as it was)."""
     import os
 
+    from selenium.webdriver.support.ui import WebDriverWait
+
     from conftest import corpus_file
 
     feed = corpus_file("arxiv-rss2024-all-archives-2024-11-28.xml")
     assert hub("import", str(feed)).exit_code == 0
+    from test_math import stand_in_tldrs
+
+    stand_in_tldrs(hub, Path(os.environ["HUB_HOME"]))  # the first cards with a TL;DR
     server = Live()
     try:
         for lang, accept in (("en", "en-US"), ("zh", "zh-CN")):
             driver = make_driver(accept, width=1200, height=1500)
             try:
-                driver.get(server.url + "/?category=cs.IR")
+                driver.get(server.url + "/?category=math.CO")  # titles and abstracts with inline math
+                WebDriverWait(driver, 20).until(  # typeset by KaTeX (tests/test_math.py)
+                    lambda d: d.find_element("tag name", "html").get_attribute("data-math") == "typeset")
                 target = DOCS / f"serve-{lang}.png" if os.environ.get("HUB_SCREENSHOTS") else tmp_path / f"{lang}.png"
                 driver.save_screenshot(str(target))
                 assert target.stat().st_size > 10_000

@@ -23,12 +23,13 @@ import re
 import unicodedata
 
 from hubcli.sources import arxiv
+from hubcli.text import lazy_pattern
 
-_SPACE_RE = re.compile(r"\s+")
+_SPACE_RE = lazy_pattern(r"\s+")
 # what splits one option value into several arXiv categories: "cs.LG cs.AI", "hep-th+gr-qc"
-_ARXIV_TOKEN_RE = re.compile(r"^(?:[a-z]+(?:-[a-z]+)+|[a-z][a-z\-]*\.[a-z][a-z\-]*)$", re.IGNORECASE)
+_ARXIV_TOKEN_RE = lazy_pattern(r"^(?:[a-z]+(?:-[a-z]+)+|[a-z][a-z\-]*\.[a-z][a-z\-]*)$", re.IGNORECASE)
 # a journal subject as typed: starts with a letter; letters, digits, spaces and & ' ’ . ( ) - :
-_SUBJECT_RE = re.compile(r"^[^\W\d_][\w &'’.():\-]*$")
+_SUBJECT_RE = lazy_pattern(r"^[^\W\d_][\w &'’.():\-]*$")
 MAX_CATEGORY = 200  # characters of one stored category
 
 
@@ -68,4 +69,25 @@ def parse_option(raw: str) -> list[str] | None:
             if len(subject) > MAX_CATEGORY or not _SUBJECT_RE.match(subject):
                 return None
             found.append(subject)
+    return found
+
+
+def unknown_arxiv(categories: list[str]) -> list[tuple[str, list[str]]]:
+    """The ``--category`` values shaped like arXiv's (``cs.LGG``, ``cs.XX``, ``mathh.AP``)
+    that name none of its categories, each with the known ones closest to it: what a
+    "did you mean" hint says when a typo would otherwise list nothing.  A value of a known
+    archive is named even with nothing close (``cs.XX``); any other only with a close one,
+    so a journal's own subject (``Cell.Biology``) is left alone.  Case is not a typo:
+    ``math.Ap`` is ``math.AP``."""
+    from hubcli.sources.arxiv_taxonomy import KNOWN_CATEGORIES, close_categories, is_known
+
+    archives = {name.split(".", 1)[0] for name in KNOWN_CATEGORIES}
+    found: list[tuple[str, list[str]]] = []
+    for value in dict.fromkeys(categories):
+        name = arxiv.normalize_category(value)
+        if not _ARXIV_TOKEN_RE.match(name) or is_known(name):
+            continue
+        close = close_categories(name)
+        if close or name.split(".", 1)[0] in archives:
+            found.append((value, close))
     return found

@@ -10,17 +10,21 @@ label to look up, author names into folded name keys, the search into a safe FTS
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hubcli.authors import compound_surname, name_key
 from hubcli.categories import category_keys
 from hubcli.config import Settings
 from hubcli.errors import UsageError
 from hubcli.filters import Filters, fts_query
 from hubcli.queries import AuthorMatch, PaperRef, Query, SourceMatch
-from hubcli.store import follows as stored_follows
 from hubcli.store.db import Store
 
+if TYPE_CHECKING:
+    from hubcli.store import follows as stored_follows
+
 __all__ = ["AuthorMatch", "PaperRef", "Query", "SourceMatch", "author_match", "follow_filters", "paper_ref",
-           "radar_selection", "resolve"]
+           "radar_selection", "resolve", "since_bound"]
 
 
 def author_match(name: str) -> AuthorMatch:
@@ -67,10 +71,24 @@ def resolve(filters: Filters, settings: Settings) -> Query:
         category_sets=tuple(category_sets),
         sources=tuple(_source_match(spec, settings) for spec in filters.sources),
         search=" AND ".join(queries) if queries else None,
-        since=filters.since, until=filters.until, types=tuple(filters.types),
+        since=since_bound(filters.since) if filters.since else None, until=filters.until, types=tuple(filters.types),
         journal=filters.journal,
         unseen=filters.unseen, tags=tuple(filters.tags), saved=filters.saved, unread=filters.unread,
     )
+
+
+def since_bound(day: str) -> str:
+    """The lower bound ``--since DAY`` puts on stored dates.  A date known only to its
+    month or year (an import's ``2017-01`` or ``2017``) counts as that period's first day,
+    as it sorts: ``--since 2017-01-01`` keeps ``2017-01`` and ``2017``, ``--since
+    2017-02-01`` keeps ``2017-02`` but not ``2017``, ``--since 2017-01-15`` neither (it may
+    be earlier).  One string bound, so the date indexes still bound the scan; ``--until``
+    needs nothing (``2017-01`` <= ``2017-01-15`` already)."""
+    if day.endswith("-01-01"):
+        return day[:4]
+    if day.endswith("-01"):
+        return day[:7]
+    return day
 
 
 def follow_filters(kind: str, value: str) -> Filters:
@@ -102,5 +120,7 @@ def paper_ref(ident: str) -> PaperRef:
 def radar_selection(store: Store, settings: Settings, *, only_new: bool = True) -> stored_follows.Radar:
     """The radar over every follow: papers matching any of them (with ``only_new``, only
     those changed since the last radar)."""
+    from hubcli.store import follows as stored_follows  # radar only: not every listing's start-up
+
     found = [(f, resolve(follow_filters(f.kind, f.value), settings)) for f in stored_follows.list_follows(store)]
     return stored_follows.radar_selection(store, found, only_new=only_new)

@@ -44,9 +44,14 @@ def unmatched_authors(store: Store, names: list[str]) -> list[Notice]:
     return notices
 
 
-def _unmatched(result: Result, store: Store, sel: Selection) -> None:
+def _unmatched(result: Result, store: Store, sel: Selection, filters: Filters) -> None:
+    from hubcli.categories import unknown_arxiv
+
     result.before += unmatched_authors(store, sel.unmatched_authors)
     result.before += unmatched_sources(store, sel.unmatched_sources)
+    for name, close in unknown_arxiv(list(filters.categories)):  # a typo'd --category: the close ones
+        result.note("hint", "category_did_you_mean" if close else "category_unknown", name=name,
+                    suggestions=", ".join(close))
 
 
 def unmatched_sources(store: Store, names: list[str]) -> list[Notice]:
@@ -122,7 +127,7 @@ def list_papers(session: Session, filters: Filters, *, page: int, per_page: int 
 
     sel = build_selection(store, resolve(filters, settings))
     result = Listing()
-    _unmatched(result, store, sel)
+    _unmatched(result, store, sel, filters)
     found = list_page(store, sel, page=page, per_page=per, sort=sort)
     if clamp and found.total and page > found.pages:
         result.note("hint", "page_clamped", page=page, pages=found.pages)
@@ -157,7 +162,7 @@ def shuffle(session: Session, filters: Filters, *, n: int, seed: int | None, inc
     if not include_dismissed:
         sel.add_not_dismissed()
     result = Listing()
-    _unmatched(result, store, sel)
+    _unmatched(result, store, sel, filters)
     batch = sample(store, sel, filters.selection_key(), n=n, seed=seed, record=record)
     if batch.restarted:
         result.note("info", "shuffle_restart")

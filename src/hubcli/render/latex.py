@@ -7,6 +7,9 @@ superscripts Unicode has (``$x^2$`` -> ``x²``; ``$x_{\\mathrm{eff}}$`` stays ``
 
 Used by the panels, plain and Markdown listings, the page, the digest and the brief's text;
 JSON, JSONL, CSV, BibTeX and the database keep the text exactly as published.
+:func:`pieces` splits a text into the same readable runs with each inline formula's TeX
+beside its text: the page typesets those with KaTeX (``web/static/hub.js``), the HTML digest
+as MathML (``render/mathml.py``).
 
 - Plain text (no backslash, ``$``, ``{`` or ``~``) is returned as it is (only its control
   characters dropped), and pylatexenc
@@ -22,6 +25,7 @@ JSON, JSONL, CSV, BibTeX and the database keep the text exactly as published.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -36,15 +40,19 @@ _SUB = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈
 _SYMBOLS = {r"\prime": "′", r"\ast": "*", r"\star": "⋆", r"\dagger": "†", r"\circ": "°", r"\pm": "±"}
 
 _PLACE = "\ue000"  # a private-use character marks where a link is put back
+_SLOT = "\ue001"  # and one where a formula is (pieces)
 _LINK = re.compile(r"\\href\s*\{(?P<href>[^{}]*)\}\s*\{(?P<text>(?:[^{}]|\{[^{}]*\})*)\}|\\url\s*\{(?P<url>[^{}]*)\}"
                    r"|(?:https?://|www\.)[^\s{}]+")
 # $…$ on one paragraph, but not money: "$5 and $" (a digit after the first, a space before the second)
 _MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$"
-                   r"|(?<![\\$])\$(?!\$)(?!\d(?:\\.|[^$\\])*\s\$)((?:\\.|[^$\\\n])+?)(?<!\\)\$", re.S)
+                   r"|(?<![\\$])\$(?!\$)(?!\d(?:\\.|[^$\\])*\s\$)((?:\\.|[^$\\\n])+?)(?<!\\)\$"
+                   r"|\\\((.+?)\\\)", re.S)
 _SCRIPT = re.compile(r"(?<![_^\\])([_^])(?:\{([^{}]*)\}|(\\[A-Za-z]+)|([A-Za-z0-9+\-*']))")
 _FUNCTIONS = re.compile(r"(?<=[A-Za-z0-9)])\\(log|ln|exp|sin|cos|tan|max|min|sup|inf|lim|det|dim|deg|arg|ker)\b")
 _BARE = re.compile(r"(?<!\\)([%&#$])")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_SPACE_RUN = re.compile(r"\s+")
+MAX_TEX = 300  # characters of one formula a page typesets (a longer one is shown as text)
 
 
 def readable(text: str) -> str:
@@ -56,6 +64,16 @@ def readable(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _converted(text: str) -> str:
+    """A text with LaTeX, converted: with formulas, as its runs (one conversion that
+    :func:`pieces` shares), else as a whole."""
+    runs = _slotted(text)
+    if runs is None:
+        return _whole(text)
+    return _SPACES.sub(" ", "".join(piece.text for piece in runs))
+
+
+@lru_cache(maxsize=4096)
+def _whole(text: str) -> str:
     try:
         links: list[str] = []
         kept = _LINK.sub(lambda m: _keep(m, links), text) if _PLACE not in text else text
@@ -64,6 +82,87 @@ def _converted(text: str) -> str:
         return _SPACES.sub(" ", strip_controls(result.replace("\u00a0", " ")))
     except Exception:  # noqa: BLE001 - any converter failure shows the text as published
         return strip_controls(text)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of a title or abstract as shown: its readable text, and for inline math its
+    TeX source too (which a page may typeset; the text is what shows without it)."""
+
+    text: str
+    tex: str | None = None
+
+
+def pieces(text: str, limit: int | None = None) -> tuple[Piece, ...]:
+    """``text`` as runs of readable text and inline math (``$…$``, ``$$…$$``, ``\\(…\\)``,
+    by the same rule as :func:`readable`), whitespace folded; with ``limit``, cut as a
+    card cuts its abstract: at a word before ``limit`` characters of readable text, with
+    " …" (a formula is kept whole or left out).  Math longer than :data:`MAX_TEX`
+    characters, or in a link, stays text.  It never raises."""
+    if not text:
+        return ()
+    found = _slotted(text) or (Piece(readable(text)),)
+    folded = [Piece(_SPACE_RUN.sub(" ", piece.text), piece.tex) for piece in found if piece.text or piece.tex]
+    if folded:
+        folded[0] = Piece(folded[0].text.lstrip(), folded[0].tex)
+        folded[-1] = Piece(folded[-1].text.rstrip(), folded[-1].tex)
+    kept = tuple(piece for piece in folded if piece.text or piece.tex)
+    return kept if limit is None else _cut(kept, limit)
+
+
+@lru_cache(maxsize=4096)
+def _slotted(text: str) -> tuple[Piece, ...] | None:
+    """The runs of a text with formulas (None without one): each formula replaced by a
+    numbered slot, the whole text converted at once (so ``\\emph{$k$-means}`` keeps its
+    braces together), then split at the slots, each formula converted alone."""
+    if _SLOT in text or not any(mark in text for mark in ("$", "\\(")):
+        return None
+    try:
+        in_links = [m.span() for m in _LINK.finditer(text)]
+        formulas: list[re.Match[str]] = []
+
+        def slot(match: re.Match[str]) -> str:
+            if any(start < match.end() and match.start() < end for start, end in in_links):
+                return match.group(0)
+            formulas.append(match)
+            return f"{_SLOT}{len(formulas) - 1}{_SLOT}"
+
+        marked = _MATH.sub(slot, text)
+        if not formulas:
+            return None
+        parts = re.split(f"{_SLOT}(\\d+){_SLOT}", _whole(marked))
+        out = [Piece(part) for part in parts[0::2]]
+        for index, number in enumerate(parts[1::2]):
+            match = formulas[int(number)]
+            tex = _tex(match).strip()
+            typeset = tex if 0 < len(tex) <= MAX_TEX and tex == strip_controls(tex) else None
+            out.insert(2 * index + 1, Piece(_whole(match.group(0)), typeset))
+        if len(out) != 2 * len(formulas) + 1:  # a slot the converter dropped: the text as a whole
+            return None
+        return tuple(out)
+    except Exception:  # noqa: BLE001 - the text converted as a whole instead
+        return None
+
+
+def _cut(runs: tuple[Piece, ...], limit: int) -> tuple[Piece, ...]:
+    out: list[Piece] = []
+    used = 0
+    for piece in runs:
+        if used + len(piece.text) <= limit:
+            out.append(piece)
+            used += len(piece.text)
+            continue
+        if piece.tex is None:
+            out.append(Piece(piece.text[:limit - used].rsplit(" ", 1)[0].rstrip() + " …"))
+        else:
+            out.append(Piece(" …"))
+        break
+    return tuple(out)
+
+
+def _tex(match: re.Match[str]) -> str:
+    """The TeX inside a math match's delimiters."""
+    return str(match.group(1) or match.group(2) or match.group(3) or "")
 
 
 def _keep(match: re.Match[str], links: list[str]) -> str:
@@ -83,7 +182,7 @@ def _chunk(text: str) -> str:
     last = 0
     for match in _MATH.finditer(text):
         parts.append(_BARE.sub(r"\\\1", text[last:match.start()]))
-        parts.append("$" + _scripts(match.group(1) or match.group(2)) + "$")
+        parts.append("$" + _scripts(_tex(match)) + "$")
         last = match.end()
     parts.append(_BARE.sub(r"\\\1", text[last:]))
     return str(_converter().latex_to_text("".join(parts)))

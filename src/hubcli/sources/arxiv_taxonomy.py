@@ -34,8 +34,14 @@ def is_known(category: str) -> bool:
 
 
 def close_categories(category: str, limit: int = 3) -> list[str]:
-    """The known categories nearest ``category`` (``cs.XYZ`` -> ``cs.CY``, ``cs.SY``…)."""
-    archive = category.split(".", 1)[0]
-    same_archive = sorted(c for c in KNOWN_CATEGORIES if c.split(".", 1)[0] == archive)
-    pool = same_archive or sorted(KNOWN_CATEGORIES)
-    return difflib.get_close_matches(category, pool, n=limit, cutoff=0.5)
+    """The known categories nearest ``category``, whatever its case, best first and only
+    those nearly as close as the best: in a known archive by subject (``cs.LGG`` -> ``cs.LG``,
+    ``cs.XYZ`` -> ``cs.SY``, ``cs.CY``; ``cs.XX`` -> none), else by the whole name
+    (``mathh.AP`` -> ``math.AP``)."""
+    archive, _, subject = category.casefold().partition(".")
+    same = {c.partition(".")[2].casefold(): c for c in KNOWN_CATEGORIES if "." in c and c.split(".")[0] == archive}
+    wanted, pool, cutoff = (subject, same, 0.4) if same and subject else (
+        category.casefold(), {c.casefold(): c for c in KNOWN_CATEGORIES}, 0.75)
+    scored = sorted(((difflib.SequenceMatcher(None, wanted, name).ratio(), name) for name in pool), reverse=True)
+    best = scored[0][0] if scored else 0.0
+    return [pool[name] for score, name in scored[:limit] if score >= max(cutoff, best - 0.1)]
