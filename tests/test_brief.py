@@ -543,8 +543,10 @@ def _twelve_studies(hub: Hub, tmp_path: Path, hub_home: Path, prefix: str) -> No
     write_config(hub_home, context_window=2400, max_output_tokens=300)
 
 
-def test_map_reduce_when_papers_do_not_fit(hub: Hub, llm: LLMServer, tmp_path: Path, hub_home: Path) -> None:
+def test_map_reduce_when_papers_do_not_fit(hub: Hub, llm: LLMServer, tmp_path: Path, hub_home: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     _twelve_studies(hub, tmp_path, hub_home, "2604.2")
+    monkeypatch.setattr("hubcli.api.brief._summaries", lambda session, papers: {})  # no TL;DRs: whole abstracts
 
     def answer(body: dict[str, Any]) -> Reply:
         user = next(m["content"] for m in body["messages"] if m["role"] == "user")
@@ -829,7 +831,8 @@ def test_abstracts_own_references_are_neutralised_and_never_credited(hub: Hub, l
     assert "Following the approach in (ref. 1, 2), we establish the estimate for $d=3,4$ (ref. 10, 22) on $[0,1]$" \
         in user
     assert "LLMs[3]" in user and "W[1]-hard" in user and "See also (ref. P2)." in user
-    assert "[1, 2]" not in user and "[10,22]" not in user and "[P2]" not in user.split("<papers>")[1]
+    assert "[1, 2]" not in user and "[10,22]" not in user
+    assert "[P2]" not in user.split("<papers>")[1].replace("TL;DR [P2]:", "")  # only hub's own label
     assert '<paper id="P1">' in user and '<paper id="P2">' in user
     assert "(ref. N)" in llm.system_prompt() and "never cite them" in llm.system_prompt()
     assert "(ref. 1, 2)" in result.stdout and "W[1]-hard [1]" in result.stdout
@@ -954,8 +957,10 @@ def test_reference_lines_have_one_period_and_readable_latex() -> None:
     assert cite.md_inline("$<script>$ and $[x](javascript:y)$") == "$< script>$ and $[x] (javascript:y)$"
 
 
-def test_map_reduce_says_each_warning_once(hub: Hub, llm: LLMServer, tmp_path: Path, hub_home: Path) -> None:
+def test_map_reduce_says_each_warning_once(hub: Hub, llm: LLMServer, tmp_path: Path, hub_home: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     _twelve_studies(hub, tmp_path, hub_home, "2604.5")
+    monkeypatch.setattr("hubcli.api.brief._summaries", lambda session, papers: {})  # no TL;DRs: whole abstracts
 
     def answer(body: dict[str, Any]) -> Reply:  # every answer stops at its output limit
         return Reply("- cut short [P1]", finish_reason="length", completion_tokens=body["max_tokens"])

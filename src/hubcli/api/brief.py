@@ -163,7 +163,7 @@ def write_brief(session: Session, request: BriefRequest, *, report: Reporter) ->
     from hubcli.brief import run
 
     server = run.server_info(store, cfg, refresh=request.no_cache)
-    budget, plan = _plan(store, cfg, ranked, session.lang, server, told)
+    budget, plan = _plan(store, cfg, ranked, session, server, told)
     result.papers = [n.paper for n in plan.sent]
     if request.dry_run:
         result.kind = "dry-run"
@@ -244,12 +244,25 @@ def _number(value: int) -> str:
     return f"{value:,}"
 
 
-def _plan(store: Store, cfg: LLMConfig, ranked: Ranked, lang: str, server: ServerInfo | None,
+def _summaries(session: Session, papers: list[Paper]) -> dict[str, str]:
+    """Each paper's TL;DR by key, sent beside its marker: the model's when one is cached
+    in the run's language, else the abstract's key sentence (no model is asked here)."""
+    from hubcli.api.tldr import cached_tldrs
+    from hubcli.brief.tldr import key_sentence
+
+    found = {key: tldr.text for key, tldr in cached_tldrs(session, papers, session.lang).items() if tldr.text.strip()}
+    return {paper.key: found.get(paper.key) or key_sentence(paper) for paper in papers}
+
+
+def _plan(store: Store, cfg: LLMConfig, ranked: Ranked, session: Session, server: ServerInfo | None,
           told: _Told) -> tuple[Budget, Plan]:
     from hubcli.brief import run
 
+    lang = session.lang
+    summaries = _summaries(session, ranked.papers)
+
     budget = run.budget_for(store, cfg, lang, server)
-    plan = run.make_plan(ranked, budget)
+    plan = run.make_plan(ranked, budget, summaries)
     if plan.left_out:
         told("warn", "brief_left_out", count=len(plan.left_out), sent=len(plan.sent), calls=plan.calls,
              window=_number(budget.context_window))
@@ -258,6 +271,9 @@ def _plan(store: Store, cfg: LLMConfig, ranked: Ranked, lang: str, server: Serve
             told("warn", "brief_truncated", number=numbered.number, title=readable(numbered.paper.title)[:80])
     if plan.map_reduce:
         told("info", "brief_map_reduce", groups=len(plan.groups), count=len(plan.sent))
+    compact = sum(1 for n in plan.sent if n.compact)
+    if compact:
+        told("info", "brief_compact", compact=compact, count=len(plan.sent), window=_number(budget.context_window))
     return budget, plan
 
 
@@ -289,9 +305,15 @@ def _online(session: Session, request: BriefRequest, store: Store, cfg: LLMConfi
     if doc.invalid:
         told("warn", "brief_invalid_markers", markers=", ".join(f"[{m}]" for m in dict.fromkeys(doc.invalid)),
              count=len(plan.sent))
-    if not doc.cited:
+    attributed = doc.attributed
+    if not doc.model_cited and attributed and attributed.hub:
+        told("warn", "brief_no_model_citations", hub=attributed.hub)
+    elif not doc.model_cited:
         told("warn", "brief_no_citations")
     _check_report(doc.check, len(plan.sent), told)
+    if attributed is not None:
+        told("info", "brief_attribution_report", model=attributed.model, hub=attributed.hub, none=attributed.none,
+             papers=len(attributed.papers))
     result.kind, result.text, result.usage, result.check = "model", doc.markdown, caller.usage, doc.check
     result.after += _usage_notices(caller.usage)
 
@@ -350,7 +372,8 @@ def _dry_run(cfg: LLMConfig, budget: Budget, plan: Plan, matched: int, lang: str
         if plan.map_reduce:
             lines.append(translate("brief_dry_group", lang, index=index, first=group[0].number,
                                    last=group[-1].number))
-        lines += [_line(str(n.number), n.paper, f"~{n.tokens} tok") for n in group]
+        lines += [_line(str(n.number), n.paper, f"~{n.tokens} tok" + (
+            f" ({translate('brief_dry_compact', lang)})" if n.compact else "")) for n in group]
     lines += [_line("-", paper, translate("brief_dry_left_out", lang)) for paper in plan.left_out]
     lines.append(translate("brief_dry_estimate", lang, prompt=_number(estimate_prompt_tokens(plan, lang=lang)),
                            output=_number(budget.output_tokens), calls=plan.calls))

@@ -48,6 +48,7 @@ _REFS_HEADING_RE = re.compile(
 )
 _FENCE_RE = re.compile(r"^\s*```(?:markdown|md)?\s*\n(.*)\n```\s*$", re.DOTALL | re.IGNORECASE)
 CITED_AUTHORS = 6
+_OPEN, _CLOSE = "\x02", "\x03"  # around a rewritten marker while the check runs
 
 
 @dataclass
@@ -58,6 +59,9 @@ class Checked:
     markers: int = 0  # markers read as citations
     left: list[str] = field(default_factory=list)  # bracketed numbers left as written (not citations)
     protected: int = 0  # spans of mathematics and code, never changed
+    # where each marker read as a citation stands in ``text`` (start, end) and the valid
+    # numbers it names: what the attribution (:mod:`hubcli.brief.attribute`) reads
+    marker_spans: list[tuple[int, int, tuple[int, ...]]] = field(default_factory=list)
 
 
 def _number(token: str) -> int:
@@ -98,6 +102,7 @@ def labels(texts: list[str]) -> set[str]:
 
 
 def check(text: str, valid: set[int], *, paper_labels: set[str] | frozenset[str] = frozenset()) -> Checked:
+    text = text.replace(_OPEN, "").replace(_CLOSE, "")  # (controls the answer never holds)
     result = Checked(text)
     cited: set[int] = set()
     spans = protected(text)
@@ -110,9 +115,28 @@ def check(text: str, valid: set[int], *, paper_labels: set[str] | frozenset[str]
         else:
             out.append(piece)  # mathematics and code: verbatim, always
         offset += len(piece)
-    result.text = "".join(out)
+    result.text, result.marker_spans = _locate_markers("".join(out))
     result.cited = sorted(cited)
     return result
+
+
+def _locate_markers(text: str) -> tuple[str, list[tuple[int, int, tuple[int, ...]]]]:
+    """``text`` without the sentinels the rewrite put around each marker, and where the
+    markers stand.  (The answer holds no control characters: :func:`clean_answer`.)"""
+    out: list[str] = []
+    spans: list[tuple[int, int, tuple[int, ...]]] = []
+    length = 0
+    for index, part in enumerate(text.split(_OPEN)):
+        if index == 0:
+            out.append(part)
+            length += len(part)
+            continue
+        marker, _, rest = part.partition(_CLOSE)
+        numbers = tuple(int(x) for x in re.findall(r"\d+", marker))
+        spans.append((length, length + len(marker), numbers))
+        out += [marker, rest]
+        length += len(marker) + len(rest)
+    return "".join(out), spans
 
 
 def _check_prose(text: str, offset: int, piece: str, valid: set[int], cited: set[int], result: Checked,
@@ -146,7 +170,7 @@ def _check_prose(text: str, offset: int, piece: str, valid: set[int], cited: set
                 else:
                     result.invalid.append(item if len(numbers) == 1 else str(n))
                     rendered.append("?")
-        return "[" + ", ".join(rendered) + "]"
+        return _OPEN + "[" + ", ".join(rendered) + "]" + _CLOSE
 
     return PAREN_RE.sub(rewrite, MARKER_RE.sub(rewrite, piece))
 

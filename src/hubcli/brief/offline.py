@@ -1,9 +1,12 @@
 """The offline digest: an extractive summary computed locally, no model involved.
 
-Papers are grouped by the terms they share (words and two-word phrases of titles and
-abstracts that several papers use, but not most of them), the rest by primary category;
-each paper contributes its most informative abstract sentence and its link.  Nothing
-is paraphrased, so nothing can be invented.
+Papers are grouped by meaning: clusters (average linkage) of their TF-IDF vectors (words
+and two-word phrases of titles and abstracts) with their categories beside, each group
+named by the distinctive terms its members share and kept only when its members are
+alike enough; the papers alike to no other are listed under "Other papers".  Each paper
+contributes its most informative abstract sentence and its link.  Nothing is
+paraphrased, so nothing can be invented.  numpy, scipy and scikit-learn are imported
+only when a digest is grouped.
 """
 
 from __future__ import annotations
@@ -11,13 +14,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from typing import Any
 
 from hubcli.brief.cite import link, md_inline
 from hubcli.i18n import translate
 from hubcli.models import Paper
 from hubcli.render.latex import readable
 
-MAX_GROUPS = 8
+MAX_GROUPS = 10  # named groups (or one per 12 papers of a larger digest); the rest go under "Other papers"
+MAX_CLUSTERED = 3000  # papers clustered (a similarity matrix of this many squared); the rest are "Other"
+MIN_SIMILARITY = 0.10  # average cosine similarity of a group's members: below it, no group
+CATEGORY_WEIGHT = 0.3  # categories beside the words (length 1): the same categories alone are no group
+LABEL_TERMS = 3
 MAX_SENTENCE = 320
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
@@ -46,6 +54,9 @@ high low higher lower best better good large-scale small even still thereby ther
 aim aims goal goals general generally common commonly widely wide range case cases point points part parts
 term terms type types form forms number numbers order show showing study studied investigate investigates
 evaluate evaluated evaluation evaluations significant key towards toward beyond despite one four five
+extensive suggest suggests suggesting suggested near depend depends argue argues argued primary main mainly
+around able robust overall whose find found yield yields lead leads led obtain associated related relevant
+research technique techniques superior intuitive physically effectively directly high-quality extensively
 """.split())
 _URL_RE = re.compile(r"\S*(?:https?://|www\.)\S*|\S+\.(?:com|org|io|net)\S*", re.IGNORECASE)
 
@@ -83,74 +94,99 @@ def _paper_terms(paper: Paper) -> set[str]:
     return set(terms(f"{paper.title}. {paper.abstract}"))
 
 
-def _candidates(papers: list[Paper], bags: list[set[str]]) -> tuple[set[str], Counter[str], Counter[str]]:
-    """Terms that may name a group (shared by at least two papers but not by most, and
-    found in a title: titles name topics, abstracts also hold generic prose), with each
-    term's document frequency and its frequency among titles."""
-    in_titles: Counter[str] = Counter(term for p in papers for term in set(terms(p.title)))
-    df: Counter[str] = Counter(term for bag in bags for term in bag)
-    n = len(papers)
-    ceiling = max(2, int(n * 0.4)) if n >= 5 else n
-    return {term for term, k in df.items() if 2 <= k <= ceiling and in_titles[term]}, df, in_titles
+# --- groups by meaning ----------------------------------------------------------------------------
+
+def _archive(category: str) -> str:
+    return category.split(".", 1)[0].lower()
 
 
-def _best_term(candidates: set[str], unassigned: set[int], bags: list[set[str]], df: Counter[str],
-               in_titles: Counter[str]) -> str | None:
-    """The term covering the most papers still unassigned, weighted by how specific it is
-    (a tf-idf of sorts; phrases say more than words); None when none covers two."""
-    n = len(bags)
-    best, best_key = None, (0.0, 0, "")
-    for term in candidates:
-        hits = sum(1 for i in unassigned if term in bags[i])
-        if hits < 2:
+def _vectors(papers: list[Paper]) -> Any:
+    """Each paper as a unit vector: the TF-IDF of its terms (title twice, then abstract)
+    and, with a smaller weight, its categories and their archives (math, astro-ph, cs):
+    fields that share words by chance (an "image" in optics and in algebraic geometry)
+    stay apart."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    texts = [readable(f"{p.title}. {p.title}. {p.abstract}") for p in papers]
+    words = TfidfVectorizer(analyzer=terms, sublinear_tf=True, max_df=0.5 if len(papers) >= 6 else 1.0)
+    try:
+        x = words.fit_transform(texts)
+    except ValueError:  # no term at all (every text empty or stopwords)
+        x = sp.csr_matrix((len(papers), 1))
+    labels = [sorted({c.lower() for c in p.categories + [p.primary_category or ""] if c}
+                     | {f"@{_archive(c)}" for c in p.categories + [p.primary_category or ""] if c}) for p in papers]
+    vocabulary = {label: i for i, label in enumerate(sorted({label for row in labels for label in row}))}
+    rows = [i for i, row in enumerate(labels) for _ in row]
+    cols = [vocabulary[label] for row in labels for label in row]
+    cats = sp.csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(papers), max(1, len(vocabulary))))
+    return normalize(sp.hstack([x, normalize(cats) * CATEGORY_WEIGHT]).tocsr()), words
+
+
+def _clusters(x: Any) -> list[list[int]]:
+    """Average-linkage clusters of the vectors whose members are, on average, at least
+    :data:`MIN_SIMILARITY` alike (cosine); largest first."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    n = x.shape[0]
+    if n < 2:
+        return [[i] for i in range(n)]
+    similarity = (x @ x.T).toarray()
+    distance = np.clip(1.0 - similarity, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    found: dict[int, list[int]] = {}
+    for index, label in enumerate(fcluster(tree, t=1.0 - MIN_SIMILARITY, criterion="distance")):
+        found.setdefault(int(label), []).append(index)
+    return sorted(found.values(), key=lambda members: (-len(members), members[0]))
+
+
+def _name(members: list[int], bags: list[set[str]], titles: list[set[str]], df: Counter[str], n: int) -> str | None:
+    """The group's most distinctive shared terms ("diffusion model · protein structure"):
+    terms used by at least half of the members (two at least), those of their titles and
+    those rarer in the whole set first; None when the members share no such term (then
+    they are no group)."""
+    need = max(2, math.ceil(len(members) / 2))
+    shared = Counter(term for i in members for term in bags[i])
+    in_titles = Counter(term for i in members for term in titles[i])
+    scored = sorted(((k / len(members)) * math.log(n / df[term] + 1) * (1.2 if " " in term else 1.0)
+                     * (1 + in_titles[term] / len(members)), term)
+                    for term, k in shared.items() if k >= need)
+    chosen: list[str] = []
+    for _, term in reversed(scored):
+        if any(term in c or c in term or term[:5] == c[:5] for c in chosen):
             continue
-        weight = math.log(1 + n / df[term]) * (1.3 if " " in term else 1.0) * (1 + in_titles[term] / df[term])
-        key = (hits * weight, len(term), term)
-        if key > best_key:
-            best, best_key = term, key
-    return best
-
-
-def _label(best: str, members: list[int], bags: list[set[str]], candidates: set[str]) -> str:
-    """The group's label: its term, and a second term every member shares when there is
-    one ("retrieval · ranking")."""
-    shared = Counter(term for i in members for term in bags[i] if term != best and term in candidates
-                     and term not in best and best not in term and term[:5] != best[:5])
-    extra = [term for term, k in shared.most_common(3) if k == len(members)][:1]
-    return " · ".join([best, *extra])
-
-
-def _by_category(papers: list[Paper], indexes: set[int], lang: str) -> list[tuple[str, list[Paper]]]:
-    """The papers no shared term grouped, by primary category (largest group first)."""
-    by_category: dict[str, list[int]] = {}
-    for i in sorted(indexes):
-        paper = papers[i]
-        category = paper.primary_category or (paper.categories[0] if paper.categories else "") or paper.journal or ""
-        by_category.setdefault(category, []).append(i)
-    result = []
-    for category, members in sorted(by_category.items(), key=lambda item: (-len(item[1]), item[0])):
-        label = (translate("brief_digest_other_category", lang, category=category) if category
-                 else translate("brief_digest_other", lang))
-        result.append((label, [papers[i] for i in members]))
-    return result
+        chosen.append(term)
+        if len(chosen) == LABEL_TERMS:
+            break
+    return " · ".join(chosen) or None
 
 
 def group(papers: list[Paper], lang: str) -> list[tuple[str, list[Paper]]]:
-    """(label, papers) groups: shared terms first, then primary categories."""
-    bags = [_paper_terms(p) for p in papers]
-    candidates, df, in_titles = _candidates(papers, bags)
-    unassigned = set(range(len(papers)))
-    groups: list[tuple[str, list[int]]] = []
-    while len(groups) < MAX_GROUPS and candidates:
-        best = _best_term(candidates, unassigned, bags, df, in_titles)
-        if best is None:
-            break
-        members = sorted(i for i in unassigned if best in bags[i])
-        groups.append((_label(best, members, bags, candidates), members))
-        unassigned -= set(members)
-        candidates.discard(best)
-    return [(label, [papers[i] for i in indexes]) for label, indexes in groups] + _by_category(
-        papers, unassigned, lang)
+    """(label, papers) groups of papers alike in meaning, each named by the distinctive
+    terms its members share; the papers alike to no other under "Other papers"."""
+    if not papers:
+        return []
+    clustered = papers[:MAX_CLUSTERED]
+    x, _ = _vectors(clustered)
+    bags = [_paper_terms(p) for p in clustered]
+    titles = [set(terms(p.title)) for p in clustered]
+    df: Counter[str] = Counter(term for bag in bags for term in bag)
+    groups: list[tuple[str, list[Paper]]] = []
+    rest: list[Paper] = list(papers[MAX_CLUSTERED:])
+    for members in _clusters(x):
+        label = _name(members, bags, titles, df, len(clustered)) if len(members) >= 2 else None
+        if label is None or len(groups) >= max(MAX_GROUPS, len(clustered) // 12):
+            rest += [clustered[i] for i in members]
+        else:
+            groups.append((label, [clustered[i] for i in members]))
+    if rest:
+        rest.sort(key=lambda p: (p.primary_category or (p.categories[0] if p.categories else "") or p.journal or "~"))
+        groups.append((translate("brief_digest_other_papers", lang), rest))
+    return groups
 
 
 def key_sentence(paper: Paper, df: Counter[str], n: int) -> str:

@@ -50,11 +50,17 @@ def defuse(text: str) -> str:
     return _DELIMITER_RE.sub("‹", clean)
 
 
-def record(number: int, paper: Paper, abstract: str) -> str:
+def record(number: int, paper: Paper, abstract: str, summary: str = "", compact: bool = False) -> str:
+    """One paper's record.  Its TL;DR sits on a line of its own, beside the paper's marker
+    (``TL;DR [P3]: …``), so that even a small model has the marker in front of it where it
+    writes about the paper; a ``compact`` record has no abstract."""
     authors = [defuse(a) for a in paper.authors]
     if len(authors) > PROMPT_AUTHORS:
         authors = authors[:PROMPT_AUTHORS] + [f"et al. ({len(paper.authors)} authors)"]
     lines = [f'<paper id="P{number}">', f"Title: {neutralise(defuse(paper.title))}"]
+    tldr = neutralise(defuse(summary))
+    if tldr:
+        lines.append(f"TL;DR [P{number}]: {tldr}")
     if authors:
         lines.append("Authors: " + ", ".join(authors))
     if paper.published:
@@ -62,13 +68,14 @@ def record(number: int, paper: Paper, abstract: str) -> str:
     venue = paper.journal or ", ".join(paper.categories)
     if venue:
         lines.append(f"{'Journal' if paper.journal else 'Categories'}: {defuse(venue)}")
-    lines.append(f"Abstract: {neutralise(defuse(abstract)) or '(no abstract)'}")
+    if not compact:
+        lines.append(f"Abstract: {neutralise(defuse(abstract)) or '(no abstract)'}")
     lines.append("</paper>")
     return "\n".join(lines)
 
 
-def record_tokens(number: int, paper: Paper, abstract: str) -> int:
-    return estimate_tokens(record(number, paper, abstract)) + 1
+def record_tokens(number: int, paper: Paper, abstract: str, summary: str = "", compact: bool = False) -> int:
+    return estimate_tokens(record(number, paper, abstract, summary, compact)) + 1
 
 
 def _language(lang: str) -> str:
@@ -80,7 +87,7 @@ def target_words(output_tokens: int) -> int:
 
 
 def _papers(group: list[Numbered]) -> str:
-    return "\n".join(record(n.number, n.paper, n.abstract) for n in group)
+    return "\n".join(record(n.number, n.paper, n.abstract, n.summary, n.compact) for n in group)
 
 
 def brief_messages(group: list[Numbered], *, lang: str, output_tokens: int) -> Messages:
@@ -118,7 +125,7 @@ def reduce_messages(notes: list[str], sent: list[Numbered], *, lang: str, output
 def overhead_tokens(lang: str, output_tokens: int) -> int:
     """Tokens of the largest prompt around the paper records (brief or map)."""
     brief = brief_messages([], lang=lang, output_tokens=output_tokens)
-    fake = Numbered(1, Paper(key="x", title=""), 0, "")
+    fake = Numbered(1, Paper(key="x", title=""), 0, "")  # (its TL;DR is counted in its record)
     mapped = map_messages([fake], total=1, summary_tokens=output_tokens)
     sizes = [sum(estimate_tokens(m["content"]) + 4 for m in msgs) for msgs in (brief, mapped)]
     return max(sizes) + 16

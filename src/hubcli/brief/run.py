@@ -5,10 +5,12 @@ warnings, as catalogue keys.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hubcli.brief import cache, prompt
+from hubcli.brief.attribute import Attributed, attribute
 from hubcli.brief.cite import Checked, check, clean_answer, labels, md_inline, references
 from hubcli.brief.config import LLMConfig
 from hubcli.brief.select import (
@@ -120,8 +122,10 @@ def budget_for(store: Store | None, cfg: LLMConfig, lang: str, server: ServerInf
     return budget
 
 
-def make_plan(ranked: Ranked, budget: Budget) -> Plan:
-    return plan(ranked.papers, budget, prompt.record_tokens)
+def make_plan(ranked: Ranked, budget: Budget, summaries: Mapping[str, str] | None = None) -> Plan:
+    """The plan; ``summaries`` (TL;DRs by paper key) go beside each paper's marker and let
+    more papers into one call of a small context."""
+    return plan(ranked.papers, budget, prompt.record_tokens, summaries=summaries)
 
 
 # --- calls -----------------------------------------------------------------------------------
@@ -313,24 +317,33 @@ def estimate_prompt_tokens(the_plan: Plan, *, lang: str) -> int:
 @dataclass
 class Document:
     markdown: str
-    cited: list[int]
+    cited: list[int]  # by the model or by hub
     invalid: list[str]
     check: Checked | None = None
+    attributed: Attributed | None = None
+
+    @property
+    def model_cited(self) -> list[int]:
+        return self.check.cited if self.check else self.cited
 
 
 def document(answer: str, sent: list[Numbered], *, subtitle: str, lang: str) -> Document:
-    """Title, the checked answer, and hub's list of the papers the brief covered: the cited
-    ones first (References), then the others, so a reader always gets every paper sent."""
+    """Title, the checked answer with hub's attributions where the model cited nothing,
+    and hub's list of the papers the brief covered: the cited ones first (References),
+    then the others, so a reader always gets every paper sent."""
     by_number = {n.number: n.paper for n in sent}
     own = labels([f"{n.paper.title} {n.abstract}" for n in sent])
     checked = check(clean_answer(answer), set(by_number), paper_labels=own)
-    parts = [f"# {translate('brief_title', lang)}", "", f"_{md_inline(subtitle)}_", "", checked.text.strip(), ""]
-    others = [n.number for n in sent if n.number not in set(checked.cited)]
+    attributed = attribute(checked.text, checked.marker_spans, sent)
+    cited = sorted(set(checked.cited) | set(attributed.papers))
+    parts = [f"# {translate('brief_title', lang)}", "", f"_{md_inline(subtitle)}_", "", attributed.text.strip(), ""]
+    if attributed.hub:
+        parts += [f"_{translate('brief_hub_marker_note', lang)}_", ""]
+    others = [n.number for n in sent if n.number not in set(cited)]
     et_al = translate("brief_et_al", lang)
-    if checked.cited:
-        parts += [references(checked.cited, by_number, heading=translate("brief_references", lang), et_al=et_al), ""]
+    if cited:
+        parts += [references(cited, by_number, heading=translate("brief_references", lang), et_al=et_al), ""]
     if others:
-        heading = translate("brief_also_covered" if checked.cited else "brief_papers_covered", lang)
+        heading = translate("brief_also_covered" if cited else "brief_papers_covered", lang)
         parts += [references(others, by_number, heading=heading, et_al=et_al), ""]
-    return Document("\n".join(parts), checked.cited, checked.invalid, checked)
-
+    return Document("\n".join(parts), cited, checked.invalid, checked, attributed)

@@ -8,9 +8,10 @@ over-counts English for every common tokenizer, so a plan that fits here fits th
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from hubcli.models import Paper
 from hubcli.store.briefs import newest_ids, search_hits
@@ -29,7 +30,13 @@ RELEVANCE_WEIGHT = 0.7  # with --search/--topic: score = 0.7 relevance + 0.3 rec
 RECENCY_HALF_LIFE_DAYS = 14.0
 _RANK_POOL = 2000  # best full-text matches scored for relevance and recency
 
-RecordSize = Callable[[int, Paper, str], int]  # (number, paper, abstract) -> tokens of its record
+
+
+class RecordSize(Protocol):
+    """Tokens of a paper's record as the prompt writes it (``compact``: title and TL;DR
+    only, no abstract)."""
+
+    def __call__(self, number: int, paper: Paper, abstract: str, summary: str = "", compact: bool = False) -> int: ...
 
 
 def estimate_tokens(text: str) -> int:
@@ -121,6 +128,8 @@ class Numbered:
     tokens: int
     abstract: str  # possibly shortened to fit a tiny budget
     truncated: bool = False
+    summary: str = ""  # its TL;DR (the model's, cached, or the abstract's key sentence), sent beside its marker
+    compact: bool = False  # sent as title and TL;DR only, so that more papers fit one call
 
 
 @dataclass
@@ -146,21 +155,36 @@ class Plan:
         return sum(n.tokens for n in self.sent)
 
 
-def plan(papers: list[Paper], budget: Budget, size: RecordSize, *, max_groups: int = MAX_GROUPS) -> Plan:
+def plan(papers: list[Paper], budget: Budget, size: RecordSize, *, max_groups: int = MAX_GROUPS,
+         summaries: Mapping[str, str] | None = None) -> Plan:
+    """The papers a brief sends, and how.  Whole abstracts (each with its TL;DR from
+    ``summaries``, by paper key) in one call when they fit; else, when the TL;DRs let
+    at least as many papers into one call as map-reduce would send, one call where every
+    paper has its title and TL;DR and the best ranked keep their abstracts as room allows
+    (one call is what a small model does best); else map-reduce over whole abstracts."""
+    summaries = summaries or {}
+    whole = _whole(papers, budget, size, max_groups, summaries)
+    if not whole.map_reduce and not whole.left_out or not summaries:
+        return whole
+    compact = _compact(papers, budget, size, summaries)
+    return compact if len(compact.sent) >= len(whole.sent) else whole
+
+
+def _whole(papers: list[Paper], budget: Budget, size: RecordSize, max_groups: int,
+           summaries: Mapping[str, str]) -> Plan:
     """Pack whole abstracts, best first, into at most ``max_groups`` groups of
-    ``budget.per_call`` tokens.  ``size(number, paper, abstract)`` sizes a
-    paper record as the prompt will write it.  Papers beyond the last group are left out
-    (and reported by the caller); an abstract alone larger than a group is shortened."""
+    ``budget.per_call`` tokens.  Papers beyond the last group are left out (and reported
+    by the caller); an abstract alone larger than a group is shortened."""
     groups: list[list[Numbered]] = [[]]
     used = 0
     left_out: list[Paper] = []
     number = 0
     for index, paper in enumerate(papers):
-        abstract = paper.abstract or ""
-        tokens = size(number + 1, paper, abstract)
+        abstract, summary = paper.abstract or "", summaries.get(paper.key, "")
+        tokens = size(number + 1, paper, abstract, summary)
         truncated = False
         if tokens > budget.per_call:
-            abstract, tokens = _shorten(number + 1, paper, budget.per_call, size)
+            abstract, tokens = _shorten(number + 1, paper, summary, budget.per_call, size)
             truncated = True
         if used + tokens > budget.per_call and groups[-1]:
             if len(groups) >= max_groups:
@@ -169,21 +193,42 @@ def plan(papers: list[Paper], budget: Budget, size: RecordSize, *, max_groups: i
             groups.append([])
             used = 0
         number += 1
-        groups[-1].append(Numbered(number, paper, tokens, abstract, truncated))
+        groups[-1].append(Numbered(number, paper, tokens, abstract, truncated, summary))
         used += tokens
     if not groups[-1]:
         groups.pop()
     return Plan(groups, left_out, budget)
 
 
-def _shorten(number: int, paper: Paper, limit: int, size: RecordSize) -> tuple[str, int]:
+def _compact(papers: list[Paper], budget: Budget, size: RecordSize, summaries: Mapping[str, str]) -> Plan:
+    """One call: every paper that fits as title and TL;DR, best first; then the best
+    ranked get their whole abstracts back while the room lasts."""
+    sent: list[Numbered] = []
+    used = 0
+    for paper in papers:
+        number, summary = len(sent) + 1, summaries.get(paper.key, "")
+        tokens = size(number, paper, "", summary, True)
+        if used + tokens > budget.per_call:
+            break
+        sent.append(Numbered(number, paper, tokens, "", False, summary, True))
+        used += tokens
+    for index, numbered in enumerate(sent):
+        whole = size(numbered.number, numbered.paper, numbered.paper.abstract or "", numbered.summary)
+        if used - numbered.tokens + whole <= budget.per_call:
+            used += whole - numbered.tokens
+            sent[index] = Numbered(numbered.number, numbered.paper, whole, numbered.paper.abstract or "", False,
+                                   numbered.summary)
+    return Plan([sent] if sent else [], papers[len(sent):], budget)
+
+
+def _shorten(number: int, paper: Paper, summary: str, limit: int, size: RecordSize) -> tuple[str, int]:
     words = (paper.abstract or "").split()
     low, high = 0, len(words)
     while low < high:  # the most words that still fit
         mid = (low + high + 1) // 2
-        if size(number, paper, " ".join(words[:mid]) + " …") <= limit:
+        if size(number, paper, " ".join(words[:mid]) + " …", summary) <= limit:
             low = mid
         else:
             high = mid - 1
     text = " ".join(words[:low]) + " …"
-    return text, size(number, paper, text)
+    return text, size(number, paper, text, summary)

@@ -11,7 +11,7 @@ import typer
 
 from hubcli.api import library
 from hubcli.cli.context import OUT, STATE, t
-from hubcli.cli.options import FormatOption, IdArgument, JsonOption, with_filters
+from hubcli.cli.options import FormatOption, IdArgument, JsonOption, TldrOfflineOption, TldrOption, with_filters
 from hubcli.cli.output import positive, resolve_format, show_items, show_listing, show_result
 from hubcli.cli.papers import PageOption, PerPageOption
 from hubcli.errors import UsageError
@@ -118,19 +118,22 @@ def _edit(current: str, ident: str) -> Optional[tuple[str, Path]]:
     return text, path
 
 
-def _library_list(filters: Filters, page: int, per_page: Optional[int], format_: Optional[str]) -> None:
+def _library_list(filters: Filters, page: int, per_page: Optional[int], format_: Optional[str],
+                  tldr: bool = False, offline: bool = False) -> None:
+    from hubcli.cli.tldr import listing_tldrs
+
     fmt = resolve_format(format_)
     positive(page, "--page")
     positive(per_page, "--per-page")
     result = library.listing(STATE, filters, page=page, per_page=per_page, clamp=fmt == "panels")
-    show_listing(result, fmt, filters)
+    show_listing(result, fmt, filters, listing_tldrs(result.papers, tldr=tldr, offline=offline))
 
 
 @with_filters
 def library_command(ctx: typer.Context, filters: Filters, page: PageOption = 1, per_page: PerPageOption = None,
-                    format_: FormatOption = None) -> None:
+                    tldr: TldrOption = False, offline: TldrOfflineOption = False, format_: FormatOption = None) -> None:
     if ctx.invoked_subcommand is None:
-        _library_list(filters, page, per_page, format_)
+        _library_list(filters, page, per_page, format_, tldr, offline)
 
 
 LibFormatOption = Annotated[str, typer.Option("--format", "-f", help="opt_lib_export_format", metavar="FORMAT")]

@@ -22,6 +22,8 @@ from hubcli.i18n.messages import MESSAGES
 FormatOption = Annotated[Optional[str], typer.Option("--format", "-f", help="opt_format", metavar="FORMAT")]
 JsonOption = Annotated[bool, typer.Option("--json", help="opt_json")]
 IdArgument = Annotated[str, typer.Argument(help="arg_id", metavar="ID")]
+TldrOption = Annotated[bool, typer.Option("--tldr", help="opt_tldr")]
+TldrOfflineOption = Annotated[bool, typer.Option("--offline", help="opt_tldr_offline")]
 SourceArgument = Annotated[str, typer.Argument(help="arg_source", metavar="SOURCE")]
 
 Command = Callable[..., Any]

@@ -1,7 +1,7 @@
 """The CLI's output: formats, listings, notices and results of ``api`` calls, written to
 stdout (data) and stderr (notices) in the run's language."""
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from hubcli.api.results import Data, Listing, Notice, Result
 from hubcli.cli.context import OUT, STATE, t
@@ -10,6 +10,9 @@ from hubcli.errors import UsageError
 from hubcli.filters import Filters
 from hubcli.models import Paper
 from hubcli.render import FORMATS
+
+if TYPE_CHECKING:
+    from hubcli.render.formats import Tldrs
 
 
 def resolve_format(value: Optional[str]) -> str:
@@ -28,26 +31,34 @@ def positive(value: Optional[int], option: str, minimum: int = 1) -> None:
 
 def emit(papers: list[Paper], fmt: str, *, filters: Filters, footer: str, start: int = 1,
          reasons: Optional[dict[int, str]] = None, details: Optional[dict[int, list[str]]] = None,
-         extras: Optional[dict[int, dict[str, object]]] = None) -> None:
+         extras: Optional[dict[int, dict[str, object]]] = None, tldrs: Optional["Tldrs"] = None) -> None:
     """Write papers in a format; chips and footer go to stdout only with panels.  On a
     terminal a listing taller than the screen goes through the pager.  ``reasons`` and
-    ``details`` are shown on cards, ``extras`` added to JSON objects (scores)."""
+    ``details`` are shown on cards, ``extras`` added to JSON objects (scores), ``tldrs``
+    (``--tldr``) on cards and as fields."""
     from hubcli.cli.pager import paged
-    from hubcli.render import bibtex, formats
 
     if fmt == "panels":
         from hubcli.render.panels import render_papers
 
         with paged():
             render_papers(OUT.console(), papers, lang=STATE.lang, chips=chips(filters), footer=footer, start=start,
-                          reasons=reasons, details=details)
+                          reasons=reasons, details=details, tldrs=tldrs)
         return
+    if fmt == "bibtex":
+        from hubcli.render import bibtex  # only when asked for: it loads the card helpers
+
+        with paged():
+            OUT.data(bibtex.to_bibtex(papers))
+        return
+    from hubcli.render import formats
+
     writers: dict[str, Any] = {
         "plain": lambda ps: formats.to_plain(ps, lang=STATE.lang, start=start,
-                                             details=_plain_details(reasons, details)),
-        "json": lambda ps: formats.to_json(ps, extras), "jsonl": lambda ps: formats.to_jsonl(ps, extras),
-        "csv": formats.to_csv, "markdown": lambda ps: formats.to_markdown(ps, lang=STATE.lang, start=start),
-        "bibtex": bibtex.to_bibtex,
+                                             details=_plain_details(reasons, details), tldrs=tldrs),
+        "json": lambda ps: formats.to_json(ps, extras, tldrs), "jsonl": lambda ps: formats.to_jsonl(ps, extras, tldrs),
+        "csv": lambda ps: formats.to_csv(ps, tldrs),
+        "markdown": lambda ps: formats.to_markdown(ps, lang=STATE.lang, start=start, tldrs=tldrs),
     }
     with paged():
         OUT.data(writers[fmt](papers))
@@ -89,7 +100,7 @@ def show_items(result: Data, as_json: bool) -> bool:
     return False
 
 
-def show_listing(result: Listing, fmt: str, filters: Filters) -> None:
+def show_listing(result: Listing, fmt: str, filters: Filters, tldrs: Optional["Tldrs"] = None) -> None:
     notify(result.before)
     footer = t(result.footer.key, **result.footer.params) if result.footer else ""
     reasons: dict[int, str] = {}
@@ -103,13 +114,15 @@ def show_listing(result: Listing, fmt: str, filters: Filters) -> None:
         reasons[pid] = ", ".join(x for x in (level, t("card_score", score=f"{score:.2f}"), reasons.get(pid)) if x)
         extras[pid] = {"score": score, "match": matches[pid]} if pid in matches else {"score": score}
     for pid, why in (result.explanations or {}).items():
-        extras.setdefault(pid, {})["explain"] = {"words": why.words, "like": why.like_key}
+        extras.setdefault(pid, {})["explain"] = {"words": why.words, "like": why.like_key, "interest": why.interest}
         if why.words:
             details.setdefault(pid, []).append(t("card_words", words=", ".join(why.words)))
         if why.like_title:
             details.setdefault(pid, []).append(t("card_like", title=why.like_title))
+        if why.interest:
+            details.setdefault(pid, []).append(t("card_interest", name=why.interest))
     emit(result.papers, fmt, filters=filters, footer=footer, start=result.start, reasons=reasons or None,
-         details=details or None, extras=extras or None)
+         details=details or None, extras=extras or None, tldrs=tldrs)
     if fmt in ("panels", "plain", "markdown"):
         remember_cards(result)
     notify(result.after)

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from hubcli.cli.context import OUT, STATE
-from hubcli.cli.options import FormatOption, JsonOption
+from hubcli.cli.options import FormatOption, JsonOption, TldrOfflineOption, TldrOption
 from hubcli.cli.output import notify, positive, resolve_format, show_items, show_listing, show_result
 from hubcli.cli.papers import IncludeDismissedOption
 from hubcli.filters import Filters
@@ -41,8 +41,10 @@ PeekOption = Annotated[bool, typer.Option("--peek", help="opt_peek")]
 
 
 def radar_command(format_: FormatOption = None, limit: RadarLimitOption = 100, peek: PeekOption = False,
-                  include_dismissed: IncludeDismissedOption = False) -> None:
+                  include_dismissed: IncludeDismissedOption = False, tldr: TldrOption = False,
+                  offline: TldrOfflineOption = False) -> None:
     from hubcli.api import reading, recommend
+    from hubcli.cli.tldr import listing_tldrs
 
     fmt = resolve_format(format_)
     positive(limit, "--limit")
@@ -52,7 +54,7 @@ def radar_command(format_: FormatOption = None, limit: RadarLimitOption = 100, p
     total = result.footer.params.get("total", 0) if result.footer else 0
     if total > len(result.papers):  # the terminal's radar marks them seen too (not the page's peek)
         result.note("hint", "radar_more", after=True, more=total - len(result.papers))
-    show_listing(result, fmt, Filters())
+    show_listing(result, fmt, Filters(), listing_tldrs(result.papers, tldr=tldr, offline=offline))
 
 
 def register(app: typer.Typer) -> None:

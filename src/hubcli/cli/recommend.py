@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from hubcli.cli.context import STATE
-from hubcli.cli.options import FormatOption, IdArgument, with_filters
+from hubcli.cli.options import FormatOption, IdArgument, TldrOfflineOption, TldrOption, with_filters
 from hubcli.cli.output import notify, positive, resolve_format, show_listing
 from hubcli.cli.papers import IncludeDismissedOption
 from hubcli.filters import Filters
@@ -29,8 +29,10 @@ LikeTagOption = Annotated[Optional[list[str]], typer.Option("--like-tag", help="
 @with_filters
 def recommend_command(filters: Filters, like_tag: LikeTagOption = None, n: RecommendNumberOption = 20,
                       min_score: MinScoreOption = None, all_: AllOption = False, explain: ExplainOption = False,
-                      include_dismissed: IncludeDismissedOption = False, format_: FormatOption = None) -> None:
+                      include_dismissed: IncludeDismissedOption = False, tldr: TldrOption = False,
+                      offline: TldrOfflineOption = False, format_: FormatOption = None) -> None:
     from hubcli.api import recommend
+    from hubcli.cli.tldr import listing_tldrs
 
     fmt = resolve_format(format_)
     positive(n, "-n")
@@ -38,7 +40,7 @@ def recommend_command(filters: Filters, like_tag: LikeTagOption = None, n: Recom
     result = recommend.recommend(STATE, filters, like_tags=tuple(like_tag or ()), n=n, min_score=min_score,
                                  explain=explain, include_dismissed=include_dismissed, all_matches=all_,
                                  remember=True)
-    show_listing(result, fmt, filters)
+    show_listing(result, fmt, filters, listing_tldrs(result.papers, tldr=tldr, offline=offline))
 
 
 SimilarNumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_similar_n")]
@@ -46,14 +48,16 @@ SimilarNumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_si
 
 @with_filters
 def similar_command(ident: IdArgument, filters: Filters, n: SimilarNumberOption = 10,
-                    include_dismissed: IncludeDismissedOption = False, format_: FormatOption = None) -> None:
+                    include_dismissed: IncludeDismissedOption = False, tldr: TldrOption = False,
+                    offline: TldrOfflineOption = False, format_: FormatOption = None) -> None:
     from hubcli.api import recommend
+    from hubcli.cli.tldr import listing_tldrs
 
     fmt = resolve_format(format_)
     positive(n, "-n")
     announce_first_build()
     result = recommend.similar(STATE, ident, filters, n=n, include_dismissed=include_dismissed)
-    show_listing(result, fmt, filters)
+    show_listing(result, fmt, filters, listing_tldrs(result.papers, tldr=tldr, offline=offline))
 
 
 def register(app: typer.Typer) -> None:

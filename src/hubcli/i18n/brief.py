@@ -151,17 +151,35 @@ BRIEF_MESSAGES: dict[str, dict[str, str]] = {
                               "zh": "模型引用了 {markers}，但并未发送这样的论文（论文编号为 P1–P{count}）；已在正文中标记为 [?]"},
     "brief_no_citations": {"en": "the briefing cites no paper; the papers it covered are listed at the end",
                            "zh": "简报没有引用任何论文；文末列出了它涵盖的论文"},
+    # --- TL;DRs in the prompt, hub's attribution ------------------------------------
+    "brief_compact": {"en": "{compact} of {count} papers sent as title and TL;DR only, so that they fit one call in the "
+                            "{window}-token context window",
+                      "zh": "{count} 篇论文中有 {compact} 篇只发送标题和 TL;DR，以便在 {window} token 的上下文窗口内一次调用完成"},
+    "brief_dry_compact": {"en": "title and TL;DR only", "zh": "仅标题和 TL;DR"},
+    "brief_no_model_citations": {"en": "the model cited no paper; hub attributed {hub} {hub|statement|statements} itself, marked [≈N]",
+                                 "zh": "模型没有引用任何论文；hub 自行为 {hub} 处陈述标注了出处，标记为 [≈N]"},
+    "brief_attribution_report": {
+        "en": "statements: {model} cited by the model, {hub} attributed by hub ([≈N], to {papers} {papers|paper|papers}), "
+              "{none} unattributed",
+        "zh": "陈述：{model} 处由模型引用，{hub} 处由 hub 标注出处（[≈N]，涉及 {papers} 篇论文），{none} 处无出处",
+    },
+    "brief_hub_marker_note": {
+        "en": "[≈N]: attributed by hub, not cited by the model: the statement shares distinctive terms with paper N's "
+              "title, TL;DR or abstract. Check it like any citation.",
+        "zh": "[≈N]：由 hub 标注出处，并非模型引用：该陈述与论文 N 的标题、TL;DR 或摘要有共同的特征术语。请像核对其他引用一样核对。",
+    },
     # --- offline digest ---------------------------------------------------------------
     "brief_digest_title": {"en": "Offline digest (extractive, no language model)", "zh": "离线摘要（抽取式，未使用语言模型）"},
     "brief_digest_note": {
-        "en": "Computed locally from {count} {count|paper|papers} ({span}): grouped by shared terms and categories, with one key sentence "
-              "quoted from each abstract. No model wrote or checked this text.",
-        "zh": "在本地根据 {count} 篇论文（{span}）计算：按共同术语和分类分组，每篇引用摘要中的一句关键句。本文未经任何模型撰写或核对。",
+        "en": "Computed locally from {count} {count|paper|papers} ({span}): grouped by meaning (papers that share distinctive "
+              "terms and categories, each group named by the terms its papers share), with one key sentence quoted from each "
+              "abstract. No model wrote or checked this text.",
+        "zh": "在本地根据 {count} 篇论文（{span}）计算：按含义分组（共享特征术语和分类的论文归为一组，组名取自组内论文共有的术语），"
+              "每篇引用摘要中的一句关键句。本文未经任何模型撰写或核对。",
     },
     "brief_digest_count": {"en": "{count} {count|paper|papers}", "zh": "{count} 篇"},
     "brief_digest_count_one": {"en": "1 paper", "zh": "1 篇"},
-    "brief_digest_other_category": {"en": "Other: {category}", "zh": "其他：{category}"},
-    "brief_digest_other": {"en": "Other", "zh": "其他"},
+    "brief_digest_other_papers": {"en": "Other papers", "zh": "其他论文"},
     "brief_digest_et_al": {"en": "et al.", "zh": "等"},
     # --- dry run ----------------------------------------------------------------------
     "brief_dry_model": {"en": "model: {model} · context window {window} tokens ({source}) · {output} reserved for the answer",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from hubcli.i18n import translate
-from hubcli.models import LibraryState, Paper
+from hubcli.models import LibraryState, Paper, Tldr
 from hubcli.render.dates import cited_date
 from hubcli.render.latex import readable
 from hubcli.text import strip_controls
@@ -154,6 +154,9 @@ class Card:
     words: tuple[str, ...] = ()
     like_title: str | None = None
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    tldr: str = ""  # the paper's TL;DR as shown (readable, safe), "" without one
+    tldr_label: str = ""  # "TL;DR", or "TL;DR (extracted)" for the abstract's key sentence
+    tldr_extracted: bool = False
 
     @property
     def authors_text(self) -> str:
@@ -191,10 +194,26 @@ def date_text(paper: Paper, lang: str) -> str:
     return shown
 
 
+def tldr_label(tldr: Tldr, lang: str) -> str:
+    """The TL;DR's label: "TL;DR", or "TL;DR (extracted)" for the abstract's key sentence."""
+    return translate("card_tldr_extracted" if tldr.kind == "extracted" else "card_tldr", lang)
+
+
+def tldr_line(tldr: Tldr, lang: str, text: str) -> str:
+    """The line ``TL;DR: text`` (``TL;DR (extracted): text``) in ``lang``."""
+    return translate("card_tldr_extracted_line" if tldr.kind == "extracted" else "card_tldr_line", lang, text=text)
+
+
+def tldr_text(tldr: Tldr | None) -> str:
+    """A TL;DR as a card shows it (its LaTeX readable, whitespace folded); "" without one."""
+    return re.sub(r"\s+", " ", safe(readable(tldr.text))).strip() if tldr is not None else ""
+
+
 def card(paper: Paper, number: int, *, lang: str, full: bool = False, reasons: tuple[str, ...] = (),
-         score: float | None = None, words: tuple[str, ...] = (), like_title: str | None = None) -> Card:
+         score: float | None = None, words: tuple[str, ...] = (), like_title: str | None = None,
+         tldr: Tldr | None = None) -> Card:
     """The card of ``paper``, numbered ``number``; ``full`` keeps every author and the whole
-    abstract (the paper's own view)."""
+    abstract (the paper's own view); ``tldr`` its TL;DR, when one is shown."""
     names = [name for name in (safe(a) for a in paper.authors) if name]
     more = 0
     if not full and len(names) > AUTHORS_LIMIT:  # a collaboration paper lists hundreds
@@ -212,4 +231,6 @@ def card(paper: Paper, number: int, *, lang: str, full: bool = False, reasons: t
         categories=tuple(safe(c) for c in paper.categories), journal=safe(paper.journal),
         is_arxiv=bool(paper.arxiv_id), full=full, score=score, words=tuple(safe(w) for w in words),
         like_title=safe(readable(like_title)) if like_title is not None else None, reasons=tuple(reasons),
+        tldr=tldr_text(tldr), tldr_label=tldr_label(tldr, lang) if tldr is not None and tldr_text(tldr) else "",
+        tldr_extracted=tldr is not None and tldr.kind == "extracted",
     )

@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from hubcli.i18n import translate
-from hubcli.models import Paper
+from hubcli.models import Paper, Tldr
 from hubcli.render.card import (
     AUTHORS_LIMIT,
     authors_line,
@@ -24,6 +24,9 @@ from hubcli.render.card import (
     safe_url,
     source_label,
     state_line,
+    tldr_label,
+    tldr_line,
+    tldr_text,
 )
 from hubcli.render.latex import readable
 
@@ -59,21 +62,31 @@ def sanitized_dict(paper: Paper) -> dict[str, object]:
 
 
 Extras = dict[int, dict[str, object]]  # paper row id -> fields a ranked listing adds (score, explain)
+Tldrs = Mapping[str, Tldr]  # paper key -> its TL;DR (listings with --tldr)
 
 
-def _object(paper: Paper, extras: Extras | None) -> dict[str, object]:
+def _tldr_fields(paper: Paper, tldrs: Tldrs) -> dict[str, object]:
+    """``tldr`` (the text as written, LaTeX kept) and ``tldr_kind`` ("model" or
+    "extracted"; None without one)."""
+    tldr = tldrs.get(paper.key)
+    return {"tldr": safe(tldr.text) if tldr else None, "tldr_kind": tldr.kind if tldr else None}
+
+
+def _object(paper: Paper, extras: Extras | None, tldrs: Tldrs | None = None) -> dict[str, object]:
     data = sanitized_dict(paper)
     if extras and paper.rowid in extras:
         data.update(extras[paper.rowid])
+    if tldrs is not None:
+        data.update(_tldr_fields(paper, tldrs))
     return data
 
 
-def to_json(papers: Iterable[Paper], extras: Extras | None = None) -> str:
-    return json.dumps([_object(p, extras) for p in papers], ensure_ascii=False, indent=2) + "\n"
+def to_json(papers: Iterable[Paper], extras: Extras | None = None, tldrs: Tldrs | None = None) -> str:
+    return json.dumps([_object(p, extras, tldrs) for p in papers], ensure_ascii=False, indent=2) + "\n"
 
 
-def to_jsonl(papers: Iterable[Paper], extras: Extras | None = None) -> str:
-    return "".join(json.dumps(_object(p, extras), ensure_ascii=False) + "\n" for p in papers)
+def to_jsonl(papers: Iterable[Paper], extras: Extras | None = None, tldrs: Tldrs | None = None) -> str:
+    return "".join(json.dumps(_object(p, extras, tldrs), ensure_ascii=False) + "\n" for p in papers)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -87,21 +100,25 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(papers: Iterable[Paper]) -> str:
+def to_csv(papers: Iterable[Paper], tldrs: Tldrs | None = None) -> str:
     """The papers as CSV, every cell through :func:`csv_cell` (the one CSV writer: listings,
-    ``hub export`` and ``hub library export``)."""
+    ``hub export`` and ``hub library export``); with ``tldrs``, the columns ``tldr`` and
+    ``tldr_kind`` too."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    columns = CSV_COLUMNS if tldrs is None else (*CSV_COLUMNS, "tldr", "tldr_kind")
+    writer.writerow(columns)
     for paper in papers:
         data = sanitized_dict(paper)
+        if tldrs is not None:
+            data.update(_tldr_fields(paper, tldrs))
         writer.writerow(
-            [csv_cell("; ".join(v) if isinstance((v := data[c]), list) else v) for c in CSV_COLUMNS]  # type: ignore[arg-type]
+            [csv_cell("; ".join(v) if isinstance((v := data[c]), list) else v) for c in columns]  # type: ignore[arg-type]
         )
     return buffer.getvalue()
 
 
-def to_markdown(papers: Iterable[Paper], *, lang: str, start: int = 1) -> str:
+def to_markdown(papers: Iterable[Paper], *, lang: str, start: int = 1, tldrs: Tldrs | None = None) -> str:
     """A numbered Markdown list; feed text escaped with its mathematics kept as written,
     links http(s) only."""
     from hubcli.render.markdown import md_inline  # only when Markdown is asked for (start-up)
@@ -119,6 +136,9 @@ def to_markdown(papers: Iterable[Paper], *, lang: str, start: int = 1) -> str:
         state = state_line(paper, lang)
         if state:
             lines.append(f"   {md_inline(state)}")
+        tldr = tldrs.get(paper.key) if tldrs else None
+        if tldr is not None and tldr_text(tldr):
+            lines += ["", f"   **{md_inline(tldr_label(tldr, lang))}:** {md_inline(readable(tldr.text))}"]
         if paper.abstract:
             lines.append("")
             lines.append(f"   > {md_inline(readable(paper.abstract))}")
@@ -126,7 +146,8 @@ def to_markdown(papers: Iterable[Paper], *, lang: str, start: int = 1) -> str:
     return "\n".join(lines)
 
 
-def plain_block(number: int, paper: Paper, *, lang: str, details: Sequence[str] = ()) -> str:
+def plain_block(number: int, paper: Paper, *, lang: str, details: Sequence[str] = (), tldr: Tldr | None = None
+                ) -> str:
     head = f"{number:02d}. {safe(source_label(paper))} · {date_text(paper, lang) or '????-??-??'} · {display_id(paper)}"
     parts = [head, f"    {safe(readable(paper.title or '')) or translate('untitled', lang)}"]
     if paper.authors:
@@ -135,6 +156,8 @@ def plain_block(number: int, paper: Paper, *, lang: str, details: Sequence[str] 
     if state:
         parts.append(f"    [{state}]")
     parts += [f"    {safe(line)}" for line in details]
+    if tldr is not None and tldr_text(tldr):
+        parts.append(f"    {tldr_line(tldr, lang, tldr_text(tldr))}")
     if paper.abstract:
         parts.append(f"    {safe(readable(paper.abstract))}")
     if paper.url:
@@ -142,9 +165,10 @@ def plain_block(number: int, paper: Paper, *, lang: str, details: Sequence[str] 
     return "\n".join(parts)
 
 
-def to_plain(papers: Iterable[Paper], *, lang: str, start: int = 1, details: dict[int, list[str]] | None = None
-             ) -> str:
+def to_plain(papers: Iterable[Paper], *, lang: str, start: int = 1, details: dict[int, list[str]] | None = None,
+             tldrs: Tldrs | None = None) -> str:
     lines = details or {}
-    blocks = [plain_block(n, p, lang=lang, details=lines.get(p.rowid or -1, ()))
+    blocks = [plain_block(n, p, lang=lang, details=lines.get(p.rowid or -1, ()),
+                          tldr=tldrs.get(p.key) if tldrs else None)
               for n, p in enumerate(papers, start=start)]
     return "\n\n".join(blocks) + ("\n" if blocks else "")

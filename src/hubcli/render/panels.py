@@ -7,7 +7,7 @@ as the characters it is and cannot style or move the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.cells import cell_len
 from rich.console import Console, Group
@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from hubcli.i18n import translate
-from hubcli.models import Paper
+from hubcli.models import Paper, Tldr
 from hubcli.render.card import Card, card, display_id, safe, source_label, state_line
 from hubcli.render.latex import readable
 
@@ -39,10 +39,10 @@ def chips_line(chips: Sequence[str]) -> Text:
 
 
 def paper_card(number: int, paper: Paper, *, lang: str, full: bool = False, reason: str | None = None,
-               details: Sequence[str] = (), width: int = MAX_WIDTH) -> Panel:
+               details: Sequence[str] = (), width: int = MAX_WIDTH, tldr: Tldr | None = None) -> Panel:
     """One card; at ``width`` columns a long source label is shortened so the date always shows."""
-    return card_panel(card(paper, number, lang=lang, full=full), lang=lang, reason=reason, details=details,
-                      width=width)
+    return card_panel(card(paper, number, lang=lang, full=full, tldr=tldr), lang=lang, reason=reason,
+                      details=details, width=width)
 
 
 def _title(shown: Card, reason: str | None, width: int) -> Text:
@@ -74,6 +74,11 @@ def card_panel(shown: Card, *, lang: str, reason: str | None = None, details: Se
         body.append(Text(shown.state_text, style="bold yellow"))
     for line in details:
         body.append(Text(safe(line), style="yellow"))
+    if shown.tldr:
+        head = translate("card_tldr_extracted_line" if shown.tldr_extracted else "card_tldr_line", lang, text="")
+        tldr_line = Text(head, style="bold cyan")
+        tldr_line.append(shown.tldr, style="dim cyan" if shown.tldr_extracted else "cyan")
+        body.append(tldr_line)
     if shown.abstract:
         body.append(Text(shown.abstract))
     elif shown.full:
@@ -85,14 +90,15 @@ def card_panel(shown: Card, *, lang: str, reason: str | None = None, details: Se
 
 def render_papers(console: Console, papers: Sequence[Paper], *, lang: str, chips: Sequence[str], footer: str,
                   start: int = 1, reasons: dict[int, str] | None = None,
-                  details: dict[int, list[str]] | None = None) -> None:
+                  details: dict[int, list[str]] | None = None, tldrs: Mapping[str, Tldr] | None = None) -> None:
     if chips:
         console.print(chips_line(chips))
     width = panel_width(console)
     for offset, paper in enumerate(papers):
         reason = reasons.get(paper.rowid or -1) if reasons else None
         lines = details.get(paper.rowid or -1, []) if details else []
-        console.print(paper_card(start + offset, paper, lang=lang, reason=reason, details=lines, width=width))
+        console.print(paper_card(start + offset, paper, lang=lang, reason=reason, details=lines, width=width,
+                                 tldr=tldrs.get(paper.key) if tldrs else None))
     console.print(Text(footer, style="dim"))
 
 

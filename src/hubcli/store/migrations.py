@@ -318,6 +318,19 @@ def m009_stemmed_search(db: sqlite_utils.Database) -> None:
     )
 
 
+def m010_tldrs(db: sqlite_utils.Database) -> None:
+    """Per-paper TL;DRs (``hub papers --tldr``, see ``hubcli.store.tldrs``): one row per
+    paper key, paper version (``v3``, or a hash of title and abstract when the source has
+    no versions), model and language, so each paper is summarised once.  ``created_at``
+    also counts the papers summarised today against ``[llm] tldr_per_day``."""
+    db.execute(
+        "CREATE TABLE tldrs (paper_key TEXT NOT NULL, version TEXT NOT NULL, model TEXT NOT NULL,"
+        " lang TEXT NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " PRIMARY KEY (paper_key, version, model, lang)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX tldrs_created ON tldrs(created_at)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("m001_initial", m001_initial),
     ("m002_brief_cache", m002_brief_cache),
@@ -328,6 +341,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("m007_library", m007_library),
     ("m008_library_file", m008_library_file),
     ("m009_stemmed_search", m009_stemmed_search),
+    ("m010_tldrs", m010_tldrs),
 ]
 LATEST = len(MIGRATIONS)
 

@@ -8,6 +8,7 @@ The rooms: ``view.py`` (what a page shows, kept in its URL: language, filters, c
 
 from __future__ import annotations
 
+import mimetypes
 import threading
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from hubcli.web.pages import Server as Server
 from hubcli.web.security import Bounds, Guard, allowed_hosts
 
 STATIC = Path(__file__).resolve().parent / "static"
+# KaTeX's fonts (static/katex/fonts) with their type whatever the system's mime.types says
+mimetypes.add_type("font/woff2", ".woff2")
 
 
 def warm_features(settings: Settings) -> threading.Thread:
@@ -55,6 +58,7 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1", port: int = 8765)
         Route("/radar", server.radar),
         Route("/library", server.library),
         Route("/library/{action}", server.library_post, methods=["POST"]),
+        Route("/tldr", server.tldr_post, methods=["POST"]),
         Route("/recommend", server.recommend),
         Route("/brief", server.brief),
         Route("/brief/start", server.brief_start, methods=["POST"]),

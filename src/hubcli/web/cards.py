@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 from hubcli.api.results import Explanation, Listing, Notice
-from hubcli.models import Paper
-from hubcli.render.card import Card, card, safe
+from hubcli.models import Paper, Tldr
+from hubcli.render.card import ABSTRACT_LIMIT, Card, card, safe
+from hubcli.render.latex import pieces
 from hubcli.web.view import View
 
 
@@ -17,12 +19,13 @@ def paper_path(paper: Paper) -> str:
 
 
 def page_card(view: View, paper: Paper, number: int | None, *, full: bool = False, reasons: tuple[str, ...] = (),
-              score: float | None = None, explanation: Explanation | None = None) -> dict[str, Any]:
+              score: float | None = None, explanation: Explanation | None = None,
+              tldr: Tldr | None = None) -> dict[str, Any]:
     """One card as the templates read it (``_card.html``); ``number`` None: no card
-    number (the single-paper page and its similar papers)."""
+    number (the single-paper page and its similar papers); ``tldr`` its kept TL;DR."""
     shown = card(paper, number or 1, lang=view.lang, full=full, reasons=reasons, score=score,
                  words=tuple(explanation.words) if explanation else (),
-                 like_title=explanation.like_title if explanation else None)
+                 like_title=explanation.like_title if explanation else None, tldr=tldr)
     return {
         "number": f"{shown.number:02d}." if number is not None else "",
         "full": full,
@@ -32,9 +35,11 @@ def page_card(view: View, paper: Paper, number: int | None, *, full: bool = Fals
         "source": shown.source,
         "date": shown.date,
         "title": shown.title,
+        "title_runs": pieces(paper.title or ""),  # inline math typeset by the page's script
         "authors": [{"name": a, "url": view.adding("author", a)} for a in shown.authors],
         "more_authors": shown.more_text,
         "abstract": shown.abstract,
+        "abstract_runs": pieces(paper.abstract or "", None if full else ABSTRACT_LIMIT),
         "abs_url": shown.url,
         "pdf_url": shown.pdf_url,
         "detail_url": view.url(paper_path(paper), view.lang_pairs()),
@@ -45,6 +50,9 @@ def page_card(view: View, paper: Paper, number: int | None, *, full: bool = Fals
         "tags": [{"name": safe(tag), "url": view.url("/library", [("tag", tag), *view.lang_pairs()])}
                  for tag in shown.state.tags],
         "reasons": [*shown.reasons, *_explained(view, shown)],
+        "tldr": shown.tldr,
+        "tldr_label": shown.tldr_label,
+        "tldr_runs": pieces(tldr.text) if tldr is not None and shown.tldr else (),
     }
 
 
@@ -61,8 +69,10 @@ def _explained(view: View, shown: Card) -> list[str]:
 
 
 def page_cards(view: View, result: Listing, *, reasons: dict[int, str] | None = None,
-               ranked: bool = False, numbered: bool = True) -> list[dict[str, Any]]:
-    """The cards of a listing; ``ranked`` shows each paper's score and explanation."""
+               ranked: bool = False, numbered: bool = True, tldrs: Mapping[str, Tldr] | None = None
+               ) -> list[dict[str, Any]]:
+    """The cards of a listing; ``ranked`` shows each paper's score and explanation,
+    ``tldrs`` the TL;DRs kept for its papers."""
     scores = (result.scores or {}) if ranked else {}
     explanations = (result.explanations or {}) if ranked else {}
     matches = (result.matches or {}) if ranked else {}
@@ -74,7 +84,7 @@ def page_cards(view: View, result: Listing, *, reasons: dict[int, str] | None = 
             why = (view._(f"card_match_{matches[pid]}"), *why)
         number = result.start + index if numbered else None
         out.append(page_card(view, paper, number, reasons=why, score=scores.get(pid),
-                             explanation=explanations.get(pid)))
+                             explanation=explanations.get(pid), tldr=tldrs.get(paper.key) if tldrs else None))
     return out
 
 

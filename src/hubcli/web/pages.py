@@ -28,6 +28,7 @@ from hubcli.config import Settings
 from hubcli.errors import UsageError
 from hubcli.filters import Filters
 from hubcli.i18n import LANGUAGES
+from hubcli.models import Paper, Tldr
 from hubcli.web import briefs
 from hubcli.web.cards import notices, page_card, page_cards
 from hubcli.web.security import checked_form, local_path
@@ -82,7 +83,8 @@ class Server:
                                  ("/brief", "serve_nav_brief"))]
         langs = [(code, view._(f"serve_lang_{code}"), view.with_param("lang", code)) for code in LANGUAGES]
         html = self.env.get_template(template).render(
-            _=view._, view=view, nav=nav, langs=langs, token=self.token, here=view.here or view.url(), **values)
+            _=view._, view=view, nav=nav, langs=langs, token=self.token, here=view.here or view.url(),
+            tldr_button=self.tldr_model(), **values)
         return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
 
     def listing_page(self, view: View, result: Listing, *, kind: str, page: int | None = None,
@@ -97,7 +99,8 @@ class Server:
         form = search_form(view, sorted(self.settings.topics)) if kind in SEARCH_KINDS else None
         return self.page(view, "listing.html", kind=kind, chips=chips_of(view), search=form,
                          before=notices(view, result.before), after=notices(view, result.after), footer=footer,
-                         cards=page_cards(view, result, reasons=reasons, ranked=ranked),
+                         cards=page_cards(view, result, reasons=reasons, ranked=ranked,
+                                          tldrs=self.kept_tldrs(view, result.papers)),
                          pager=pager, shuffle_url=view.url("/shuffle", view.filter_pairs()), **extra)
 
     # -- listings --
@@ -226,8 +229,37 @@ class Server:
         with self.sessions.session(view.lang) as session:
             found = reading.find(session, ident)
             similar, hint = _similar(view, session, found.key)
-            return self.page(view, "paper.html", kind="paper", card=page_card(view, found, None, full=True),
+            tldr = self.kept_tldrs(view, [found]).get(found.key)
+            return self.page(view, "paper.html", kind="paper", card=page_card(view, found, None, full=True, tldr=tldr),
                              similar=similar, similar_hint=hint)
+
+    # -- TL;DRs: kept ones on every card (a GET never asks a model), a card's button asks --
+
+    def tldr_model(self) -> bool:
+        """Whether a model is configured (the cards then offer their TL;DR button)."""
+        from hubcli.api.brief import configured_model
+
+        return configured_model(Session(settings=self.settings)) is not None
+
+    def kept_tldrs(self, view: View, papers: list[Paper]) -> dict[str, Tldr]:
+        from hubcli.api.tldr import cached_tldrs
+
+        with self.sessions.session(view.lang) as session:
+            return cached_tldrs(session, papers, view.lang)
+
+    async def tldr_post(self, request: Request) -> Response:
+        """A card's TL;DR button: the model writes (and hub keeps) the paper's TL;DR, then
+        back to the page, which shows it."""
+        form = await checked_form(request, self.token)
+        await run_in_threadpool(self.tldr_write, (form.get("id") or "").strip(), form_language(form, request))
+        return RedirectResponse(local_path(form.get("next")), status_code=303)
+
+    def tldr_write(self, ident: str, lang: str) -> None:
+        from hubcli.api import reading
+        from hubcli.api.tldr import tldrs_for
+
+        with self.sessions.session(lang) as session:
+            tldrs_for(session, [reading.find(session, ident)], lang=lang)
 
     # -- the library buttons --
 
