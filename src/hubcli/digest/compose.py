@@ -40,6 +40,7 @@ class Digest:
     brief: str = ""  # Markdown, its headings from level 3 down
     brief_kind: str = "none"  # "model" | "offline" | "none"
     model: str | None = None
+    note: str = ""  # with no card: why nothing was sent (counts, sources, the last digest), in ``lang``
 
     @property
     def day(self) -> str:

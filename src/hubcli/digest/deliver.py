@@ -1,6 +1,9 @@
 """Where a digest goes: ``-`` (stdout, Markdown), a file (``.md``, ``.html``, ``.txt``),
-``mailto:ADDRESS`` (SMTP), ``atom:PATH`` (a feed of the last 30 digests) or an
-``http(s)://`` webhook (POST, JSON with ``text``, ``title`` and ``papers``).
+``mailto:ADDRESS`` (SMTP), ``atom:PATH`` (a feed of the last 30 digests), an
+``http(s)://`` webhook (POST, JSON with ``text``, ``title`` and ``papers``) or a chat app's
+native message (``slack:URL``, ``discord:URL``, ``feishu:URL``/``lark:URL``,
+``telegram:CHAT_ID``: :mod:`hubcli.digest.chat`; those services' webhook URLs are
+recognised by their host without the prefix).
 
 Each :func:`deliver` either completes or raises a :class:`HubError` naming the target
 (webhook URLs shown without their path: they are often secret)."""
@@ -19,6 +22,7 @@ from urllib.parse import urlsplit
 
 from hubcli.config import Settings
 from hubcli.digest import render
+from hubcli.digest.chat.common import loopback
 from hubcli.digest.compose import Digest
 from hubcli.digest.config import SmtpConfig, smtp_password
 from hubcli.errors import HubError, UsageError
@@ -33,20 +37,47 @@ _ADDRESS_RE = re.compile(r"[^@\s,;<>()\"'?&=]+@[^@\s,;<>()\"'?&=/]+\.[^@\s,;<>()
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # stdout | file | mailto | atom | webhook
+    kind: str  # stdout | file | mailto | atom | webhook | slack | discord | feishu | telegram
     spec: str  # as given (what the outbox keeps)
-    value: str  # the path, address or URL
+    value: str  # the path, address, URL or (telegram) chat id
 
     @property
     def shown(self) -> str:
         """How the target is named in messages: a webhook without its (secret) path."""
-        if self.kind == "webhook":
+        if self.kind == "webhook" or (self.kind in CHAT_PLATFORMS and self.kind != "telegram"):
             parts = urlsplit(self.value)
-            return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}/…"
+            where = f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}/…"
+            return where if self.kind == "webhook" else f"{self.kind}:{where}"
+        if self.kind == "telegram":
+            return f"telegram:{safe(self.value)}"
         return safe(self.spec)
 
 
 ENV_TARGET_RE = re.compile(r"env:([A-Za-z_][A-Za-z0-9_]*)")
+CHAT_PLATFORMS = ("slack", "discord", "feishu", "telegram")
+
+
+def _chat_target(spec: str, value: str) -> Target | None:
+    """``slack:URL``, ``discord:URL``, ``feishu:URL``/``lark:URL``, ``telegram:CHAT_ID``, or a
+    Slack, Discord, Feishu or Lark webhook URL recognised by its host; None for anything else."""
+    from hubcli.digest.chat import PREFIXES, platform_of
+
+    prefix, _, rest = value.partition(":")
+    platform = PREFIXES.get(prefix.lower()) if rest else None
+    if platform is None:
+        found = platform_of(value)
+        return Target(found, spec, value) if found else None
+    rest = rest.strip()
+    if platform == "telegram":
+        from hubcli.digest.chat.telegram import CHAT_RE
+
+        if not CHAT_RE.fullmatch(rest):
+            raise UsageError("chat_bad_chat", target=safe(spec))
+        return Target(platform, spec, rest)
+    parts = urlsplit(rest)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UsageError("chat_bad_url", target=f"{safe(prefix)}:…", prefix=safe(prefix.lower()))
+    return Target(platform, spec, rest)
 
 
 def parse_target(spec: str) -> Target:
@@ -61,6 +92,9 @@ def parse_target(spec: str) -> Target:
         return Target(target.kind, value, target.value)
     if value == "-":
         return Target("stdout", value, value)
+    chat = _chat_target(value, value)
+    if chat:
+        return chat
     if low.startswith("mailto:"):
         address = value[len("mailto:"):].strip()
         if not _ADDRESS_RE.fullmatch(address):
@@ -108,6 +142,10 @@ def deliver(digest: Digest, target: Target, settings: Settings, smtp: SmtpConfig
             write_atom(Path(target.value), digest)
         elif target.kind == "webhook":
             post_webhook(digest, target.value, timeout=(settings.connect_timeout, settings.read_timeout))
+        elif target.kind in CHAT_PLATFORMS:
+            from hubcli.digest.chat import send
+
+            send(digest, target.kind, target.value, shown=target.shown, settings=settings)
     except HubError as exc:
         if exc.key == "digest_target_failed":
             raise
@@ -162,20 +200,6 @@ def send_mail(digest: Digest, address: str, smtp: SmtpConfig, *, timeout: float)
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         reason = redact(safe(reason), [password], user=smtp.user)
         raise _failed(shown, _t("digest_smtp_unreachable", where=where, reason=reason[:160])) from None
-
-
-def loopback(host: str | None) -> bool:
-    """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ::1): the one place a
-    password may travel unencrypted."""
-    import ipaddress
-
-    name = (host or "").strip().strip("[]").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
 
 
 def _send(smtp: SmtpConfig, port: int, timeout: float, password: str | None, mail: Any) -> None:

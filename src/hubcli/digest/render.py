@@ -13,14 +13,16 @@ from hubcli.i18n import translate
 from hubcli.models import Paper
 from hubcli.render import card as cards
 from hubcli.render.formats import local_time, safe
+from hubcli.render.latex import pieces
 from hubcli.render.markdown import md_inline
 from hubcli.render.markdown import to_html as markdown_html
+from hubcli.render.mathml import html_runs
 
 
 def _card(number: int, card: Card, lang: str) -> cards.Card:
     """The paper card of one digest entry (why it is there: the reasons, in ``lang``)."""
     return cards.card(card.paper, number, lang=lang,
-                      reasons=tuple(reason_text(k, v, lang) for k, v in card.reasons))
+                      reasons=tuple(reason_text(k, v, lang) for k, v in card.reasons), tldr=card.tldr)
 
 
 def links(paper: Paper, lang: str) -> list[tuple[str, str]]:
@@ -41,8 +43,10 @@ def intro(digest: Digest) -> str:
     lang = digest.lang
     if not digest.cards:
         if digest.since:
-            return translate("digest_intro_nothing", lang, since=local_time(digest.since))
-        return translate("digest_intro_empty", lang)
+            empty = translate("digest_intro_nothing", lang, since=local_time(digest.since))
+        else:
+            empty = translate("digest_intro_empty", lang)
+        return translate("digest_intro_why", lang, intro=empty, why=safe(digest.note)) if digest.note else empty
     count = (translate("digest_count_one", lang) if digest.total == 1
              else translate("digest_count", lang, count=digest.total))
     parts = [count]
@@ -94,6 +98,8 @@ def _md_card(shown: cards.Card, paper: Paper, lang: str) -> list[str]:
     found = links(paper, lang)
     if found:
         lines.append(" · ".join(f"[{label}]({url})" for label, url in found))
+    if shown.tldr:
+        lines += ["", f"**{md_inline(shown.tldr_label)}:** {md_inline(shown.tldr)}"]
     if shown.abstract:
         lines += ["", f"> {md_inline(shown.abstract)}"]
     return [*lines, ""]
@@ -126,6 +132,7 @@ a { color: #0b57d0; }
 .links { font-size: 14px; margin: 4px 0; }
 .links a { margin-right: 12px; }
 .abstract { font-size: 14px; color: #3c4452; margin: 6px 0 0; }
+.tldr { font-size: 15px; margin: 6px 0 0; }
 code { font-size: 13px; }
 @media (prefers-color-scheme: dark) {
   body { background: #101318; color: #e4e7ec; }
@@ -185,7 +192,7 @@ def _html_body(digest: Digest) -> str:
 
 def card_html(number: int, card: Card, lang: str) -> str:
     shown = _card(number, card, lang)
-    name = _e(shown.title)
+    name = html_runs(pieces(card.paper.title or "")) or _e(shown.title)  # inline math as MathML
     head = f'<a href="{html.escape(shown.url, quote=True)}">{name}</a>' if shown.url else name
     parts = ['<div class="card">', f"<h3>{number}. {head}</h3>"]
     if shown.authors:
@@ -197,8 +204,11 @@ def card_html(number: int, card: Card, lang: str) -> str:
     if found:
         parts.append('<div class="links">' + "".join(
             f'<a href="{html.escape(url, quote=True)}">{_e(label)}</a>' for label, url in found) + "</div>")
+    if shown.tldr and card.tldr is not None:
+        tldr = html_runs(pieces(card.tldr.text))  # inline math as MathML, as the abstract's
+        parts.append(f'<p class="tldr"><strong>{_e(shown.tldr_label)}:</strong> {tldr}</p>')
     if shown.abstract:
-        parts.append(f'<p class="abstract">{_e(shown.abstract)}</p>')
+        parts.append(f'<p class="abstract">{html_runs(pieces(card.paper.abstract or "", cards.ABSTRACT_LIMIT))}</p>')
     parts.append("</div>")
     return "\n".join(parts)
 
@@ -241,6 +251,8 @@ def _text_card(number: int, card: Card, lang: str) -> list[str]:
     lines.append(f"   {shown.meta}")
     lines.append(f"   {translate('digest_why', lang)} " + " · ".join(shown.reasons))
     lines += [f"   {label}: {url}" for label, url in links(card.paper, lang)]
+    if shown.tldr:
+        lines.append(f"   {shown.tldr_label}: {shown.tldr}")
     if shown.abstract:
         lines.append(f"   {shown.abstract}")
     return [*lines, ""]

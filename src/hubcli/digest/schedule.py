@@ -1,4 +1,4 @@
-"""``hub digest --schedule daily|weekly [--at HH:MM] [--install|--uninstall]``.
+"""``hub digest --schedule daily|weekly|github [--at HH:MM] [--install|--uninstall]``.
 
 Where systemd runs (``systemctl --user`` answers), a user timer and service
 (``~/.config/systemd/user/hub-digest.{timer,service}``, ``$XDG_CONFIG_HOME`` respected);
@@ -9,12 +9,18 @@ A webhook target is never written into the unit or the crontab line (nor printed
 URL holds a secret.  The scheduled command says ``--to env:HUB_DIGEST_WEBHOOK`` instead,
 and the run reads the URL from that variable (``[digest] to`` in config.toml is the other
 way: a scheduled ``hub digest`` without ``--to`` sends to the targets listed there).
+
+``--schedule github`` writes a GitHub Actions workflow instead, for a digest where no
+machine is always on: hub from PyPI at this version, ``HUB_HOME`` in the workspace kept
+between runs by the Actions cache (a new key each run, restored by prefix), secrets only
+as ``${{ secrets.NAME }}`` references.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -76,10 +82,13 @@ WEBHOOK_ENV = "HUB_DIGEST_WEBHOOK"
 
 def webhook_names(targets: list[str]) -> dict[str, str]:
     """The environment variable the scheduled run reads each webhook target from
-    (``HUB_DIGEST_WEBHOOK``, ``HUB_DIGEST_WEBHOOK_2``, …): a webhook URL carries its
-    secret in its path, so it is never written into a unit, a crontab or printed."""
-    hooks = [t for t in targets if t.strip().lower().startswith(("http://", "https://"))]
-    return {t: WEBHOOK_ENV + (f"_{n}" if n > 1 else "") for n, t in enumerate(hooks, start=1)}
+    (``HUB_DIGEST_WEBHOOK``, ``HUB_DIGEST_WEBHOOK_2``, …, skipping names an ``env:NAME``
+    target already uses): a webhook URL carries its secret in its path, so it is never
+    written into a unit, a crontab, a workflow or printed."""
+    taken = {t.strip()[len("env:"):] for t in targets if t.strip().lower().startswith("env:")}
+    free = (WEBHOOK_ENV + (f"_{n}" if n > 1 else "") for n in range(1, len(targets) + len(taken) + 2))
+    names = (name for name in free if name not in taken)
+    return {t: next(names) for t in targets if secret_target(t)}
 
 
 def digest_args(targets: list[str]) -> list[str]:
@@ -183,8 +192,6 @@ def uninstall_systemd() -> list[Path]:
 # --- cron ------------------------------------------------------------------------------------
 
 def _cron_quote(arg: str) -> str:
-    import shlex
-
     return shlex.quote(arg).replace("%", "\\%")  # cron turns a bare % into a newline
 
 
@@ -235,3 +242,155 @@ def uninstall_cron() -> bool:
         return False
     _write_crontab(crontab, kept)
     return True
+
+
+# --- GitHub Actions --------------------------------------------------------------------------
+
+WORKFLOW = Path(".github") / "workflows" / f"{NAME}.yml"  # under the current directory (a repository)
+WORKFLOW_MARK = f"# {NAME}: "  # the first line of a workflow hub wrote
+REPO_FOLDER = NAME  # the repository's folder with config.toml and, optionally, the library file
+DATA = ".hub"  # HUB_HOME inside the workspace: config, cache (hub.db), library (hub.library.db), outbox
+PYTHON = "3.12"
+# secrets hub reads from the environment: mail, chat tokens, model keys (each from a repository secret)
+SECRETS = ("HUB_SMTP_PASSWORD", "HUB_TELEGRAM_TOKEN", "HUB_FEISHU_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+           "GEMINI_API_KEY", "DEEPSEEK_API_KEY", "OPENROUTER_API_KEY")
+_ENV_CARRIED = ("HUB_LANG", "HUB_MODEL")  # settings (not secrets) that travel into the workflow
+
+
+def secret_target(target: str) -> bool:
+    """Whether a target holds a secret: a URL (a webhook's or a chat app's) carries its key in its path."""
+    return "://" in target
+
+
+def parse_schedules(values: list[str]) -> tuple[str, bool]:
+    """``--schedule`` given once or twice (``daily``/``weekly``, ``github``; commas too):
+    (daily|weekly, whether for GitHub Actions)."""
+    words = [w.strip().lower() for value in values for w in value.split(",") if w.strip()]
+    cadences = [w for w in words if w in ("daily", "weekly")]
+    unknown = [w for w in words if w not in ("daily", "weekly", "github")]
+    if unknown or len(cadences) > 1 or not words:
+        raise UsageError("digest_bad_schedule", value=", ".join(unknown or words or [""]))
+    return (cadences[0] if cadences else "daily"), "github" in words
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """What the workflow runs: the digest's targets as the job gives them, the secrets it
+    passes to the digest, the files it keeps as the run's artifact."""
+
+    targets: list[str]
+    secrets: list[str]
+    artifacts: list[str]
+
+
+def workflow_plan(targets: list[str], file_targets: list[str]) -> Workflow:
+    """Secret targets become ``env:NAME`` read from a repository secret of that name
+    (``HUB_DIGEST_WEBHOOK``, …); an ``env:NAME`` target reads the secret ``NAME``."""
+    for target in targets:
+        if "${{" in target or "\n" in target:  # never an expression GitHub would evaluate
+            raise UsageError("digest_bad_target", target=target)
+    names = webhook_names(targets)
+    given = [f"env:{names[t]}" if t in names else t for t in targets]
+    named = [m.group(1) for t in given if (m := re.fullmatch(r"env:([A-Za-z_][A-Za-z0-9_]*)", t.strip()))]
+    return Workflow(given, list(dict.fromkeys([*SECRETS, *named])), file_targets)
+
+
+def _yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar (JSON's escapes are YAML's)."""
+    import json
+
+    return json.dumps(value)
+
+
+def workflow(plan: Workflow, at: When, version: str, env: dict[str, str]) -> str:
+    """The GitHub Actions workflow, as text: times in UTC; no secret value, only
+    ``${{ secrets.NAME }}`` references."""
+    weekly = at.schedule == "weekly"
+    sync_cron = f"{at.minute} {at.hour} * * 0-4,6"  # weekly: a sync on the other days keeps every announcement
+    lines = [f"{WORKFLOW_MARK}`hub digest` on GitHub Actions, written by hub {version}.",
+             f"# Runs {at.schedule} at {at.at} UTC (GitHub's schedules are in UTC and may start late).",
+             f"# Commit it; put config.toml (and your library file, hub.library.db) in {REPO_FOLDER}/;",
+             "# set the secrets you use under Settings > Secrets and variables > Actions.",
+             "name: hub digest", "", "on:", "  schedule:",
+             f"    - cron: {_yaml_str(at.cron)}",
+             *([f"    - cron: {_yaml_str(sync_cron)}"] if weekly else []),
+             "  workflow_dispatch:", "",
+             "permissions:", "  contents: read", "",
+             "concurrency:", f"  group: {NAME}", "  cancel-in-progress: false", "",
+             "jobs:", "  digest:", "    runs-on: ubuntu-latest", "    timeout-minutes: 30", "    env:",
+             f"      HUB_HOME: ${{{{ github.workspace }}}}/{DATA}",
+             *[f"      {k}: {_yaml_str(v)}" for k, v in env.items() if k in _ENV_CARRIED],
+             "    steps:", *_setup_steps(version), *_run_steps(plan, at, sync_cron if weekly else None)]
+    return "\n".join(lines) + "\n"
+
+
+def _setup_steps(version: str) -> list[str]:
+    """Check out (the configuration), Python, hub pinned to this version, the last run's data."""
+    return ["      - uses: actions/checkout@v4", "        with:", "          persist-credentials: false",
+            "      - uses: actions/setup-python@v5", "        with:", f"          python-version: {_yaml_str(PYTHON)}",
+            "      - name: Install hub",
+            f"        run: python -m pip install {shlex.quote(f'hubcli=={version}')}",
+            "      - name: Restore hub's data (cache and library) from the last run",
+            "        uses: actions/cache/restore@v4", "        with:", f"          path: {DATA}",
+            f"          key: {NAME}-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}",
+            "          restore-keys: |", f"            {NAME}-",
+            "      - name: Put the repository's config.toml and library file in place",
+            "        run: |", '          mkdir -p "$HUB_HOME"',
+            f"          if [ -f {REPO_FOLDER}/config.toml ]; then",
+            f"            cp {REPO_FOLDER}/config.toml \"$HUB_HOME/config.toml\"", "          fi",
+            "          # a library file committed anew replaces the one kept from the last run",
+            f"          if [ -f {REPO_FOLDER}/hub.library.db ] && "
+            f"! cmp -s {REPO_FOLDER}/hub.library.db \"$HUB_HOME/committed.library.db\"; then",
+            f"            cp {REPO_FOLDER}/hub.library.db \"$HUB_HOME/hub.library.db\"",
+            f"            cp {REPO_FOLDER}/hub.library.db \"$HUB_HOME/committed.library.db\"", "          fi"]
+
+
+def _run_steps(plan: Workflow, at: When, sync_cron: str | None) -> list[str]:
+    """Sync between weekly digests, the digest (its secrets on its step only), save the data, keep the files."""
+    command = " ".join(["hub", "digest", *[f"--to {shlex.quote(t)}" for t in plan.targets]])
+    steps = []
+    if sync_cron:
+        steps += ["      - name: Sync (the days between weekly digests)",
+                  f"        if: github.event.schedule == '{sync_cron}'", "        run: hub sync"]
+    steps += ["      - name: Digest", *([f"        if: github.event.schedule != '{sync_cron}'"] if sync_cron else []),
+              "        env:", *[f"          {name}: ${{{{ secrets.{name} }}}}" for name in plan.secrets],
+              "        run: |", f"          {command}",
+              "      - name: Save hub's data for the next run", "        if: always()",
+              "        uses: actions/cache/save@v4", "        with:", f"          path: {DATA}",
+              f"          key: {NAME}-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}"]
+    if plan.artifacts:
+        steps += ["      - name: Keep the digest's files", "        uses: actions/upload-artifact@v4", "        with:",
+                  f"          name: {NAME}", "          path: |", *[f"            {p}" for p in plan.artifacts]]
+    return steps
+
+
+def workflow_env() -> dict[str, str]:
+    """The settings of this shell that travel into the workflow (never a secret)."""
+    return {k: os.environ[k] for k in _ENV_CARRIED if os.environ.get(k)}
+
+
+def install_workflow(text: str, folder: Path) -> tuple[Path, bool]:
+    """Write the workflow under ``folder`` (the repository); whether it changed.  A different
+    file already there is never overwritten: it may be the user's own."""
+    from hubcli.outfile import atomic_write
+
+    path = folder / WORKFLOW
+    if path.exists():
+        current = path.read_text(encoding="utf-8", errors="replace")
+        if current == text:
+            return path, False
+        raise HubError("digest_workflow_exists", path=str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, text)
+    return path, True
+
+
+def uninstall_workflow(folder: Path) -> Path | None:
+    """Remove the workflow hub wrote (its first line says so); a file of the user's stays."""
+    path = folder / WORKFLOW
+    if not path.exists():
+        return None
+    if not path.read_text(encoding="utf-8", errors="replace").startswith(WORKFLOW_MARK):
+        raise HubError("digest_workflow_foreign", path=str(path))
+    path.unlink()
+    return path

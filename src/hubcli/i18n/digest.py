@@ -7,29 +7,38 @@ DIGEST_MESSAGES: dict[str, dict[str, str]] = {
     "cmd_digest": {
         "en": "Sync, then deliver what is new since the last digest, chosen and ranked for you (follows, topics, your library), with the "
               "brief of the top papers (a model's when one is configured, else the offline digest) and each "
-              "paper's card. Targets: - (stdout, Markdown), FILE.md|.html|.txt, mailto:ADDRESS, atom:PATH or an "
-              "http(s):// webhook; also [digest] to in config.toml. Nothing new: one line, nothing sent. "
-              "--schedule prints (or --install installs) a systemd timer or a crontab line."
+              "paper's card. Targets: - (stdout, Markdown), FILE.md|.html|.txt, mailto:ADDRESS, atom:PATH, an "
+              "http(s):// webhook, or a chat app's native message: slack:URL, discord:URL, feishu:URL (Lark too), "
+              "telegram:CHAT_ID (token from HUB_TELEGRAM_TOKEN); also [digest] to in config.toml. Nothing new: one line, nothing sent. "
+              "--schedule prints (or --install installs) a systemd timer or a crontab line; --schedule github a "
+              "GitHub Actions workflow."
               "\n\nExample: hub digest --to mailto:me@example.org --to atom:~/digest.xml",
         "zh": "先同步，再投递自上次摘要以来的新内容：按你的关注、主题与文库挑选并排序，附上排名靠前论文的简报（已配置模型时由模型撰写，"
               "否则为离线摘要）和每篇论文的卡片。目标：-（标准输出，Markdown）、FILE.md|.html|.txt、mailto:地址、"
-              "atom:路径 或 http(s):// webhook；也可在 config.toml 的 [digest] to 中设置。没有新内容时只输出一行，不投递。"
-              "--schedule 打印（--install 安装）systemd 定时器或 crontab 行。"
+              "atom:路径、http(s):// webhook，或聊天应用的原生消息：slack:URL、discord:URL、feishu:URL（也支持 Lark）、"
+              "telegram:会话ID（令牌取自 HUB_TELEGRAM_TOKEN）；也可在 config.toml 的 [digest] to 中设置。没有新内容时只输出一行，不投递。"
+              "--schedule 打印（--install 安装）systemd 定时器或 crontab 行；--schedule github 生成 GitHub Actions 工作流。"
               "\n\n示例：hub digest --to mailto:me@example.org --to atom:~/digest.xml",
     },
     "opt_digest_no_sync": {"en": "Do not sync first; use what is stored.", "zh": "不先同步，直接使用已存储的内容。"},
     "opt_digest_always": {"en": "Send a digest even when nothing is new.", "zh": "即使没有新内容也发送摘要。"},
     "opt_digest_to": {"en": "Where to deliver (repeatable): -, FILE.md|.html|.txt, mailto:ADDRESS, atom:PATH, "
-                            "https://WEBHOOK. Default: [digest] to, else -.",
-                      "zh": "投递目标（可重复）：-、FILE.md|.html|.txt、mailto:地址、atom:路径、https://WEBHOOK。"
+                            "https://WEBHOOK, slack:URL, discord:URL, feishu:URL, telegram:CHAT_ID. "
+                            "Default: [digest] to, else -.",
+                      "zh": "投递目标（可重复）：-、FILE.md|.html|.txt、mailto:地址、atom:路径、https://WEBHOOK、"
+                            "slack:URL、discord:URL、feishu:URL、telegram:会话ID。"
                             "默认：[digest] to，否则为 -。"},
     "opt_digest_schedule": {"en": "Print a systemd user timer and service (or a crontab line) running hub digest "
-                                  "daily or weekly.",
-                            "zh": "打印每天或每周运行 hub digest 的 systemd 用户定时器与服务（或 crontab 行）。"},
-    "opt_digest_at": {"en": "Time of day for --schedule (local time, default 07:00).",
-                      "zh": "--schedule 的运行时刻（本地时间，默认 07:00）。"},
-    "opt_digest_install": {"en": "Install the schedule (systemctl --user enable --now, or the crontab line).",
-                           "zh": "安装定时任务（systemctl --user enable --now，或写入 crontab 行）。"},
+                                  "daily or weekly; github: a GitHub Actions workflow instead (daily, or weekly "
+                                  "with --schedule weekly too).",
+                            "zh": "打印每天或每周运行 hub digest 的 systemd 用户定时器与服务（或 crontab 行）；"
+                                  "github：改为 GitHub Actions 工作流（每天；同时给出 --schedule weekly 则每周）。"},
+    "opt_digest_at": {"en": "Time of day for --schedule (local time, UTC for github; default 07:00).",
+                      "zh": "--schedule 的运行时刻（本地时间，github 为 UTC；默认 07:00）。"},
+    "opt_digest_install": {"en": "Install the schedule (systemctl --user enable --now, or the crontab line; "
+                                 "github: .github/workflows/hub-digest.yml here).",
+                           "zh": "安装定时任务（systemctl --user enable --now，或写入 crontab 行；"
+                                 "github：写入当前目录的 .github/workflows/hub-digest.yml）。"},
     "opt_digest_uninstall": {"en": "Remove an installed schedule.", "zh": "移除已安装的定时任务。"},
     # --- the document -----------------------------------------------------------------
     "digest_title": {"en": "hub digest · {date}", "zh": "hub 摘要 · {date}"},
@@ -54,8 +63,25 @@ DIGEST_MESSAGES: dict[str, dict[str, str]] = {
     "digest_more": {"en": "{more} more new {more|paper|papers}: hub radar, or hub papers --since 1d",
                     "zh": "另有 {more} 篇新论文：hub radar，或 hub papers --since 1d"},
     # --- what the run says ------------------------------------------------------------
-    "digest_nothing_new": {"en": "nothing new since the last digest: nothing sent",
-                           "zh": "自上次摘要以来没有新内容：未发送"},
+    "digest_nothing_new": {"en": "nothing new since the last digest: nothing sent ({why})",
+                           "zh": "自上次摘要以来没有新内容：未发送（{why}）"},
+    # why nothing was sent: the stderr line and the --always digest
+    "digest_intro_why": {"en": "{intro} Why: {why}.", "zh": "{intro}原因：{why}。"},
+    "digest_why_none_new": {"en": "no new paper", "zh": "没有新论文"},
+    "digest_why_new": {"en": "{count} new {count|paper|papers}", "zh": "{count} 篇新论文"},
+    "digest_why_new_but": {"en": "{count} new {count|paper|papers}, but {part1}", "zh": "有 {count} 篇新论文，但{part1}"},
+    "digest_why_new_but_two": {"en": "{count} new {count|paper|papers}, but {part1} and {part2}",
+                               "zh": "有 {count} 篇新论文，但{part1}，{part2}"},
+    "digest_why_matched_none": {"en": "none matches your follows or topics", "zh": "没有一篇符合你的关注或主题"},
+    "digest_why_matched": {"en": "only {count} {count|matches|match} your follows or topics",
+                           "zh": "只有 {count} 篇符合你的关注或主题"},
+    "digest_why_passed_none": {"en": "none passed your library's threshold", "zh": "没有一篇达到文库的推荐阈值"},
+    "digest_why_passed": {"en": "only {count} passed your library's threshold", "zh": "只有 {count} 篇达到文库的推荐阈值"},
+    "digest_why_no_sync": {"en": "not synced (--no-sync)", "zh": "未同步（--no-sync）"},
+    "digest_why_failed": {"en": "failed to sync: {sources}", "zh": "同步失败：{sources}"},
+    "digest_why_empty": {"en": "empty: {sources}", "zh": "内容为空：{sources}"},
+    "digest_why_last": {"en": "last digest {when}", "zh": "上次摘要 {when}"},
+    "digest_why_never": {"en": "no digest sent yet", "zh": "尚未发送过摘要"},
     "digest_delivered": {"en": "digest ({count} {count|paper|papers}) delivered to {target}",
                          "zh": "摘要（{count} 篇论文）已投递到 {target}"},
     "digest_delivered_one": {"en": "digest (1 paper) delivered to {target}", "zh": "摘要（1 篇论文）已投递到 {target}"},
@@ -68,9 +94,10 @@ DIGEST_MESSAGES: dict[str, dict[str, str]] = {
     "digest_model_failed": {"en": "the model {model} failed ({reason}): the offline digest is used instead",
                             "zh": "模型 {model} 调用失败（{reason}）：改用离线摘要"},
     "digest_bad_target": {"en": "not a digest target: {target} (use -, FILE.md|.html|.txt, mailto:ADDRESS, "
-                                "atom:PATH or an http(s):// URL)",
-                          "zh": "不是有效的摘要目标：{target}（可用 -、FILE.md|.html|.txt、mailto:地址、atom:路径 或 "
-                                "http(s):// 地址）"},
+                                "atom:PATH, an http(s):// URL, slack:URL, discord:URL, feishu:URL or "
+                                "telegram:CHAT_ID)",
+                          "zh": "不是有效的摘要目标：{target}（可用 -、FILE.md|.html|.txt、mailto:地址、atom:路径、"
+                                "http(s):// 地址、slack:URL、discord:URL、feishu:URL 或 telegram:会话ID）"},
     "digest_bad_extension": {"en": "{target}: a digest file ends in .md, .html or .txt (the format follows it)",
                              "zh": "{target}：摘要文件须以 .md、.html 或 .txt 结尾（据此决定格式）"},
     "digest_bad_address": {"en": "not a mail address: {target}", "zh": "不是有效的邮件地址：{target}"},
@@ -110,11 +137,13 @@ DIGEST_MESSAGES: dict[str, dict[str, str]] = {
     "digest_atom_foreign": {"en": "{path} is not an Atom feed hub digest wrote: it is left as it is",
                             "zh": "{path} 不是 hub digest 写入的 Atom 订阅：保持原样"},
     # --- schedule -------------------------------------------------------------------
-    "digest_needs_schedule": {"en": "--at and --install need --schedule daily|weekly",
-                              "zh": "--at 和 --install 需要配合 --schedule daily|weekly 使用"},
+    "digest_needs_schedule": {"en": "--at and --install need --schedule daily|weekly|github",
+                              "zh": "--at 和 --install 需要配合 --schedule daily|weekly|github 使用"},
     "digest_install_or_uninstall": {"en": "--install or --uninstall, not both", "zh": "--install 与 --uninstall 只能选一个"},
-    "digest_bad_schedule": {"en": "--schedule takes daily or weekly, not {value}",
-                            "zh": "--schedule 只接受 daily 或 weekly，而不是 {value}"},
+    "digest_bad_schedule": {"en": "--schedule takes daily or weekly, and github (given twice for a weekly workflow), "
+                                  "not {value}",
+                            "zh": "--schedule 只接受 daily 或 weekly，以及 github（每周的工作流可同时给出两者），"
+                                  "而不是 {value}"},
     "digest_bad_at": {"en": "--at takes a time of day as HH:MM (00:00 to 23:59), not {value}",
                       "zh": "--at 需要 HH:MM 格式的时刻（00:00 至 23:59），而不是 {value}"},
     "digest_no_scheduler": {"en": "systemd is not running here (systemctl --user does not answer) and there is no "

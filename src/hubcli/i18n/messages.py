@@ -199,6 +199,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "machine_one_page": {"en": "this is page {page} of {pages} ({shown} of {total} {total|paper|papers}): --page N for another, or hub export with the same filters for all", "zh": "这是第 {page} 页，共 {pages} 页（{total} 篇中的 {shown} 篇）：用 --page N 查看其他页，或用相同筛选条件运行 hub export 导出全部"},
     "since_past_newest": {"en": "the newest paper in the cache is from {newest}, before --since {since}: run hub sync, or widen --since", "zh": "缓存中最新的论文发表于 {newest}，早于 --since {since}：请运行 hub sync，或放宽 --since"},
     "source_did_you_mean": {"en": "no source is named '{name}'; did you mean: {suggestions}?", "zh": "没有名为 “{name}” 的来源；您是否指：{suggestions}？"},
+    "category_did_you_mean": {"en": "no arXiv category is named '{name}'; did you mean: {suggestions}?", "zh": "arXiv 没有名为 “{name}” 的分类；您是否指：{suggestions}？"},
+    "category_unknown": {"en": "no arXiv category is named '{name}' (arXiv's list: https://arxiv.org/category_taxonomy)", "zh": "arXiv 没有名为 “{name}” 的分类（arXiv 的分类列表：https://arxiv.org/category_taxonomy）"},
     "source_unknown": {"en": "no source is named '{name}' (hub feeds list shows them)", "zh": "没有名为 “{name}” 的来源（hub feeds list 可列出全部来源）"},
     "cli_no_such_option": {"en": "no such option: {option}", "zh": "没有此选项：{option}"},
     "cli_no_such_option_close": {"en": "no such option: {option}; did you mean {suggestions}?", "zh": "没有此选项：{option}；您是不是要找 {suggestions}？"},
