@@ -120,6 +120,24 @@ class Markup:
         return "    " * depth + self.escape(marker) + " "
 
 
+def card_details(m: Markup, card: ChatCard, *, authors: int = 400, reasons: int = 300, summary: int = 1200,
+                 quoted: bool = True) -> list[str]:
+    """The lines of a paper card under its title, in one platform's markup: authors, why
+    it is there, its TL;DR (or abstract; quoted where the platform quotes), its links."""
+    lines = []
+    if card.authors:
+        lines.append(m.escape(cut(card.authors, authors)))
+    if card.reasons:
+        lines.append(m.italic(m.escape(cut(card.reasons, reasons))))
+    if card.summary:
+        label = m.bold(m.escape(card.summary_label)) + " " if card.summary_label else ""
+        text = label + m.escape(cut(card.summary, summary))
+        lines.append(m.quote(text) if quoted else text)
+    if card.links:
+        lines.append(" · ".join(m.link(m.escape(label), url) for label, url in card.links))
+    return lines
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of text in a platform's markup, and the same without markup (what a cut

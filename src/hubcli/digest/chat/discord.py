@@ -14,7 +14,18 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from hubcli.digest.chat.common import ChatCard, ChatDigest, Markup, brief_lines, chunks, cut, pack, post_json, refused
+from hubcli.digest.chat.common import (
+    ChatCard,
+    ChatDigest,
+    Markup,
+    brief_lines,
+    card_details,
+    chunks,
+    cut,
+    pack,
+    post_json,
+    refused,
+)
 
 SERVICE = "Discord"
 CONTENT_CHARS = 2000
@@ -57,16 +68,7 @@ MARKUP = DiscordMarkup()
 def card_embed(card: ChatCard) -> dict[str, Any]:
     """A paper's embed: its title (the embed's link when http(s)), authors, why, TL;DR, links."""
     m = MARKUP
-    lines = []
-    if card.authors:
-        lines.append(m.escape(cut(card.authors, 400)))
-    if card.reasons:
-        lines.append(m.italic(m.escape(cut(card.reasons, 300))))
-    if card.summary:
-        label = m.bold(m.escape(card.summary_label)) + " " if card.summary_label else ""
-        lines.append(m.quote(label + m.escape(cut(card.summary, 1200))))
-    if card.links:
-        lines.append(" · ".join(m.link(m.escape(label), url) for label, url in card.links))
+    lines = card_details(m, card, authors=400, reasons=300, summary=1200)
     embed: dict[str, Any] = {"title": _title(f"{card.number}. {card.title}"),
                              "description": "\n".join(lines)[:DESCRIPTION_CHARS], "color": COLOR}
     if card.url:

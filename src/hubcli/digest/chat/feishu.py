@@ -24,6 +24,7 @@ from hubcli.digest.chat.common import (
     ChatDigest,
     Markup,
     brief_lines,
+    card_details,
     chunks,
     cut,
     detail,
@@ -74,15 +75,7 @@ def card_element(card: ChatCard) -> dict[str, Any]:
     m = MARKUP
     title = m.escape(cut(card.title, 300))
     lines = [m.bold(f"{card.number}. " + (m.link(title, card.url) if card.url else title))]
-    if card.authors:
-        lines.append(m.escape(cut(card.authors, 300)))
-    if card.reasons:
-        lines.append(m.italic(m.escape(cut(card.reasons, 200))))
-    if card.summary:
-        label = m.bold(m.escape(card.summary_label)) + " " if card.summary_label else ""
-        lines.append(label + m.escape(cut(card.summary, 700)))
-    if card.links:
-        lines.append(" · ".join(m.link(m.escape(label), url) for label, url in card.links))
+    lines += card_details(m, card, authors=300, reasons=200, summary=700, quoted=False)
     return _text("\n".join(lines))
 
 

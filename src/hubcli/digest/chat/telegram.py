@@ -23,6 +23,7 @@ from hubcli.digest.chat.common import (
     ChatDigest,
     Markup,
     brief_lines,
+    card_details,
     chunks,
     cut,
     detail,
@@ -71,15 +72,7 @@ def card_text(card: ChatCard) -> str:
     m = MARKUP
     title = m.escape(cut(card.title, 300))
     lines = [m.bold(f"{card.number}. " + (m.link(title, card.url) if card.url else title))]
-    if card.authors:
-        lines.append(m.escape(cut(card.authors, 400)))
-    if card.reasons:
-        lines.append(m.italic(m.escape(cut(card.reasons, 300))))
-    if card.summary:
-        label = m.bold(m.escape(card.summary_label)) + " " if card.summary_label else ""
-        lines.append(m.quote(label + m.escape(cut(card.summary, 1200))))
-    if card.links:
-        lines.append(" · ".join(m.link(m.escape(label), url) for label, url in card.links))
+    lines += card_details(m, card, authors=400, reasons=300, summary=1200)
     return "\n".join(lines)
 
 
