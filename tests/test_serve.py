@@ -280,6 +280,16 @@ def test_recommend_explains_from_the_library(live: Live, hub: Callable[..., obje
     assert "与文献库中的《" in zh.text
 
 
+def test_recommend_names_the_interest_each_paper_serves(live: Live, hub: Callable[..., object]) -> None:
+    assert hub("save", "arxiv:2604.10000", "arxiv:2604.10003", "--tag", "alpha").exit_code == 0
+    assert hub("save", "arxiv:2604.10006", "arxiv:2604.10009", "--tag", "beta").exit_code == 0
+    page = requests.get(live.url + "/recommend", params={"since": "2000-01-01", "all": "1"}, timeout=120)
+    assert page.status_code == 200 and keys(page.text)
+    assert "for your interest: alpha" in page.text or "for your interest: beta" in page.text
+    zh = requests.get(live.url + "/recommend", params={"since": "2000-01-01", "all": "1", "lang": "zh"}, timeout=120)
+    assert "对应兴趣：" in zh.text
+
+
 def test_library_filters_as_query_parameters(live: Live, hub: Callable[..., object]) -> None:
     assert hub("tag", "arxiv:2604.10001", "bandits").exit_code == 0
     assert hub("save", "arxiv:2604.10002").exit_code == 0

@@ -153,6 +153,7 @@ class Card:
     score: float | None = None
     words: tuple[str, ...] = ()
     like_title: str | None = None
+    interest: str | None = None  # the library's interest it serves (a ranked card of a library with several)
     reasons: tuple[str, ...] = field(default_factory=tuple)
     tldr: str = ""  # the paper's TL;DR as shown (readable, safe), "" without one
     tldr_label: str = ""  # "TL;DR", or "TL;DR (extracted)" for the abstract's key sentence
@@ -211,7 +212,7 @@ def tldr_text(tldr: Tldr | None) -> str:
 
 def card(paper: Paper, number: int, *, lang: str, full: bool = False, reasons: tuple[str, ...] = (),
          score: float | None = None, words: tuple[str, ...] = (), like_title: str | None = None,
-         tldr: Tldr | None = None) -> Card:
+         interest: str | None = None, tldr: Tldr | None = None) -> Card:
     """The card of ``paper``, numbered ``number``; ``full`` keeps every author and the whole
     abstract (the paper's own view); ``tldr`` its TL;DR, when one is shown."""
     names = [name for name in (safe(a) for a in paper.authors) if name]
@@ -230,7 +231,8 @@ def card(paper: Paper, number: int, *, lang: str, full: bool = False, reasons: t
         url=safe_url(paper.url), pdf_url=safe_url(paper.pdf_url), links=links(paper),
         categories=tuple(safe(c) for c in paper.categories), journal=safe(paper.journal),
         is_arxiv=bool(paper.arxiv_id), full=full, score=score, words=tuple(safe(w) for w in words),
-        like_title=safe(readable(like_title)) if like_title is not None else None, reasons=tuple(reasons),
+        like_title=safe(readable(like_title)) if like_title is not None else None,
+        interest=safe(interest) if interest else None, reasons=tuple(reasons),
         tldr=tldr_text(tldr), tldr_label=tldr_label(tldr, lang) if tldr is not None and tldr_text(tldr) else "",
         tldr_extracted=tldr is not None and tldr.kind == "extracted",
     )

@@ -25,7 +25,8 @@ def page_card(view: View, paper: Paper, number: int | None, *, full: bool = Fals
     number (the single-paper page and its similar papers); ``tldr`` its kept TL;DR."""
     shown = card(paper, number or 1, lang=view.lang, full=full, reasons=reasons, score=score,
                  words=tuple(explanation.words) if explanation else (),
-                 like_title=explanation.like_title if explanation else None, tldr=tldr)
+                 like_title=explanation.like_title if explanation else None,
+                 interest=explanation.interest if explanation else None, tldr=tldr)
     return {
         "number": f"{shown.number:02d}." if number is not None else "",
         "full": full,
@@ -57,7 +58,8 @@ def page_card(view: View, paper: Paper, number: int | None, *, full: bool = Fals
 
 
 def _explained(view: View, shown: Card) -> list[str]:
-    """A ranked card's score and why: the words that drove it, the saved paper it is most like."""
+    """A ranked card's score and why: the words that drove it, the saved paper it is most
+    like, the interest it serves."""
     parts = []
     if shown.score is not None:
         parts.append(view._("serve_score", score=f"{shown.score:.2f}"))
@@ -65,6 +67,8 @@ def _explained(view: View, shown: Card) -> list[str]:
         parts.append(view._("serve_recommend_words", words=", ".join(shown.words)))
     if shown.like_title:
         parts.append(view._("serve_recommend_like", title=shown.like_title))
+    if shown.interest:
+        parts.append(view._("card_interest", name=shown.interest))
     return parts
 
 
