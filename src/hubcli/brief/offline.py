@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from hubcli.brief.cite import link, md_inline
@@ -26,7 +27,7 @@ MAX_CLUSTERED = 3000  # papers clustered (a similarity matrix of this many squar
 MIN_SIMILARITY = 0.10  # average cosine similarity of a group's members: below it, no group
 CATEGORY_WEIGHT = 0.3  # categories beside the words (length 1): the same categories alone are no group
 LABEL_TERMS = 3
-MAX_SENTENCE = 320
+MAX_SENTENCE = 320  # characters of a key sentence before it is cut
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])")
 _CUES = ("we propose", "we introduce", "we present", "we show", "we find", "we demonstrate", "this paper",
@@ -189,18 +190,18 @@ def group(papers: list[Paper], lang: str) -> list[tuple[str, list[Paper]]]:
     return groups
 
 
-def key_sentence(paper: Paper, df: Counter[str], n: int) -> str:
-    """The abstract sentence carrying the most shared, specific terms (cue phrases help)."""
-    options = sentences(readable(paper.abstract or ""))
-    if not options:
-        return ""
+def best_sentence(options: list[str], weight: Callable[[list[str]], float]) -> str:
+    """The sentence of ``options`` that ``weight`` (of its terms) rates highest, one with a
+    cue phrase ("we propose", "we show") counting 1.5 times and the first 1.1 times: the
+    one rule of a paper's key sentence (the offline brief's and the extracted TL;DR's)."""
     best, best_score = options[0], -1.0
     for index, sentence in enumerate(options):
         words = terms(sentence)
         if not words:
             continue
-        weight = sum(math.log(1 + n / df[w]) for w in set(words) if df.get(w))
-        score = weight / math.sqrt(len(words) + 4)
+        score = weight(words)
+        if len(sentence) > MAX_SENTENCE:  # a sentence that must be cut reads worse than a whole one
+            score *= 0.7
         lowered = sentence.lower()
         if any(cue in lowered for cue in _CUES):
             score *= 1.5
@@ -208,6 +209,19 @@ def key_sentence(paper: Paper, df: Counter[str], n: int) -> str:
             score *= 1.1
         if score > best_score:
             best, best_score = sentence, score
+    return best
+
+
+def key_sentence(paper: Paper, df: Counter[str], n: int) -> str:
+    """The abstract sentence carrying the most shared, specific terms (cue phrases help)."""
+    options = sentences(readable(paper.abstract or ""))
+    if not options:
+        return ""
+
+    def weight(words: list[str]) -> float:
+        return sum(math.log(1 + n / df[w]) for w in set(words) if df.get(w)) / math.sqrt(len(words) + 4)
+
+    best = best_sentence(options, weight)
     return best if len(best) <= MAX_SENTENCE else best[: MAX_SENTENCE - 1].rstrip() + "…"
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hubcli.brief.offline import sentences, terms
+from hubcli.brief.offline import MAX_SENTENCE, best_sentence, sentences, terms
 from hubcli.brief.run import Usage
 from hubcli.errors import LLMError
 from hubcli.i18n import Message
@@ -25,11 +25,6 @@ from hubcli.redaction import redact
 if TYPE_CHECKING:
     from hubcli.brief.config import LLMConfig
     from hubcli.brief.llm import Answer
-
-MAX_SENTENCE = 320  # characters of an extracted sentence before it is cut (never inside math)
-_CUES = ("we propose", "we introduce", "we present", "we show", "we find", "we demonstrate", "this paper",
-         "our results", "outperform", "achieves", "we develop", "in this work", "we prove", "we study", "we reveal",
-         "we report", "we establish", "here we")
 
 
 def version_of(paper: Paper) -> str:
@@ -72,22 +67,12 @@ def key_sentence(paper: Paper) -> str:
     if not options:
         return _cut(re.sub(r"\s+", " ", paper.title or "").strip())
     title_terms = set(terms(paper.title or ""))
-    best, best_score = options[0], -1.0
-    for index, sentence in enumerate(options):
-        words = terms(sentence)
-        if not words:
-            continue
+
+    def weight(words: list[str]) -> float:
         unique = set(words)
-        score = (len(unique) + 3.0 * len(unique & title_terms)) / (len(words) + 4) ** 0.5
-        if len(sentence) > MAX_SENTENCE:  # a sentence that must be cut reads worse than a whole one
-            score *= 0.7
-        lowered = sentence.lower()
-        if any(cue in lowered for cue in _CUES):
-            score *= 1.5
-        if index == 0:
-            score *= 1.1
-        if score > best_score:
-            best, best_score = sentence, score
+        return float((len(unique) + 3.0 * len(unique & title_terms)) / (len(words) + 4) ** 0.5)
+
+    best = best_sentence(options, weight)
     return _cut(best)
 
 
