@@ -336,13 +336,7 @@ def _usage_notices(usage: Usage) -> list[Notice]:
     """What the calls cost (or when the cached answers were made)."""
     if usage.cached and not usage.calls:
         return [Notice("info", "brief_from_cache", {"when": max(usage.cached_at)})]
-    tokens = (Message("brief_tokens", {"total": _number(usage.prompt_tokens + usage.completion_tokens),
-                                       "prompt": _number(usage.prompt_tokens),
-                                       "completion": _number(usage.completion_tokens)})
-              if usage.tokens_known else Message("brief_tokens_unknown"))
-    cost = f"${usage.cost:.4f}" if usage.cost_known else Message("brief_cost_unknown")
-    notices = [Notice("info", "brief_usage", {"calls": usage.calls, "tokens": tokens, "cost": cost,
-                                              "seconds": f"{usage.seconds:.1f}"})]
+    notices = [Notice("info", "brief_usage", {**usage.spent(), "seconds": f"{usage.seconds:.1f}"})]
     if usage.cached:
         notices.append(Notice("info", "brief_partly_cached", {"cached": usage.cached}))
     return notices

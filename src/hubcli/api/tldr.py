@@ -210,16 +210,9 @@ def _tell(report: TldrReporter, model: str, outcome: Outcome, total: int, second
             "reason": Message(outcome.error.key, dict(outcome.error.params)), "count": left}))
     elif outcome.unusable:
         report.notice(Notice("warn", "tldr_unusable", {"model": model, "count": outcome.unusable, "total": total}))
-    usage = outcome.usage
-    if usage.calls:
-        tokens = (Message("brief_tokens", {"total": f"{usage.prompt_tokens + usage.completion_tokens:,}",
-                                           "prompt": f"{usage.prompt_tokens:,}",
-                                           "completion": f"{usage.completion_tokens:,}"})
-                  if usage.tokens_known else Message("brief_tokens_unknown"))
-        cost = f"${usage.cost:.4f}" if usage.cost_known else Message("brief_cost_unknown")
+    if outcome.usage.calls:
         report.notice(Notice("info", "tldr_usage", {"count": len(outcome.answers), "model": model,
-                                                    "calls": usage.calls, "tokens": tokens, "cost": cost,
-                                                    "seconds": f"{seconds:.1f}"}))
+                                                    **outcome.usage.spent(), "seconds": f"{seconds:.1f}"}))
 
 
 class LineReporter(Protocol):

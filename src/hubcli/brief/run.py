@@ -160,6 +160,15 @@ class Usage:
             self.cost_known = False
         self.seconds += float(usage.get("seconds") or 0.0)
 
+    def spent(self) -> dict[str, Any]:
+        """The usage line's parameters (``brief_usage``, ``tldr_usage``): calls, tokens, cost."""
+        tokens = (Message("brief_tokens", {"total": f"{self.prompt_tokens + self.completion_tokens:,}",
+                                           "prompt": f"{self.prompt_tokens:,}",
+                                           "completion": f"{self.completion_tokens:,}"})
+                  if self.tokens_known else Message("brief_tokens_unknown"))
+        cost = f"${self.cost:.4f}" if self.cost_known else Message("brief_cost_unknown")
+        return {"calls": self.calls, "tokens": tokens, "cost": cost}
+
 
 @dataclass
 class Caller:

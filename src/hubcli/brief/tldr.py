@@ -315,18 +315,13 @@ HOSTED_CONCURRENCY = 4  # requests at once to a hosted provider; a local server 
 def is_local(model: str, api_base: str | None) -> bool:
     """A server on this machine (an API base on loopback, or Ollama's default): asked one
     request at a time, since it computes them one after the other anyway."""
-    from ipaddress import ip_address
     from urllib.parse import urlsplit
+
+    from hubcli.hosts import loopback
 
     if not api_base:
         return model.lower().startswith(("ollama/", "ollama_chat/"))
-    host = (urlsplit(api_base).hostname or "").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return loopback(urlsplit(api_base).hostname)
 
 
 @dataclass

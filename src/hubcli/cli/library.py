@@ -120,13 +120,11 @@ def _edit(current: str, ident: str) -> Optional[tuple[str, Path]]:
 
 def _library_list(filters: Filters, page: int, per_page: Optional[int], format_: Optional[str],
                   tldr: bool = False, offline: bool = False) -> None:
-    from hubcli.cli.tldr import listing_tldrs
-
     fmt = resolve_format(format_)
     positive(page, "--page")
     positive(per_page, "--per-page")
     result = library.listing(STATE, filters, page=page, per_page=per_page, clamp=fmt == "panels")
-    show_listing(result, fmt, filters, listing_tldrs(result.papers, tldr=tldr, offline=offline))
+    show_listing(result, fmt, filters, tldr=tldr, offline=offline)
 
 
 @with_filters

@@ -100,8 +100,13 @@ def show_items(result: Data, as_json: bool) -> bool:
     return False
 
 
-def show_listing(result: Listing, fmt: str, filters: Filters, tldrs: Optional["Tldrs"] = None) -> None:
+def show_listing(result: Listing, fmt: str, filters: Filters, *, tldr: bool = False, offline: bool = False) -> None:
+    """A listing as ``fmt``; with ``tldr`` (``--tldr``), each paper's TL;DR too (``offline``:
+    the extracted ones only)."""
     notify(result.before)
+    tldrs: Optional[Tldrs] = None
+    if tldr:
+        tldrs = listing_tldrs(result.papers, offline=offline)
     footer = t(result.footer.key, **result.footer.params) if result.footer else ""
     reasons: dict[int, str] = {}
     if result.reasons is not None:
@@ -142,3 +147,46 @@ def remember_cards(result: Listing) -> None:
     from hubcli.api.library import remember_cards as remember
 
     remember(STATE, [p.rowid for p in result.papers if p.rowid is not None], result.start)
+
+
+# --- --tldr: the TL;DRs of a listing, a progress bar while a model writes them ----------------
+
+class TldrLines:
+    """The terminal's reporter: a Rich progress bar (papers done of all) while the model
+    writes, started on the first report and only when stderr is a terminal; notices as
+    lines on stderr (above the bar while it shows)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.task: Any = None
+
+    def notice(self, notice: Notice) -> None:
+        notify([notice])
+
+    def progress(self, done: int, total: int) -> None:
+        if total <= 0 or not OUT.stderr_is_terminal():
+            return
+        if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=OUT.console(stderr=True), transient=True)
+            self.task = self.bar.add_task(t("tldr_progress"), total=total)
+            self.bar.start()
+        self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        bar, self.bar = self.bar, None
+        if bar is not None:
+            bar.stop()
+
+
+def listing_tldrs(papers: list[Paper], *, offline: bool) -> "Tldrs":
+    """The TL;DRs to show with a listing (``--tldr``)."""
+    from hubcli.api.tldr import tldrs_for
+
+    lines = TldrLines()
+    try:
+        return tldrs_for(STATE, papers, lang=STATE.lang, offline=offline, report=lines)
+    finally:
+        lines.close()

@@ -11,20 +11,10 @@ from hubcli.cli.options import FormatOption, IdArgument, TldrOfflineOption, Tldr
 from hubcli.cli.output import emit, positive, resolve_format, show_listing
 from hubcli.errors import HubError, NotFoundError, UsageError
 from hubcli.filters import SORTS, Filters
-from hubcli.models import Paper, Tldr
 
 PageOption = Annotated[int, typer.Option("--page", "-p", help="opt_page")]
 PerPageOption = Annotated[Optional[int], typer.Option("--per-page", "-n", help="opt_per_page")]
 SortOption = Annotated[str, typer.Option("--sort", help="opt_sort", metavar="date|relevance")]
-
-
-def _tldrs(papers: list[Paper], tldr: bool, offline: bool) -> Optional[dict[str, Tldr]]:
-    """``--tldr``: the papers' TL;DRs (None without it; hubcli.cli.tldr is imported only then)."""
-    if not tldr:
-        return None
-    from hubcli.cli.tldr import listing_tldrs
-
-    return listing_tldrs(papers, tldr=tldr, offline=offline)
 
 
 @with_filters
@@ -36,7 +26,7 @@ def papers_command(filters: Filters, page: PageOption = 1, per_page: PerPageOpti
     if sort not in SORTS:
         raise UsageError("bad_sort", value=sort, choices=", ".join(SORTS))
     result = reading.list_papers(STATE, filters, page=page, per_page=per_page, sort=sort, clamp=fmt == "panels")
-    show_listing(result, fmt, filters, _tldrs(result.papers, tldr, offline))
+    show_listing(result, fmt, filters, tldr=tldr, offline=offline)
 
 
 NumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_n")]
@@ -53,7 +43,7 @@ def shuffle_command(filters: Filters, n: NumberOption = 10, seed: SeedOption = N
     fmt = resolve_format(format_)
     positive(n, "-n")
     result = reading.shuffle(STATE, filters, n=n, seed=seed, include_dismissed=include_dismissed)
-    show_listing(result, fmt, filters, _tldrs(result.papers, tldr, offline))
+    show_listing(result, fmt, filters, tldr=tldr, offline=offline)
 
 
 def show_command(ident: IdArgument, format_: FormatOption = None) -> None:

@@ -44,8 +44,6 @@ def radar_command(format_: FormatOption = None, limit: RadarLimitOption = 100, p
                   include_dismissed: IncludeDismissedOption = False, tldr: TldrOption = False,
                   offline: TldrOfflineOption = False) -> None:
     from hubcli.api import reading, recommend
-    from hubcli.cli.tldr import listing_tldrs
-
     fmt = resolve_format(format_)
     positive(limit, "--limit")
     notice = recommend.first_build_notice(STATE, ranking_only=True)
@@ -54,7 +52,7 @@ def radar_command(format_: FormatOption = None, limit: RadarLimitOption = 100, p
     total = result.footer.params.get("total", 0) if result.footer else 0
     if total > len(result.papers):  # the terminal's radar marks them seen too (not the page's peek)
         result.note("hint", "radar_more", after=True, more=total - len(result.papers))
-    show_listing(result, fmt, Filters(), listing_tldrs(result.papers, tldr=tldr, offline=offline))
+    show_listing(result, fmt, Filters(), tldr=tldr, offline=offline)
 
 
 def register(app: typer.Typer) -> None:

@@ -32,15 +32,13 @@ def recommend_command(filters: Filters, like_tag: LikeTagOption = None, n: Recom
                       include_dismissed: IncludeDismissedOption = False, tldr: TldrOption = False,
                       offline: TldrOfflineOption = False, format_: FormatOption = None) -> None:
     from hubcli.api import recommend
-    from hubcli.cli.tldr import listing_tldrs
-
     fmt = resolve_format(format_)
     positive(n, "-n")
     announce_first_build()
     result = recommend.recommend(STATE, filters, like_tags=tuple(like_tag or ()), n=n, min_score=min_score,
                                  explain=explain, include_dismissed=include_dismissed, all_matches=all_,
                                  remember=True)
-    show_listing(result, fmt, filters, listing_tldrs(result.papers, tldr=tldr, offline=offline))
+    show_listing(result, fmt, filters, tldr=tldr, offline=offline)
 
 
 SimilarNumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_similar_n")]
@@ -51,13 +49,11 @@ def similar_command(ident: IdArgument, filters: Filters, n: SimilarNumberOption 
                     include_dismissed: IncludeDismissedOption = False, tldr: TldrOption = False,
                     offline: TldrOfflineOption = False, format_: FormatOption = None) -> None:
     from hubcli.api import recommend
-    from hubcli.cli.tldr import listing_tldrs
-
     fmt = resolve_format(format_)
     positive(n, "-n")
     announce_first_build()
     result = recommend.similar(STATE, ident, filters, n=n, include_dismissed=include_dismissed)
-    show_listing(result, fmt, filters, listing_tldrs(result.papers, tldr=tldr, offline=offline))
+    show_listing(result, fmt, filters, tldr=tldr, offline=offline)
 
 
 def register(app: typer.Typer) -> None:

@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 
 from hubcli.config import Settings
 from hubcli.digest import render
-from hubcli.digest.chat.common import loopback
 from hubcli.digest.compose import Digest
 from hubcli.digest.config import SmtpConfig, smtp_password
 from hubcli.errors import HubError, UsageError
+from hubcli.hosts import loopback
 from hubcli.i18n import Message
 from hubcli.redaction import redact
 from hubcli.render.formats import safe, sanitized_dict

@@ -9,7 +9,6 @@ which the old tokens shared with every Matthew J.).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -17,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from hubcli.authors import fold
+from hubcli.store.papers import decode_list
 
 __all__ = ["author_block", "author_key", "author_names"]
 
@@ -61,11 +61,7 @@ def author_key(name: str) -> str | None:
 
 def author_names(authors_json: str | None) -> list[str]:
     """The names of a paper's stored authors (a JSON list)."""
-    try:
-        names = json.loads(authors_json or "[]")
-    except ValueError:
-        return []
-    return [str(n) for n in names if n] if isinstance(names, list) else []
+    return decode_list(authors_json)
 
 
 def _last_word(name: str) -> str:

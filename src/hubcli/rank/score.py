@@ -38,6 +38,7 @@ from hubcli.rank.chunks import Features
 from hubcli.rank.svm import SVM_C, fit_linear_svm
 from hubcli.store import features as reads
 from hubcli.store.db import Store
+from hubcli.store.papers import decode_list
 
 __all__ = ["Library", "Scored", "fit_library", "rank_candidates"]
 
@@ -144,7 +145,7 @@ def _columns(meta: list[Meta]) -> tuple[dict[str, int], dict[str, str], dict[str
             if key is not None and key not in cols:
                 cols[key] = len(cols)
                 shown[key] = name
-        for cat in [primary, *author_names(categories)]:
+        for cat in [primary, *decode_list(categories)]:
             if cat and cat not in cats:
                 cats[cat] = len(cats)
     return cols, shown, cats
@@ -156,7 +157,7 @@ def category_block(meta: list[Meta], columns: dict[str, int]) -> sp.csr_matrix:
     cols: list[int] = []
     data: list[float] = []
     for r, (_, categories, primary) in enumerate(meta):
-        weights = dict.fromkeys(author_names(categories), 0.5)
+        weights = dict.fromkeys(decode_list(categories), 0.5)
         if primary:
             weights[primary] = 1.0
         for cat, w in weights.items():

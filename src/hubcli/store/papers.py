@@ -34,6 +34,15 @@ def encode_list(values: list[str]) -> str:
     return json.dumps(values, ensure_ascii=False)
 
 
+def decode_list(raw: str | None) -> list[str]:
+    """A stored JSON list (``authors``, ``categories``) back as strings; [] for anything else."""
+    try:
+        values = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in values if v] if isinstance(values, list) else []
+
+
 def paper_values(paper: Paper) -> tuple[object, ...]:
     """The paper's columns (:data:`PAPER_COLUMNS`) in storage encoding; ``updated``
     defaults to ``published``."""

@@ -342,20 +342,6 @@ def inline(children: Sequence[Any], markup: Markup) -> tuple[str, str]:
 
 # --- sending ---------------------------------------------------------------------------------
 
-def loopback(host: str | None) -> bool:
-    """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ::1): the one place a
-    password or a token may travel unencrypted."""
-    import ipaddress
-
-    name = (host or "").strip().strip("[]").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
 def failed(shown: str, key: str, **params: Any) -> HubError:
     return HubError("digest_target_failed", target=shown, reason=Message(key, params))
 

@@ -28,10 +28,10 @@ from hubcli.digest.chat.common import (
     cut,
     detail,
     failed,
-    loopback,
     pack,
     post_json,
 )
+from hubcli.hosts import loopback
 
 SERVICE = "Telegram"
 MESSAGE_CHARS = 4000  # of Telegram's 4096, a margin
