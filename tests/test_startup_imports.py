@@ -1,5 +1,6 @@
 """Start-up pays only for the command run (issue 23): the modules ``hub --version``,
-``hub papers --format json`` and ``hub papers --format panels`` import may not grow.
+``hub papers --format json`` and ``hub papers --format panels`` import may not grow, and
+the everyday reads never import Typer (``cli/direct.py``).
 
 Each command runs as its own process (``python -c``, output to a pipe) and writes the
 names in ``sys.modules`` to a file at exit; nothing is timed.  The limits are the counts
@@ -19,8 +20,8 @@ import pytest
 
 from feedgen import Item, arxiv_rss
 
-# hubcli modules loaded, measured (3, 48 and 52) + slack
-LIMITS = {"version": 4, "json": 52, "panels": 56}
+# hubcli modules loaded, measured (3, 43 and 51) + slack
+LIMITS = {"version": 4, "json": 46, "panels": 54}
 NEVER = ("litellm", "feedparser", "requests", "numpy", "sklearn", "scipy", "httpx", "jinja2")
 
 _DRIVER = """
@@ -67,7 +68,8 @@ def test_version_imports_neither_typer_nor_the_settings(tmp_path: Path, env: dic
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("fmt", "limit"), [("json", LIMITS["json"]), ("panels", LIMITS["panels"])])
-def test_papers_imports_its_own_command_only(tmp_path: Path, env: dict[str, str], fmt: str, limit: int) -> None:
+def test_papers_imports_no_command_module_and_no_typer(tmp_path: Path, env: dict[str, str], fmt: str,
+                                                       limit: int) -> None:
     feed = tmp_path / "feed.xml"
     feed.write_bytes(arxiv_rss("cs.AI", [Item(f"2604.{i:05d}", f"Paper {i} on graphs", ["Ada Lovelace"])
                                          for i in range(1, 13)]))
@@ -75,12 +77,26 @@ def test_papers_imports_its_own_command_only(tmp_path: Path, env: dict[str, str]
                    capture_output=True, timeout=120)
     loaded, out = _modules(tmp_path, env, "papers", "--format", fmt)
     assert "Paper 12 on graphs" in out
-    assert _command_modules(loaded) == {"hubcli.cli.papers"}
+    assert _command_modules(loaded) == set()  # read and run by cli/direct.py and cli/read_commands.py
+    assert "typer" not in loaded
     hub_modules = {m for m in loaded if m.startswith("hubcli")}
     assert len(hub_modules) <= limit, sorted(hub_modules)
     for name in NEVER:
         assert name not in loaded, name
     assert ("rich" in loaded) == (fmt == "panels")  # Rich only when a panel is drawn
+    assert "pylatexenc" not in loaded  # no text here has LaTeX, and JSON keeps it as published
+
+
+@pytest.mark.slow
+def test_a_command_line_the_direct_reader_leaves_to_typer_still_runs_it(tmp_path: Path, env: dict[str, str]) -> None:
+    """``hub shuffle`` with a plain option runs without Typer; with a misspelt option Typer
+    reads it and says what is wrong, as it always did."""
+    loaded, out = _modules(tmp_path, env, "shuffle", "-n", "3", "--format", "json")
+    assert out.startswith("[") and "typer" not in loaded
+    done = subprocess.run([sys.executable, "-m", "hubcli", "shuffle", "--numbr", "3"], env=env, capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.returncode == 2
+    assert "--numbr" in done.stderr and "--number" in done.stderr
 
 
 def test_the_lazy_command_table_is_the_tree_built_from_every_module() -> None:

@@ -216,6 +216,13 @@ def make_filters(*, today: date | None = None, **raw: Any) -> Filters:
     return Filters(**values)
 
 
+def take_filters(options: dict[str, Any]) -> Filters:
+    """The validated :class:`Filters` of a command's option values (keyword = parameter
+    name), removed from ``options``; what is left are the command's own options."""
+    return make_filters(**{spec.name: options.pop(spec.name) for spec, _option in filter_fields()
+                           if spec.name in options})
+
+
 _TOKEN_RE = lazy_pattern(r'"([^"]*)"?|(\S+)')
 
 

@@ -2,9 +2,10 @@
 where errors become messages and exit codes.
 
 Start-up pays only for the command run: ``hub --version`` answers before Typer is
-imported, and the command tree is a :class:`LazyGroup` (Click's lazy-loading pattern)
-that imports a command's module only when that command is invoked, or when every
-command is listed (``hub --help``, completion).  Help texts stay catalogue keys until
+imported; ``hub papers`` and ``hub shuffle`` are read and run without Typer when their
+options are plain (``cli/direct.py``); and the command tree is a :class:`LazyGroup`
+(Click's lazy-loading pattern) that imports a command's module only when that command
+is invoked, or when every command is listed (``hub --help``, completion).  Help texts stay catalogue keys until
 a command is loaded, then are translated into the run's language.
 """
 
@@ -342,9 +343,15 @@ def _dispatch(args: list[str], prog_name: str) -> int:
     if lang is not None and lang.strip().lower() not in LANGUAGES:
         raise UsageError("bad_lang", value=lang)
     STATE.lang = detect_language(lang, None if lang else _configured_language())
+    completing = bool(os.environ.get(f"_{prog_name.upper()}_COMPLETE"))
+    if not completing:
+        from hubcli.cli import direct
+
+        if direct.answer(args):  # the everyday reads, without Typer (cli/direct.py)
+            return 0
     command = build_lazy_command()
     # a shell asking for completions (Typer's protocol; completion.complete_var names the variable)
-    if os.environ.get(f"_{prog_name.upper()}_COMPLETE"):
+    if completing:
         return _complete(command, prog_name)
     if not args:  # a bare "hub" shows the help (exit 0), like "hub --help"
         args = ["--help"]

@@ -16,7 +16,7 @@ from typer.core import TyperArgument, TyperGroup, TyperOption
 from hubcli.cli.context import t
 from hubcli.cli.typer_compat import ClickCommand
 from hubcli.errors import UsageError
-from hubcli.filters import Filters, filter_fields, make_filters
+from hubcli.filters import filter_fields, take_filters
 from hubcli.i18n.messages import MESSAGES
 
 FormatOption = Annotated[Optional[str], typer.Option("--format", "-f", help="opt_format", metavar="FORMAT")]
@@ -42,18 +42,17 @@ def _filter_parameters() -> list[inspect.Parameter]:
 
 def with_filters(command: Command) -> Command:
     """Give a command every filter option in place of its ``filters: Filters`` parameter,
-    and call it with the validated :class:`Filters` (see ``make_filters``)."""
+    and call it with the validated :class:`Filters` (see ``take_filters``)."""
     signature = inspect.signature(command)
     params = list(signature.parameters.values())
     at = [p.name for p in params].index("filters")
     rest = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params[at + 1:]]
     parameters = [*params[:at], *_filter_parameters(), *rest]
-    names = [spec.name for spec, _option in filter_fields()]
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        raw = {name: kwargs.pop(name) for name in names if name in kwargs}
-        return command(*args, filters=make_filters(**raw), **kwargs)
+        filters = take_filters(kwargs)
+        return command(*args, filters=filters, **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
@@ -67,7 +66,7 @@ NUMBER_RANGES: dict[str, tuple[int, int, int]] = {
     "seed": (-(2**63), 2**63 - 1, -(2**63)),  # SQLite's 64-bit range
     "port": (0, 65535, 0),
 }
-_COUNT = (1, COUNT_MAX, -COUNT_MAX)
+COUNT_RANGE = (1, COUNT_MAX, -COUNT_MAX)  # (shown, largest, taken) of a count
 
 
 def bound_numbers(command: ClickCommand) -> None:
@@ -77,7 +76,7 @@ def bound_numbers(command: ClickCommand) -> None:
     for param in command.params:
         if getattr(param.type, "name", None) in ("int", "integer"):  # Click's INT (not a declared range)
             name = "/".join(sorted(param.opts, key=lambda o: not o.startswith("--"))) or str(param.name)
-            param.callback = _bounded(param.callback, name, *NUMBER_RANGES.get(param.name or "", _COUNT))
+            param.callback = _bounded(param.callback, name, *NUMBER_RANGES.get(param.name or "", COUNT_RANGE))
     if isinstance(command, TyperGroup):
         for sub in command.commands.values():
             bound_numbers(sub)
@@ -93,10 +92,6 @@ def _bounded(callback: Optional[Callable[..., Any]], option: str, minimum: int, 
         return callback(ctx, param, value) if callback is not None else value
 
     return check
-
-
-def chips(filters: Filters) -> list[str]:
-    return [t(key, **params) for key, params in filters.chips()]
 
 
 def _translated(text: Optional[str]) -> Optional[str]:

@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from hubcli.api.results import Data, Listing, Notice, Result
 from hubcli.cli.context import OUT, STATE, t
-from hubcli.cli.options import chips
 from hubcli.errors import UsageError
 from hubcli.filters import Filters
 from hubcli.models import Paper
@@ -22,6 +21,11 @@ def resolve_format(value: Optional[str]) -> str:
     if fmt not in FORMATS:
         raise UsageError("bad_format", value=value, choices=", ".join(FORMATS))
     return fmt
+
+
+def chips(filters: Filters) -> list[str]:
+    """The active filters, as the chips above a listing, in the run's language."""
+    return [t(key, **params) for key, params in filters.chips()]
 
 
 def positive(value: Optional[int], option: str, minimum: int = 1) -> None:

@@ -1,4 +1,5 @@
-"""``hub papers``, ``hub shuffle``, ``hub show``, ``hub open``."""
+"""``hub papers``, ``hub shuffle``, ``hub show``, ``hub open``, as Typer commands (the first
+two run ``cli/read_commands.py``, which ``cli/direct.py`` also calls without Typer)."""
 
 import sys
 from typing import Annotated, Optional
@@ -6,11 +7,12 @@ from typing import Annotated, Optional
 import typer
 
 from hubcli.api import reading
+from hubcli.cli import read_commands
 from hubcli.cli.context import OUT, STATE, t
 from hubcli.cli.options import FormatOption, IdArgument, TldrOfflineOption, TldrOption, with_filters
-from hubcli.cli.output import emit, positive, resolve_format, show_listing
-from hubcli.errors import HubError, NotFoundError, UsageError
-from hubcli.filters import SORTS, Filters
+from hubcli.cli.output import emit, resolve_format
+from hubcli.errors import HubError, NotFoundError
+from hubcli.filters import Filters
 
 PageOption = Annotated[int, typer.Option("--page", "-p", help="opt_page")]
 PerPageOption = Annotated[Optional[int], typer.Option("--per-page", "-n", help="opt_per_page")]
@@ -20,13 +22,8 @@ SortOption = Annotated[str, typer.Option("--sort", help="opt_sort", metavar="dat
 @with_filters
 def papers_command(filters: Filters, page: PageOption = 1, per_page: PerPageOption = None, sort: SortOption = "date",
                    tldr: TldrOption = False, offline: TldrOfflineOption = False, format_: FormatOption = None) -> None:
-    fmt = resolve_format(format_)
-    positive(page, "--page")
-    positive(per_page, "--per-page")
-    if sort not in SORTS:
-        raise UsageError("bad_sort", value=sort, choices=", ".join(SORTS))
-    result = reading.list_papers(STATE, filters, page=page, per_page=per_page, sort=sort, clamp=fmt == "panels")
-    show_listing(result, fmt, filters, tldr=tldr, offline=offline)
+    read_commands.papers(filters, page=page, per_page=per_page, sort=sort, tldr=tldr, offline=offline,
+                         format_=format_)
 
 
 NumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_n")]
@@ -40,10 +37,8 @@ IncludeDismissedOption = Annotated[bool, typer.Option("--include-dismissed", hel
 def shuffle_command(filters: Filters, n: NumberOption = 10, seed: SeedOption = None,
                     include_dismissed: IncludeDismissedOption = False, tldr: TldrOption = False,
                     offline: TldrOfflineOption = False, format_: FormatOption = None) -> None:
-    fmt = resolve_format(format_)
-    positive(n, "-n")
-    result = reading.shuffle(STATE, filters, n=n, seed=seed, include_dismissed=include_dismissed)
-    show_listing(result, fmt, filters, tldr=tldr, offline=offline)
+    read_commands.shuffle(filters, n=n, seed=seed, include_dismissed=include_dismissed, tldr=tldr, offline=offline,
+                          format_=format_)
 
 
 def show_command(ident: IdArgument, format_: FormatOption = None) -> None:
