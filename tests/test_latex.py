@@ -78,6 +78,36 @@ def test_it_never_raises_and_never_writes_controls(text: str) -> None:
     assert not [ch for ch in out if unicodedata.category(ch) == "Cc" and ch not in "\n\t"]
 
 
+# words of prose and of LaTeX as abstracts hold them, with the ways a word run can be cut
+# wrongly: a command whose argument follows a space, braces and formulas across words,
+# environments, the specials pylatexenc changes in prose (``--``, quotes, ``~``)
+_WORDS = ["We", "study", "graphs.", "the", "model's", "(GNN)", "x--y", "--", "``quoted''", "it''s", "!`", "a~b",
+          "\\textbf", "\\textbf{bold", "words}", "{", "}", "\\emph{$k$-means}", "$x^2$", "$a", "+", "b$", "\\%",
+          "\\&", "\\#", "\\\\", "[2pt]", "\\'e", "Poincar\\'e", "\\cite{x}", "\\begin{itemize}", "\\item",
+          "\\end{itemize}", "\\href{https://a.b/c}{text}", "\\url{https://a.b/}", "$$", "\\(", "\\)", "\\,",
+          "\\ ", "{\\em", "em}", "\\mathrm{eff}", "\\alpha", "_", "^", "50", "%", "\ue000", "中文"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", "  ", "\n", "", " \n\n "])), max_size=30))
+def test_converting_only_the_runs_with_latex_gives_what_the_whole_gives(words: list[tuple[str, str]]) -> None:
+    """pylatexenc reads a character at a time, so an abstract's prose is passed by and only
+    its runs of words with LaTeX are converted: the text must come out as the whole would."""
+    from hubcli.render.latex import _converter, _latex_to_text
+
+    text = "".join(word + space for word, space in words)
+
+    def outcome(convert: Callable[[str], str]) -> str:
+        try:
+            return str(convert(text))
+        except Exception as exc:  # noqa: BLE001 - either way, readable() shows the source
+            return f"raised {type(exc).__name__}"
+
+    whole = outcome(_converter().latex_to_text)
+    if not whole.startswith("raised"):
+        assert outcome(_latex_to_text) == whole
+
+
 def test_a_converter_failure_shows_the_text_as_published() -> None:
     # pylatexenc 2.x raises on some inputs (\\href with one argument): the source is shown
     assert readable("at \\href{x") in ("at \\href{x", "at x")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from hubcli.text import strip_controls
+from hubcli.text import lazy_pattern, strip_controls
 
 _TRIGGERS = ("\\", "$", "{", "~")
 
@@ -41,17 +41,17 @@ _SYMBOLS = {r"\prime": "′", r"\ast": "*", r"\star": "⋆", r"\dagger": "†", 
 
 _PLACE = "\ue000"  # a private-use character marks where a link is put back
 _SLOT = "\ue001"  # and one where a formula is (pieces)
-_LINK = re.compile(r"\\href\s*\{(?P<href>[^{}]*)\}\s*\{(?P<text>(?:[^{}]|\{[^{}]*\})*)\}|\\url\s*\{(?P<url>[^{}]*)\}"
-                   r"|(?:https?://|www\.)[^\s{}]+")
+_LINK = lazy_pattern(r"\\href\s*\{(?P<href>[^{}]*)\}\s*\{(?P<text>(?:[^{}]|\{[^{}]*\})*)\}|\\url\s*\{(?P<url>[^{}]*)\}"
+                     r"|(?:https?://|www\.)[^\s{}]+")
 # $…$ on one paragraph, but not money: "$5 and $" (a digit after the first, a space before the second)
-_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$"
-                   r"|(?<![\\$])\$(?!\$)(?!\d(?:\\.|[^$\\])*\s\$)((?:\\.|[^$\\\n])+?)(?<!\\)\$"
-                   r"|\\\((.+?)\\\)", re.S)
-_SCRIPT = re.compile(r"(?<![_^\\])([_^])(?:\{([^{}]*)\}|(\\[A-Za-z]+)|([A-Za-z0-9+\-*']))")
-_FUNCTIONS = re.compile(r"(?<=[A-Za-z0-9)])\\(log|ln|exp|sin|cos|tan|max|min|sup|inf|lim|det|dim|deg|arg|ker)\b")
-_BARE = re.compile(r"(?<!\\)([%&#$])")
-_SPACES = re.compile(r"[ \t\u00a0]{2,}")
-_SPACE_RUN = re.compile(r"\s+")
+_MATH = lazy_pattern(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$"
+                     r"|(?<![\\$])\$(?!\$)(?!\d(?:\\.|[^$\\])*\s\$)((?:\\.|[^$\\\n])+?)(?<!\\)\$"
+                     r"|\\\((.+?)\\\)", re.S)
+_SCRIPT = lazy_pattern(r"(?<![_^\\])([_^])(?:\{([^{}]*)\}|(\\[A-Za-z]+)|([A-Za-z0-9+\-*']))")
+_FUNCTIONS = lazy_pattern(r"(?<=[A-Za-z0-9)])\\(log|ln|exp|sin|cos|tan|max|min|sup|inf|lim|det|dim|deg|arg|ker)\b")
+_BARE = lazy_pattern(r"(?<!\\)([%&#$])")
+_SPACES = lazy_pattern(r"[ \t\u00a0]{2,}")
+_SPACE_RUN = lazy_pattern(r"\s+")
 MAX_TEX = 300  # characters of one formula a page typesets (a longer one is shown as text)
 
 
@@ -185,7 +185,76 @@ def _chunk(text: str) -> str:
         parts.append("$" + _scripts(_tex(match)) + "$")
         last = match.end()
     parts.append(_BARE.sub(r"\\\1", text[last:]))
-    return str(_converter().latex_to_text("".join(parts)))
+    return _latex_to_text("".join(parts))
+
+
+# what pylatexenc changes in text without a backslash, math or braces: a run of words with
+# none of these comes back as it went in (tests/test_latex.py checks it on every kind)
+_LATEX_SPECIAL = lazy_pattern(r"[\\$%&#^_{}~]|''|--|``|[!?]`")
+_WORD = lazy_pattern(r"\s*\S+\s*|\s+")
+_ENDS_WITH_COMMAND = lazy_pattern(r"\\(?:[A-Za-z]+\*?|[^A-Za-z])\s*$")
+# what reaches across words other than braces and $…$ (hub has made every formula $…$ and
+# escaped a bare $ or % first, so only a malformed text has these): converted whole
+_CONVERT_WHOLE = lazy_pattern(r"\\begin|\\verb|\$\$|\\[()\[\]]|(?<!\\)%")
+_MERGE_GAP = 40  # characters of plain text between two LaTeX runs that are converted with them
+
+
+def _latex_to_text(text: str) -> str:
+    """pylatexenc's text of ``text``, converting only the runs of words that hold LaTeX:
+    its parser reads a character at a time, and an abstract is mostly prose.  The text is
+    cut only between words outside every brace and formula and not after a command (whose
+    arguments may follow a space), so each run converts as it would inside the whole."""
+    convert = _converter().latex_to_text
+    if _CONVERT_WHOLE.search(text):
+        return str(convert(text))
+    runs: list[str] = []
+    holds_latex: list[bool] = []  # of each run
+    depth, math, joined = 0, False, False  # joined: the next word belongs to this run
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        latex = bool(_LATEX_SPECIAL.search(word))
+        if runs and (joined or holds_latex[-1] == latex):
+            runs[-1] += word
+            holds_latex[-1] = holds_latex[-1] or latex
+        else:
+            runs.append(word)
+            holds_latex.append(latex)
+        if latex:
+            depth, math = _scan(word, depth, math)
+        joined = depth > 0 or math or bool(_ENDS_WITH_COMMAND.search(word))
+    out: list[str] = []
+    pending = ""  # LaTeX runs with the short plain gaps between them, converted in one call
+    for index, (chunk, latex) in enumerate(zip(runs, holds_latex, strict=True)):
+        if latex:
+            pending += chunk
+        elif pending and len(chunk) < _MERGE_GAP and index + 1 < len(runs):
+            pending += chunk
+        else:
+            if pending:
+                out.append(str(convert(pending)))
+                pending = ""
+            out.append(chunk)
+    if pending:
+        out.append(str(convert(pending)))
+    return "".join(out)
+
+
+def _scan(word: str, depth: int, math: bool) -> tuple[int, bool]:
+    """Brace depth and whether inside ``$…$`` after ``word`` (escaped characters skipped)."""
+    index = 0
+    while index < len(word):
+        char = word[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+        elif char == "$":
+            math = not math
+        index += 1
+    return depth, math
 
 
 def _scripts(math: str) -> str:
