@@ -16,7 +16,8 @@ from hubcli.api.session import Session
 from hubcli.errors import NotFoundError
 from hubcli.filters import Filters
 from hubcli.i18n import Message
-from hubcli.models import Paper, Source, SourceResult, SyncReport
+from hubcli.models import Paper
+from hubcli.sync_models import Source, SourceResult, SyncReport
 
 SOURCE = Source("arxiv:cs.IR", "arxiv", "arXiv (CS.IR)", "https://rss.arxiv.org/rss/cs.IR")
 

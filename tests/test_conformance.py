@@ -20,9 +20,10 @@ import pytest
 from conftest import CORPUS, corpus_file, corpus_missing
 from hubcli.config import load_settings
 from hubcli.errors import FeedError
-from hubcli.models import Paper, ParsedFeed
+from hubcli.models import Paper
 from hubcli.sources.parse import parse_feed
 from hubcli.sources.registry import label_from_feed_title, resolve
+from hubcli.sync_models import ParsedFeed
 
 BIG = "arxiv-rss2024-all-archives-2024-11-28.xml"
 NS = {

@@ -236,8 +236,8 @@ def test_one_reachable_source_is_not_offline(arxiv_mirror: FeedServer, hub: Hub)
 
 def test_the_offline_rule_is_about_network_reasons_only() -> None:
     from hubcli.errors import FeedError
-    from hubcli.models import Source, SourceResult
     from hubcli.sync import offline
+    from hubcli.sync_models import Source, SourceResult
 
     def failed(key: str, **params: object) -> SourceResult:
         return SourceResult(Source("x", "url", "x", "http://x.test/"), error=FeedError(key, **params))

@@ -30,9 +30,9 @@ from hypothesis import strategies as st
 from conftest import CORPUS, FeedServer, Result, corpus_missing, run_hub
 from hubcli.authors import fold, names_match, split_authors
 from hubcli.errors import FeedError
-from hubcli.models import ParsedFeed
 from hubcli.sources import parse
 from hubcli.sources.parse import _find_email, date_of, extract_doi, parse_feed
+from hubcli.sync_models import ParsedFeed
 
 pytestmark = pytest.mark.slow  # hypothesis and the mutated corpus: seconds a test
 

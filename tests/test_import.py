@@ -246,10 +246,11 @@ def test_bulk_load_stores_exactly_what_incremental_import_stores(tmp_path: Path,
 def test_sync_during_a_bulk_load_keeps_the_full_text_index_right(tmp_path: Path, hub_home: Path) -> None:
     """Writers that are not the import (sync, here PaperWriter directly) work while a load is
     pending: new papers wait for the catch-up, updates of indexed papers re-index them."""
-    from hubcli.models import Paper, Source
+    from hubcli.models import Paper
     from hubcli.store.bulk import BulkWriter
     from hubcli.store.db import open_store
     from hubcli.store.write import store_papers
+    from hubcli.sync_models import Source
 
     store = open_store(hub_home / "hub.db")
     assert store is not None

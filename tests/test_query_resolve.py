@@ -14,13 +14,14 @@ from hubcli.config import load_settings
 from hubcli.errors import UsageError
 from hubcli.filters import make_filters
 from hubcli.keys import paper_key
-from hubcli.models import LibraryState, Paper, Source
+from hubcli.models import LibraryState, Paper
 from hubcli.queries import Query
 from hubcli.resolve import paper_ref, resolve
 from hubcli.store import library, query
 from hubcli.store.db import Store, open_store
 from hubcli.store.papers import PAPER_COLUMNS, find_paper
 from hubcli.store.write import STORED_COLUMNS, store_papers
+from hubcli.sync_models import Source
 
 
 def _paper(n: int, title: str, authors: list[str], cats: list[str], day: str) -> Paper:

@@ -11,13 +11,13 @@ from collections.abc import Callable
 
 from hubcli.config import Settings
 from hubcli.errors import HubError
-from hubcli.models import Source, SourceResult
 from hubcli.sources.arxiv_api import backfill_author
 from hubcli.sources.fetch import Fetcher
 from hubcli.store import write
 from hubcli.store.db import Store
 from hubcli.store.syncing import authors_not_backfilled_since, mark_backfilled
 from hubcli.sync import policy_from
+from hubcli.sync_models import Source, SourceResult
 
 REFRESH_HOURS = 20
 

@@ -79,6 +79,8 @@ def unknown_arxiv(categories: list[str]) -> list[tuple[str, list[str]]]:
     archive is named even with nothing close (``cs.XX``); any other only with a close one,
     so a journal's own subject (``Cell.Biology``) is left alone.  Case is not a typo:
     ``math.Ap`` is ``math.AP``."""
+    if not categories:
+        return []
     from hubcli.sources.arxiv_taxonomy import KNOWN_CATEGORIES, close_categories, is_known
 
     archives = {name.split(".", 1)[0] for name in KNOWN_CATEGORIES}

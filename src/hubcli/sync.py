@@ -26,7 +26,6 @@ from typing import Any, TypeVar
 
 from hubcli.config import Settings
 from hubcli.errors import FeedError, HubError, StoreError
-from hubcli.models import ParsedFeed, Source, SourceResult, SyncReport
 from hubcli.sources import registry
 from hubcli.sources.fetch import Fetcher, FetchPolicy, FetchResult
 from hubcli.sources.parse import parse_feed
@@ -34,6 +33,7 @@ from hubcli.store import write
 from hubcli.store.db import Store
 from hubcli.store.sources import source_label
 from hubcli.store.syncing import validators
+from hubcli.sync_models import ParsedFeed, Source, SourceResult, SyncReport
 
 ProgressCallback = Callable[[SourceResult], None]
 # from a worker thread: a source's bytes received so far, and its size when announced

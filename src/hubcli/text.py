@@ -35,7 +35,7 @@ def lazy_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 # C0 and C1 controls except TAB/LF, DEL, and the bidi marks/embeddings/overrides/isolates
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_WS_RE = re.compile(r"\s+")
+_WS_RE = lazy_pattern(r"\s+")
 # What counts as markup is decided by syntax, whatever the tag's name (``<iframe>``,
 # ``<svg>``, ``<time>``, ``<jats:p>``, ``<my-widget>``): a ``<`` opens a tag only when a
 # letter follows it and the rest is a well-formed tag up to its ``>`` (``<T_{RW}$``, ``<y$``
@@ -46,11 +46,11 @@ _WS_RE = re.compile(r"\s+")
 _NAME = r"[A-Za-z][A-Za-z0-9:._\-]*+"
 # an attribute follows whitespace, or directly a quoted value (``a="x"b=1``: browsers read two)
 _ATTR = r"""(?:\s++|(?<=["']))[^\s"'<>/=]++(?:\s*+=\s*+(?:"[^"<]*+"|'[^'<]*+'|[^\s"'=<>`]++))?+"""
-_START_TAG_RE = re.compile(rf"<{_NAME}(?:{_ATTR})*+\s*+/?>")
-_END_TAG_RE = re.compile(rf"</{_NAME}\s*+>")
-_DECLARATION_RE = re.compile(r"<![A-Za-z][^<>]*+>|<\?[^<>]*+>")
-_MARKUP_HINT_RE = re.compile(r"</?[A-Za-z]|<[!?]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-_MATH_TOKEN_RE = re.compile(r"\\[()\[\]$\\]|\$\$|\$")
+_START_TAG_RE = lazy_pattern(rf"<{_NAME}(?:{_ATTR})*+\s*+/?>")
+_END_TAG_RE = lazy_pattern(rf"</{_NAME}\s*+>")
+_DECLARATION_RE = lazy_pattern(r"<![A-Za-z][^<>]*+>|<\?[^<>]*+>")
+_MARKUP_HINT_RE = lazy_pattern(r"</?[A-Za-z]|<[!?]|&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_MATH_TOKEN_RE = lazy_pattern(r"\\[()\[\]$\\]|\$\$|\$")
 _MATH_CLOSER = {"$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
 _MAX_ROUNDS = 8
 _SKIP_TAGS = frozenset({"script", "style"})
@@ -163,6 +163,11 @@ def _escape_non_markup(value: str) -> str:
         pos = value.find("<", last)
     pieces.append(value[last:])
     return "".join(pieces)
+
+
+def safe(text: str | None) -> str:
+    """Feed text without control characters (None as empty): what every writer shows."""
+    return strip_controls(text or "")
 
 
 def strip_controls(value: str) -> str:

@@ -345,7 +345,8 @@ def _usage_notices(usage: Usage) -> list[Notice]:
 # --- the dry run -----------------------------------------------------------------------------
 
 def _line(number: str, paper: Paper, note: str) -> str:
-    from hubcli.render.formats import display_id, safe
+    from hubcli.render.card import display_id
+    from hubcli.text import safe
 
     parts = [paper.published or "----------", display_id(paper), note, safe(readable(paper.title or ""))]
     return f"[{number}] " + "  ".join(p for p in parts if p)

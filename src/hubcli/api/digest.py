@@ -24,8 +24,9 @@ from hubcli.digest.compose import DEFAULT_BRIEF, DEFAULT_LIMIT, POOL, Card, Dige
 from hubcli.errors import HubError
 from hubcli.filters import Filters
 from hubcli.i18n import Message, translate
-from hubcli.models import Paper, SyncReport
+from hubcli.models import Paper
 from hubcli.render.formats import local_time, safe
+from hubcli.sync_models import SyncReport
 
 if TYPE_CHECKING:
     from hubcli.digest.config import DigestConfig

@@ -11,12 +11,12 @@ from hubcli.api.session import Session
 from hubcli.config import DEFAULT_SUBSCRIPTIONS, Settings
 from hubcli.errors import FeedError, HubError, NotFoundError, UsageError
 from hubcli.i18n import Message
-from hubcli.models import ParsedFeed, Source
 from hubcli.sources import registry
 from hubcli.sources.fetch import Fetcher, FetchResult
 from hubcli.store import write
 from hubcli.store.db import Store
 from hubcli.store.syncing import is_subscribed
+from hubcli.sync_models import ParsedFeed, Source
 
 if TYPE_CHECKING:
     from hubcli.render.opml import Outline

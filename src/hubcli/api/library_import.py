@@ -80,11 +80,11 @@ def fetch_arxiv(store: Store, settings: Settings, arxiv_ids: Sequence[str], *,
     gain their abstract, categories and versions.  Returns (papers stored, the error that
     stopped it or None)."""
     from hubcli.errors import HubError
-    from hubcli.models import Source
     from hubcli.sources.arxiv_api import fetch_ids
     from hubcli.sources.fetch import Fetcher
     from hubcli.store.write import store_papers
     from hubcli.sync import policy_from
+    from hubcli.sync_models import Source
 
     fetcher = Fetcher(policy_from(settings))
     source = Source(f"arxiv-api:{settings.arxiv_api_url}", "api", "arXiv API", settings.arxiv_api_url)

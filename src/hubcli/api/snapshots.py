@@ -34,8 +34,8 @@ class ImportJob:
 
 
 def open_import(session: Session, file: Path) -> ImportJob:
-    from hubcli.models import Source
     from hubcli.snapshots import estimate_records, iter_papers
+    from hubcli.sync_models import Source
 
     settings = session.settings()
     store = session.store(create=True)

@@ -16,7 +16,7 @@ from hubcli.api.results import Notice, Result
 from hubcli.api.session import Session
 from hubcli.errors import HubError
 from hubcli.i18n import translate
-from hubcli.models import Source, SourceResult, SyncReport
+from hubcli.sync_models import Source, SourceResult, SyncReport
 
 if TYPE_CHECKING:
     from pathlib import Path

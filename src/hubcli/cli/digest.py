@@ -15,7 +15,7 @@ from hubcli.cli.context import OUT, STATE, t
 from hubcli.cli.output import notify
 from hubcli.cli.sync_cmd import SyncLines, total_line
 from hubcli.errors import HubError, UsageError
-from hubcli.models import SyncReport
+from hubcli.sync_models import SyncReport
 
 if TYPE_CHECKING:
     from hubcli.digest.schedule import When

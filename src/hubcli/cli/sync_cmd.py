@@ -10,7 +10,7 @@ from hubcli.api.results import Notice
 from hubcli.cli.context import OUT, STATE, t
 from hubcli.cli.output import notify, positive
 from hubcli.errors import HubError
-from hubcli.models import Source, SourceResult, SyncReport
+from hubcli.sync_models import Source, SourceResult, SyncReport
 
 
 def describe(result: SourceResult) -> str:

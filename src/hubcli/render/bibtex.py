@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from hubcli.models import Paper
-from hubcli.render.card import safe
 from hubcli.render.dates import citation_date
+from hubcli.text import safe
 
 _BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "#": r"\#",
                 "_": r"\_", "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}

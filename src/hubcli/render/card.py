@@ -23,15 +23,10 @@ from hubcli.i18n import translate
 from hubcli.models import LibraryState, Paper, Tldr
 from hubcli.render.dates import cited_date
 from hubcli.render.latex import readable
-from hubcli.text import strip_controls
+from hubcli.text import safe
 
 AUTHORS_LIMIT = 8
 ABSTRACT_LIMIT = 700
-
-
-def safe(text: str | None) -> str:
-    """Feed text without control characters."""
-    return strip_controls(text or "")
 
 
 def safe_url(url: str | None) -> str | None:

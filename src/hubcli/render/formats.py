@@ -8,31 +8,22 @@ safe links) are :mod:`hubcli.render.card`'s.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from hubcli.i18n import translate
-from hubcli.models import Paper, Tldr
-from hubcli.render.card import (
-    AUTHORS_LIMIT,
-    authors_line,
-    date_text,
-    display_id,
-    safe,
-    safe_url,
-    source_label,
-    state_line,
-    tldr_label,
-    tldr_line,
-    tldr_text,
-)
-from hubcli.render.latex import readable
+from hubcli.text import safe
 
-__all__ = ["CSV_COLUMNS", "FORMULA_START", "authors_line", "csv_cell", "display_id", "local_time", "safe", "safe_url",
-           "sanitized_dict",
-           "source_label", "state_line", "to_csv", "to_json", "to_jsonl", "to_markdown", "to_plain"]
+if TYPE_CHECKING:
+    from hubcli.models import Paper, Tldr
+
+# The machine formats (JSON, JSON lines, CSV) need only the paper's fields made safe; the
+# card rules (hubcli.render.card) and LaTeX as text (hubcli.render.latex) are imported by
+# the writers a person reads, when they run.
+__all__ = ["CSV_COLUMNS", "FORMULA_START", "csv_cell", "local_time", "plain_block", "safe", "sanitized_dict", "to_csv",
+           "to_json", "to_jsonl", "to_markdown", "to_plain"]
 
 CSV_COLUMNS = ("id", "arxiv_id", "version", "doi", "title", "authors", "abstract", "published", "updated",
                "announce_type", "categories", "primary_category", "sources", "url", "pdf_url", "journal")
@@ -62,7 +53,7 @@ def sanitized_dict(paper: Paper) -> dict[str, object]:
 
 
 Extras = dict[int, dict[str, object]]  # paper row id -> fields a ranked listing adds (score, explain)
-Tldrs = Mapping[str, Tldr]  # paper key -> its TL;DR (listings with --tldr)
+Tldrs = Mapping[str, "Tldr"]  # paper key -> its TL;DR (listings with --tldr)
 
 
 def _tldr_fields(paper: Paper, tldrs: Tldrs) -> dict[str, object]:
@@ -104,6 +95,8 @@ def to_csv(papers: Iterable[Paper], tldrs: Tldrs | None = None) -> str:
     """The papers as CSV, every cell through :func:`csv_cell` (the one CSV writer: listings,
     ``hub export`` and ``hub library export``); with ``tldrs``, the columns ``tldr`` and
     ``tldr_kind`` too."""
+    import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     columns = CSV_COLUMNS if tldrs is None else (*CSV_COLUMNS, "tldr", "tldr_kind")
@@ -121,6 +114,17 @@ def to_csv(papers: Iterable[Paper], tldrs: Tldrs | None = None) -> str:
 def to_markdown(papers: Iterable[Paper], *, lang: str, start: int = 1, tldrs: Tldrs | None = None) -> str:
     """A numbered Markdown list; feed text escaped with its mathematics kept as written,
     links http(s) only."""
+    from hubcli.render.card import (
+        authors_line,
+        date_text,
+        display_id,
+        safe_url,
+        source_label,
+        state_line,
+        tldr_label,
+        tldr_text,
+    )
+    from hubcli.render.latex import readable
     from hubcli.render.markdown import md_inline  # only when Markdown is asked for (start-up)
 
     lines: list[str] = []
@@ -148,6 +152,18 @@ def to_markdown(papers: Iterable[Paper], *, lang: str, start: int = 1, tldrs: Tl
 
 def plain_block(number: int, paper: Paper, *, lang: str, details: Sequence[str] = (), tldr: Tldr | None = None
                 ) -> str:
+    from hubcli.render.card import (
+        AUTHORS_LIMIT,
+        authors_line,
+        date_text,
+        display_id,
+        source_label,
+        state_line,
+        tldr_line,
+        tldr_text,
+    )
+    from hubcli.render.latex import readable
+
     head = f"{number:02d}. {safe(source_label(paper))} · {date_text(paper, lang) or '????-??-??'} · {display_id(paper)}"
     parts = [head, f"    {safe(readable(paper.title or '')) or translate('untitled', lang)}"]
     if paper.authors:

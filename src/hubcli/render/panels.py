@@ -16,8 +16,9 @@ from rich.text import Text
 
 from hubcli.i18n import translate
 from hubcli.models import Paper, Tldr
-from hubcli.render.card import Card, card, display_id, safe, source_label, state_line
+from hubcli.render.card import Card, card, display_id, source_label, state_line
 from hubcli.render.latex import readable
+from hubcli.text import safe
 
 # cards stay readable on wide terminals: lines of abstract no longer than a book's
 MAX_WIDTH = 100

@@ -22,8 +22,9 @@ from hubcli.authors import split_authors
 from hubcli.categories import MAX_CATEGORY, category_key
 from hubcli.errors import FeedError
 from hubcli.keys import paper_key
-from hubcli.models import Paper, ParsedFeed
+from hubcli.models import Paper
 from hubcli.sources import arxiv, xmlguard
+from hubcli.sync_models import ParsedFeed
 from hubcli.text import clean_text, strip_controls
 
 DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+)")

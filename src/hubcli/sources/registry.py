@@ -12,8 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from hubcli.config import Settings
 from hubcli.errors import UsageError
-from hubcli.models import Source
 from hubcli.sources import arxiv
+from hubcli.sync_models import Source
 
 _SUBJECT_RE = re.compile(r"^[a-z0-9][a-z0-9_\- ]*$", re.IGNORECASE)
 

@@ -36,7 +36,7 @@ import sqlite3
 
 from hubcli.authors import match_columns
 from hubcli.categories import category_keys
-from hubcli.models import Paper, Source
+from hubcli.models import Paper
 from hubcli.store.db import Store, now_iso
 from hubcli.store.papers import insert_sql, paper_values
 from hubcli.store.write import (
@@ -46,6 +46,7 @@ from hubcli.store.write import (
     UpsertCounts,
     source_id,
 )
+from hubcli.sync_models import Source
 from hubcli.text import clean_fast
 
 AUTHOR_CACHE_LIMIT = 100_000  # names remembered between batches (~150 bytes each)

@@ -26,15 +26,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hubcli.errors import NotFoundError, UsageError
-from hubcli.models import LibraryState, Page, Paper, Source
+from hubcli.models import LibraryState, Page, Paper
 from hubcli.store.db import Store, now_iso
-from hubcli.store.library_file import LIBRARY_SOURCE, PAPER_COPY, mark_changed
+from hubcli.store.library_file import PAPER_COPY, mark_changed
 from hubcli.store.papers import load_papers, state_for
 from hubcli.store.query import tag_condition
+from hubcli.sync_models import Source
 from hubcli.text import strip_controls
 
 if TYPE_CHECKING:
     from hubcli.store.query import Selection
+
+# papers kept by the library alone (imported entries matching nothing, copies put back
+# into a new cache) are listed by this source
+LIBRARY_SOURCE = Source("library:", "library", "Library", "")
 
 __all__ = ["LIBRARY_SOURCE", "MIN_SAVED", "PaperState", "TagCount", "clear_note", "dismiss", "dismissed_ids",
            "export_records", "last_listing", "library_papers", "library_size", "mark_read", "mark_unread",

@@ -26,12 +26,6 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hubcli.models import Source
-
-# papers kept by the library alone (imported entries matching nothing, copies put back
-# into a new cache) are listed by this source
-LIBRARY_SOURCE = Source("library:", "library", "Library", "")
-
 # the paper's own columns as the library keeps a copy (the names of ``papers``' columns)
 PAPER_COPY = ("arxiv_id", "version", "doi", "title", "abstract", "authors", "published", "updated",
               "announce_type", "categories", "primary_category", "url", "pdf_url", "journal")

@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from hubcli.text import lazy_pattern
+
 if TYPE_CHECKING:  # sqlite-utils costs ~75 ms to import: only migrations and bulk writes load it
     import sqlite_utils
 
@@ -215,7 +217,7 @@ def m005_categories(db: sqlite_utils.Database) -> None:
 
 
 # arXiv's feed URLs as they stood when m006 was written (frozen here: a migration never changes)
-_M006_ARXIV_FEED_RE = re.compile(
+_M006_ARXIV_FEED_RE = lazy_pattern(
     r"^https?://(?:rss\.arxiv\.org|export\.arxiv\.org|(?:www\.)?arxiv\.org)/(?:rss|atom)/"
     r"(?P<cats>[a-z][a-z\-]*(?:\.[a-z][a-z\-]*)?(?:(?:\+|%2B)[a-z][a-z\-]*(?:\.[a-z][a-z\-]*)?)*)/?"
     r"(?:\?version=2\.0)?$",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hubcli.models import Source
 from hubcli.store.db import Store, now_iso
+from hubcli.sync_models import Source
 
 
 def subscribed_sources(store: Store) -> list[Source]:

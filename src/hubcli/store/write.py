@@ -15,9 +15,10 @@ from typing import Any
 
 from hubcli.authors import match_columns
 from hubcli.categories import category_key, category_keys
-from hubcli.models import Paper, Source
+from hubcli.models import Paper
 from hubcli.store.db import Store, now_iso
 from hubcli.store.papers import encode_list, insert_sql, paper_values
+from hubcli.sync_models import Source
 from hubcli.text import clean_text, strip_controls
 
 

@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 from hubcli.api.results import Explanation, Listing, Notice
 from hubcli.models import Paper, Tldr
-from hubcli.render.card import ABSTRACT_LIMIT, Card, card, safe
+from hubcli.render.card import ABSTRACT_LIMIT, Card, card
 from hubcli.render.latex import pieces
+from hubcli.text import safe
 from hubcli.web.view import View
 
 
