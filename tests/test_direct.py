@@ -164,3 +164,19 @@ def test_mistakes_read_directly_are_reported_as_before(cache: dict[str, str]) ->
         typer_run = _hub(cache, *args, "--")
         assert direct_run.returncode == typer_run.returncode == 2, args
         assert direct_run.stderr == typer_run.stderr and direct_run.stderr.startswith("error: "), args
+
+
+@pytest.mark.slow
+def test_a_direct_read_ends_at_once_with_everything_written(cache: dict[str, str], tmp_path: Path) -> None:
+    """A direct read skips the interpreter's teardown: its whole output still arrives (to a
+    pipe and to a file) and what it wrote to the database is kept (shuffle's "shown")."""
+    listed = json.loads(_hub(cache, "papers", "-n", "100", "-f", "json").stdout)
+    assert len(listed) == 12
+    out = tmp_path / "papers.csv"
+    with out.open("w") as handle:
+        subprocess.run([sys.executable, "-m", "hubcli", "papers", "-n", "100", "-f", "csv"], env=cache,
+                       stdout=handle, stderr=subprocess.DEVNULL, check=True, timeout=120)
+    assert len(out.read_text().splitlines()) == 13
+    first = {paper["id"] for paper in json.loads(_hub(cache, "shuffle", "-n", "6", "-f", "json").stdout)}
+    second = {paper["id"] for paper in json.loads(_hub(cache, "shuffle", "-n", "6", "-f", "json").stdout)}
+    assert len(first) == len(second) == 6 and not first & second  # the first batch was remembered

@@ -57,6 +57,8 @@ def _unmatched(result: Result, store: Store, sel: Selection, filters: Filters) -
 def unmatched_sources(store: Store, names: list[str]) -> list[Notice]:
     """A hint for each ``--source`` that names no source, with the close ones (by spec or
     label, each source once)."""
+    if not names:
+        return []
     import difflib
 
     from hubcli.store.query import source_names

@@ -8,7 +8,6 @@ a session first; nothing else is passed around, and no front end opens a store i
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -73,6 +72,8 @@ class ThreadSessions:
     def __init__(self, settings: Settings, *, cache_kib: int) -> None:
         self.settings = settings
         self.cache_kib = cache_kib
+        import threading  # the server's, not every command's
+
         self._local = threading.local()
 
     def _store(self) -> Store | None:

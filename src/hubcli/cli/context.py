@@ -12,11 +12,14 @@ if TYPE_CHECKING:
 
 
 class RunState(Session):
-    """The CLI's session: one per run, plus the terminal-only ``--no-pager``."""
+    """The CLI's session: one per run, plus the terminal-only ``--no-pager`` and whether
+    the run was a read ``cli/direct.py`` answered (it then ends without the interpreter's
+    teardown: ``cli/main.run``)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.no_pager = False
+        self.answered_directly = False
 
     def reset(self) -> None:
         """A fresh session for a new run (``main`` may run many times in one process)."""
