@@ -33,23 +33,6 @@ def _store(session: Session) -> Store:
     return store
 
 
-def remember_cards(session: Session, paper_ids: Sequence[int], start: int = 1) -> None:
-    """The cards just shown (card ``start`` first), for ``hub save 3``: best effort, so a
-    busy or read-only database only loses the numbers, never the listing."""
-    if not paper_ids:
-        return
-    import sqlite3
-
-    from hubcli.errors import HubError
-
-    try:
-        store = session.store(create=False)
-        if store is not None:
-            library.remember_listing(store, paper_ids, start)
-    except (sqlite3.Error, HubError, OSError):
-        pass
-
-
 def _named(store: Store, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
     """Each paper's id as hub prints it and its title, for the messages."""
     from hubcli.render.card import display_id

@@ -1,5 +1,6 @@
 """One paper by any id hub prints or accepts, or by a card number of the last listing
-(``hub show``, ``open``, ``similar``, ``note`` and every library command)."""
+(``hub show``, ``open``, ``similar``, ``note`` and every library command), and the cards
+a listing showed, remembered for those numbers."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def resolve_refs(store: Store, refs: Sequence[str]) -> list[int]:
     the last listing (a plain number: arXiv ids always have a dot or a slash).  An unknown
     one raises :class:`NotFoundError` naming it; repeats are kept once, in order."""
     from hubcli.resolve import paper_ref
-    from hubcli.store.library import last_listing
+    from hubcli.store.cards import last_listing
     from hubcli.store.papers import find_paper_id
 
     listing: tuple[int, list[int]] | None = None
@@ -73,3 +74,19 @@ def _card(listing: tuple[int, list[int]], text: str) -> int:
     return ids[number - start]
 
 
+def remember_cards(session: Session, paper_ids: Sequence[int], start: int = 1) -> None:
+    """The cards just shown (card ``start`` first), for ``hub save 3``: best effort, so a
+    busy or read-only database only loses the numbers, never the listing."""
+    if not paper_ids:
+        return
+    import sqlite3
+
+    from hubcli.errors import HubError
+    from hubcli.store.cards import remember_listing
+
+    try:
+        store = session.store(create=False)
+        if store is not None:
+            remember_listing(store, paper_ids, start)
+    except (sqlite3.Error, HubError, OSError):
+        pass

@@ -148,7 +148,7 @@ def _one_page_of_data(result: Listing, fmt: str) -> None:
 
 def remember_cards(result: Listing) -> None:
     """The cards just shown, for ``hub save 3``."""
-    from hubcli.api.library import remember_cards as remember
+    from hubcli.api.lookup import remember_cards as remember
 
     remember(STATE, [p.rowid for p in result.papers if p.rowid is not None], result.start)
 

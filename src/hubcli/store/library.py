@@ -10,9 +10,8 @@ Rules where the issue is silent: tagging a paper saves it; unsaving removes its 
 (tags are named parts of the saved set) but keeps its note and read mark; save and
 dismiss exclude each other (saving undismisses, dismissing unsaves).
 
-Functions take paper row ids (``Paper.rowid``) of the cache and turn them into keys;
-:func:`last_listing` holds the cards of
-the last listing, so a card number the user typed can name one.  Every
+Functions take paper row ids (``Paper.rowid``) of the cache and turn them into keys (a
+card number the user typed names a paper through ``hubcli.store.cards``).  Every
 write is one transaction.  The library's filters (``--saved``, ``--tag``, ``--unread``,
 dismissed papers left out) are conditions of :class:`hubcli.store.query.Selection`.
 """
@@ -42,8 +41,8 @@ if TYPE_CHECKING:
 LIBRARY_SOURCE = Source("library:", "library", "Library", "")
 
 __all__ = ["LIBRARY_SOURCE", "MIN_SAVED", "PaperState", "TagCount", "clear_note", "dismiss", "dismissed_ids",
-           "export_records", "last_listing", "library_papers", "library_size", "mark_read", "mark_unread",
-           "relink_papers", "remember_listing", "restore_record", "save", "save_in", "saved_ids", "saved_page",
+           "export_records", "library_papers", "library_size", "mark_read", "mark_unread",
+           "relink_papers", "restore_record", "save", "save_in", "saved_ids", "saved_page",
            "set_bib", "set_note", "state_for", "tag", "tags", "undismiss", "unsave", "untag"]
 
 MAX_TAG = 100
@@ -62,28 +61,6 @@ class TagCount:
 
 
 # --- ids ---------------------------------------------------------------------------------
-
-_LISTING_KEY = "library_last_listing"
-
-
-def remember_listing(store: Store, paper_ids: Sequence[int], start: int = 1) -> None:
-    """Keep the row ids of the cards just shown (card ``start`` is the first) for ``hub save 3``."""
-    with store.transaction():
-        store.set_state(_LISTING_KEY, json.dumps({"start": start, "ids": list(paper_ids)}))
-
-
-def last_listing(store: Store) -> tuple[int, list[int]]:
-    """The cards of the last listing: (the first card's number, their row ids)."""
-    try:
-        data = json.loads(store.get_state(_LISTING_KEY) or "{}")
-    except ValueError:
-        data = {}
-    if isinstance(data, list):  # the first form: the ids alone, from card 1
-        data = {"start": 1, "ids": data}
-    start = data.get("start", 1) if isinstance(data, dict) else 1
-    ids = data.get("ids", []) if isinstance(data, dict) else []
-    return (start if isinstance(start, int) else 1), [int(i) for i in ids if isinstance(i, int)]
-
 
 # --- writes ------------------------------------------------------------------------------
 
