@@ -16,8 +16,6 @@ class _LazyPattern:
     """A regular expression compiled the first time it is used: a module's patterns cost
     nothing at import time, so a command that never uses them never compiles them."""
 
-    __slots__ = ("_args", "_compiled")
-
     def __init__(self, pattern: str, flags: int) -> None:
         self._args = (pattern, flags)
         self._compiled: re.Pattern[str] | None = None
@@ -25,7 +23,9 @@ class _LazyPattern:
     def __getattr__(self, name: str) -> Any:
         if self._compiled is None:
             self._compiled = re.compile(*self._args)
-        return getattr(self._compiled, name)
+        value = getattr(self._compiled, name)
+        self.__dict__[name] = value  # found directly next time (a hot loop calls .sub a million times)
+        return value
 
 
 def lazy_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
