@@ -169,9 +169,29 @@ def test_screenshots_of_the_english_and_chinese_pages(tmp_path: Path, hub: Calla
         server.stop()
 
 
+def _across_a_new_page(driver: Any) -> Any:
+    """A wait that reads elements while the page is replaced: a gone element is stale, and
+    this Chromium sometimes says so as "Node with given id does not belong to the document"
+    (a plain WebDriverException); either way the wait reads again, until its 20 s are up."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,))
+
+
+def _text_of(driver: Any, element_id: str) -> str:
+    """An element's text read in one script (no element reference to go stale)."""
+    return str(driver.execute_script(
+        "const e = document.getElementById(arguments[0]); return e ? e.innerText : '';", element_id))
+
+
+def _job_state(driver: Any) -> str:
+    return str(driver.execute_script(
+        "const e = document.getElementById('brief-job'); return e ? e.dataset.state : '';"))
+
+
 def test_a_model_brief_runs_in_the_background_and_the_page_polls_it(tmp_path: Path, hub: Callable[..., Any],
                                                                      hub_home: Path) -> None:
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -193,19 +213,17 @@ def test_a_model_brief_runs_in_the_background_and_the_page_polls_it(tmp_path: Pa
             assert job.get_attribute("data-state") == "running"
             # the rest of the page answers while the model works
             assert "Paper number" in requests.get(other, timeout=5).text
-            WebDriverWait(driver, 60).until(
-                lambda d: "The week in one line" in d.find_element(By.ID, "brief").text)
-            assert driver.find_element(By.ID, "brief-job").get_attribute("data-state") == "done"
+            WebDriverWait(driver, 60).until(lambda d: "The week in one line" in _text_of(d, "brief"))
+            assert _job_state(driver) == "done"
             assert driver.execute_script("return window.__pwned === undefined")
             calls = len(llm.bodies)
             # the selection's brief stays on its page; asked again, the answer comes from the cache
             driver.get(server.url + "/brief?category=cs.IR")
             assert "The week in one line" in driver.find_element(By.ID, "brief").text
             driver.find_element(By.ID, "brief-start").click()
-            WebDriverWait(driver, 60, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
-                          ).until(lambda d: d.find_element(By.ID, "brief-job").get_attribute("data-state") == "done")
-            WebDriverWait(driver, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
-                          ).until(lambda d: "The week in one line" in d.find_element(By.ID, "brief").text)
+            # read in one script each time: the page replaces these elements while it polls
+            WebDriverWait(driver, 60).until(lambda d: _job_state(d) == "done")
+            WebDriverWait(driver, 20).until(lambda d: "The week in one line" in _text_of(d, "brief"))
             assert len(llm.bodies) == calls
         finally:
             driver.quit()
@@ -215,12 +233,10 @@ def test_a_model_brief_runs_in_the_background_and_the_page_polls_it(tmp_path: Pa
 
 
 def test_the_search_box_and_filter_controls_write_the_clis_parameters(live: Live, browser_en: Any) -> None:
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
-    def wait(d: Any) -> Any:  # a submitted form loads a new page: the old one's elements go stale
-        return WebDriverWait(d, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    wait = _across_a_new_page  # a submitted form loads a new page: the old one's elements go stale
 
     def chips(d: Any) -> list[str]:
         return [c.text for c in d.find_elements(By.CSS_SELECTOR, "#chips .chip")]
@@ -255,12 +271,9 @@ def test_the_search_box_and_filter_controls_write_the_clis_parameters(live: Live
 
 
 def test_notes_are_shown_and_edited_in_a_browser(live: Live, browser_en: Any) -> None:
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    def wait(d: Any) -> Any:  # a POST then a redirect: the old page's elements go stale
-        return WebDriverWait(d, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    wait = _across_a_new_page  # a POST then a redirect: the old page's elements go stale
 
     driver = browser_en
     key = "arxiv:2604.10004"
