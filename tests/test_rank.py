@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import Result, corpus_file
 
@@ -117,3 +119,41 @@ def test_the_read_path_does_not_load_numpy_or_sklearn(hub: Callable[..., Result]
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == "[]"
     assert json.loads(proc.stdout)
+
+
+# --- the author block's quick test never drops a paper the names would keep -----------------
+
+_NAME = st.text(alphabet=st.sampled_from(list("abcXYZ019 ,.-'[]\"éß\\")), min_size=1, max_size=16)
+
+
+@settings(max_examples=500, deadline=None)
+@given(names=st.lists(_NAME, min_size=1, max_size=5), other=st.lists(st.text("abcxyz019", min_size=1, max_size=6),
+                                                                        max_size=4),
+       take=st.integers(min_value=0, max_value=5), compact=st.booleans())
+def test_the_quick_surname_test_agrees_with_reading_each_name(names: list[str], other: list[str], take: int,
+                                                              compact: bool) -> None:
+    """``_shares_no_surname`` lets the author block skip a candidate's names in one pass;
+    it may only say "no" when no name's last word (``_last_word``) is one the library has."""
+    from hubcli.rank.authors import _last_word, _shares_no_surname
+
+    lasts = set(other) | {_last_word(name) for name in names[:take]} - {""}
+    raw = json.dumps(names, separators=(",", ":") if compact else (", ", ": "), ensure_ascii=not compact)
+    if _shares_no_surname(raw, lasts):
+        assert not {_last_word(name) for name in names} & lasts
+
+
+def test_the_author_block_is_the_same_with_the_quick_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real names (the corpus's shapes: "Surname, Given", particles, hyphens, accents,
+    TeX) give the same block with the quick test as name by name."""
+    from hubcli.rank import authors
+
+    lists = [["Ada Lovelace", "Matthew J. Powell-Palm"], ["Del Maestro, Adrian", "van der Waals, J. D."],
+             ["Müller, Jürgen"], ["O'Brien, Séamus", "Smith,John"], ["Poincar\\'e, H."], [], ["A,B,C"],
+             ["Hong, Lichan", "Lichan Hong", "L. Hong"], ["Grace Hopper Jr."]]
+    raws = [json.dumps(names) for names in lists] + [json.dumps(names, ensure_ascii=False) for names in lists]
+    keys = {k for names in lists for k in map(authors.author_key, names) if k}
+    columns = {key: i for i, key in enumerate(sorted(keys)[::2])}
+    quick = authors.author_block(raws, columns)
+    monkeypatch.setattr(authors, "_shares_no_surname", lambda raw, lasts: False)  # every name read
+    slow = authors.author_block(raws, columns)
+    assert (quick != slow).nnz == 0 and quick.nnz > 0

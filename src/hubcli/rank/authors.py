@@ -25,11 +25,15 @@ PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "dei", 
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
+# every ASCII character but a letter or a digit, deleted by str.translate (C speed)
+_ASCII_NOT_ALNUM = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
+
+
 def _fold_word(word: str) -> str:
     """One word folded to letters and digits; plain ASCII (most names) without the
     Unicode and TeX work of :func:`fold`, to the same result."""
     if word.isascii() and "\\" not in word and "{" not in word:
-        return "".join(ch for ch in word.lower() if ch.isalnum())
+        return word.lower().translate(_ASCII_NOT_ALNUM)
     return "".join(fold(word).split())
 
 
@@ -69,7 +73,28 @@ def _last_word(name: str) -> str:
     part = name.split(",")[0] if name.count(",") == 1 else name
     words = part.split()
     word = words[-1] if words else ""
-    return "".join(ch for ch in word.lower() if ch.isalnum()) if word.isascii() else "".join(fold(word).split())
+    return word.lower().translate(_ASCII_NOT_ALNUM) if word.isascii() else "".join(fold(word).split())
+
+
+# a stored author list (JSON) as words: its quotes part the names, every other mark is
+# dropped inside a word as _last_word drops it (``Powell-Palm`` -> ``powellpalm``); a comma
+# also parts words, as "Surname,Given" is read
+_JSON_WORDS = str.maketrans({**dict.fromkeys('"', " "),
+                             **{chr(c): None for c in range(128)
+                                if not chr(c).isalnum() and not chr(c).isspace() and chr(c) != '"'}})
+_JSON_WORDS_COMMA = {**_JSON_WORDS, ord(","): " "}
+
+
+def _shares_no_surname(raw: str, lasts: set[str]) -> bool:
+    """True when no name of a stored author list can end in one of ``lasts``
+    (:func:`_last_word`): most candidates share no author with the library, and one
+    C-speed pass over the whole list answers for all its names.  Only plain ASCII lists
+    are judged; any other goes through its names one by one."""
+    if not raw.isascii() or "\\" in raw:
+        return False
+    lowered = raw.lower()
+    return (lasts.isdisjoint(lowered.translate(_JSON_WORDS).split())
+            and lasts.isdisjoint(lowered.translate(_JSON_WORDS_COMMA).split()))
 
 
 def author_block(authors: Iterable[str | None], columns: dict[str, int]) -> sp.csr_matrix:
@@ -79,7 +104,7 @@ def author_block(authors: Iterable[str | None], columns: dict[str, int]) -> sp.c
     indptr: list[int] = [0]
     indices: list[int] = []
     for raw in authors:
-        if not raw or raw == "[]":
+        if not raw or raw == "[]" or _shares_no_surname(raw, lasts):
             indptr.append(len(indices))
             continue
         names = [name for name in author_names(raw) if _last_word(name) in lasts]
