@@ -37,7 +37,8 @@ import synth  # noqa: E402
 from scale import machine  # noqa: E402
 
 PY = sys.executable
-HUB = [PY, "-m", "hubcli"]
+# hub as its installed ``hub`` script runs it (see bench/startup.py)
+HUB = [PY, "-c", "import sys\nfrom hubcli.cli.main import run\nsys.exit(run())"]
 CANDIDATES = 22_000   # about a week of arXiv with its cross-lists (issue 20)
 SAVED = 500
 DISMISSED = 20
@@ -64,17 +65,13 @@ if what in ("build", "update"):
 elif what == "similar":
     from hubcli.rank import similar
     print(json.dumps(titled(similar(store, int(sys.argv[2]), n=10))))
-elif what == "recommend":
-    from hubcli.rank import recommend
-    from hubcli.store import library
-    saved = library.saved_ids(store)
-    saved_at = {int(p): str(t) for p, t in store.conn.execute(
-        "SELECT paper_id, saved_at FROM library WHERE saved_at IS NOT NULL")}
-    candidates = [int(r[0]) for r in store.conn.execute(
-        "SELECT id FROM papers WHERE published >= ? AND id NOT IN"
-        " (SELECT paper_id FROM library WHERE dismissed_at IS NOT NULL)", (sys.argv[2],))]
-    got = recommend(store, saved, library.dismissed_ids(store), candidates, saved_at=saved_at, n=20, explain=True)
-    print(json.dumps(titled(got)))
+elif what == "recommend":  # what hub recommend --since DATE --explain asks of the api
+    from hubcli.api.recommend import recommend
+    from hubcli.api.session import Session
+    from hubcli.filters import make_filters
+    got = recommend(Session(store=store), make_filters(since=sys.argv[2]), n=20, explain=True)
+    print(json.dumps([{"id": p.rowid, "score": round((got.scores or {}).get(p.rowid or 0, 0.0), 4),
+                       "title": p.title} for p in got.papers]))
 """
 
 

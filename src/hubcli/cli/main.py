@@ -5,8 +5,9 @@ Start-up pays only for the command run: ``hub --version`` answers before Typer i
 imported; ``hub papers`` and ``hub shuffle`` are read and run without Typer when their
 options are plain (``cli/direct.py``); and the command tree is a :class:`LazyGroup`
 (Click's lazy-loading pattern) that imports a command's module only when that command
-is invoked, or when every command is listed (``hub --help``, completion).  Help texts stay catalogue keys until
-a command is loaded, then are translated into the run's language.
+is invoked, or when every command is listed (``hub --help``, completion).  Help texts
+stay catalogue keys until a command is loaded, then are translated into the run's
+language.
 """
 
 import gc
