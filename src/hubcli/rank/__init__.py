@@ -6,7 +6,14 @@ numpy for who never ranks."""
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Any
+
+# OpenBLAS on one thread unless the user chose otherwise (set before numpy loads it): the
+# dense products here are small (a library's interests against a week of papers) and its
+# other threads only spin; measured at 22,000 candidates: 1.09 -> 0.83 s of CPU for
+# ``hub recommend``, the same wall time, and the feature build is single-threaded anyway.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 if TYPE_CHECKING:
     from hubcli.rank.chunks import open_features
