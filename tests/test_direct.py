@@ -1,5 +1,5 @@
-"""``hub papers`` and ``hub shuffle`` are read without Typer when their options are plain
-(``cli/direct.py``): both readers must hand the command the same values, and whatever the
+"""``hub papers``, ``hub shuffle`` and ``hub recommend`` are read without Typer when their
+options are plain (``cli/direct.py``): both readers must hand the command the same values, and whatever the
 direct reader does not take exactly as Click does must reach Typer, unchanged."""
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ TAKEN = [
     ["shuffle", "-n", "3", "--seed", "42", "--include-dismissed", "-f", "json"],
     ["shuffle", "--number=5", "--seed=-9223372036854775808", "--category", "math.AP", "--saved"],
     ["shuffle", "-n5", "--seed", "9223372036854775807", "--tldr", "--offline", "-a", "Ada"],
+    ["recommend"],
+    ["recommend", "--since", "7d", "--explain", "-n", "5", "-f", "json", "--min-score", "0.25"],
+    ["recommend", "--like-tag", "rl", "--like-tag", "to read", "--all", "--include-dismissed", "--min-score=-1"],
+    ["recommend", "--min-score", "2", "--min-score=.5", "-c", "cs.IR", "--tldr"],
 ]
 
 # command lines only Typer reads: help, mistakes, and what the direct reader would guess at
@@ -66,6 +70,13 @@ LEFT_TO_TYPER = [
     ["papers", "--version"],  # a global option after the command is Typer's error to report
     ["papers", "--number", "3"],  # shuffle's option, not papers'
     ["shuffle", "--page", "2"],
+    ["recommend", "--min-score", "1e3"],  # float() reads these; Typer's message is the one to give
+    ["recommend", "--min-score", "inf"],
+    ["recommend", "--min-score", "nan"],
+    ["recommend", "--min-score", "1_0"],
+    ["recommend", "--min-score", "."],
+    ["recommend", "--min-score=+"],
+    ["recommend", "--page", "2"],
     ["show", "2411.00001"],  # not a command the direct reader takes
     ["sync"],
     [],
@@ -82,8 +93,8 @@ def _recorded(monkeypatch: pytest.MonkeyPatch, args: list[str], *, typer_only: b
 
         return call
 
-    monkeypatch.setattr(read_commands, "papers", record("papers"))
-    monkeypatch.setattr(read_commands, "shuffle", record("shuffle"))
+    for name in direct.DIRECT_COMMANDS:
+        monkeypatch.setattr(read_commands, name, record(name))
     taken: list[bool] = []
 
     def answer(argv: list[str]) -> bool:
@@ -106,7 +117,7 @@ def test_both_readers_hand_the_command_the_same_values(monkeypatch: pytest.Monke
 
 @pytest.mark.parametrize("args", LEFT_TO_TYPER, ids=lambda a: " ".join(a) or "(nothing)")
 def test_what_the_direct_reader_cannot_take_exactly_is_left_to_typer(args: list[str]) -> None:
-    if args[:1] in (["papers"], ["shuffle"]):
+    if args[:1] and args[0] in direct.DIRECT_COMMANDS:
         assert direct.parse(args[0], args[1:]) is None
     assert direct.answer(list(args)) is False  # nothing run: the full command line reads it
 

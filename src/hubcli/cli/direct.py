@@ -1,15 +1,16 @@
 """The everyday reads, answered without Typer.
 
 Importing Typer and building its Click command costs more CPU than the read itself on a
-million papers.  ``hub papers`` and ``hub shuffle``, the commands a researcher runs dozens
-of times a day, are read here instead, from a table of their options that
+million papers.  ``hub papers``, ``hub shuffle`` and ``hub recommend``, the commands a
+researcher runs dozens of times a day, are read here instead, from a table of their options that
 ``python -m hubcli.tools.gendocs`` writes from the Typer command tree
 (``cli/direct_table.py``; tests/test_docs.py fails when the table is stale), and run by the
 functions Typer's commands call (``cli/read_commands.py``).
 
 The reader takes only what it understands exactly as Click does: known options as
 ``--name VALUE``, ``--name=VALUE``, ``-x VALUE`` or ``-xVALUE``, flags, a value repeated
-(the last one counts, a repeatable option keeps all), whole numbers within their range.
+(the last one counts, a repeatable option keeps all), whole numbers within their range,
+plain decimals.
 Anything else -- help, completion, an unknown or misspelt option, an argument, ``--``, a
 value that starts with a dash, a number it would not take -- is left to Typer, which gives
 the answer or the error message it always gave.  So the command line keeps one definition
@@ -17,9 +18,10 @@ the answer or the error message it always gave.  So the command line keeps one d
 same values for every option.
 """
 
+from collections.abc import Callable
 from typing import Any, Optional
 
-DIRECT_COMMANDS = ("papers", "shuffle")
+DIRECT_COMMANDS = ("papers", "shuffle", "recommend")
 
 
 def parse(command: str, args: list[str]) -> Optional[dict[str, Any]]:
@@ -63,6 +65,11 @@ def parse(command: str, args: list[str]) -> Optional[dict[str, Any]]:
             if number is None or not smallest <= number <= largest:
                 return None
             values[param] = number
+        elif kind == "float":
+            decimal = _decimal(value)
+            if decimal is None:
+                return None
+            values[param] = decimal
         elif kind == "texts":
             values.setdefault(param, []).append(value)
         else:
@@ -78,6 +85,18 @@ def _whole_number(text: str) -> Optional[int]:
     return int(text) if len(digits) <= 19 and digits.isascii() and digits.isdigit() else None
 
 
+def _decimal(text: str) -> Optional[float]:
+    """A plain decimal number (``0.5``, ``-2``, ``+1.25``, ``.5``); None for anything else
+    Python's ``float`` would read some other way (``1e3``, ``inf``, ``nan``, ``1_0``)."""
+    digits = text[1:] if text[:1] in ("+", "-") else text
+    whole, _point, fraction = digits.partition(".")
+    if not (whole or fraction) or len(digits) > 40 or not (whole + fraction).isascii():
+        return None
+    if (whole and not whole.isdigit()) or (fraction and not fraction.isdigit()):
+        return None
+    return float(text)
+
+
 def answer(args: list[str]) -> bool:
     """Run ``args`` (the command line after the global options) when it is a read this
     module takes; False, having done nothing, when Typer must."""
@@ -89,7 +108,8 @@ def answer(args: list[str]) -> bool:
     from hubcli.cli import read_commands
     from hubcli.filters import take_filters
 
-    run = read_commands.papers if args[0] == "papers" else read_commands.shuffle
+    commands: dict[str, Callable[..., None]] = {
+        "papers": read_commands.papers, "shuffle": read_commands.shuffle, "recommend": read_commands.recommend}
     filters = take_filters(values)
-    run(filters, **values)
+    commands[args[0]](filters, **values)
     return True

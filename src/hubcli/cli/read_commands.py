@@ -1,8 +1,9 @@
-"""What ``hub papers`` and ``hub shuffle`` do once their options are read, without Typer.
+"""What ``hub papers``, ``hub shuffle`` and ``hub recommend`` do once their options are
+read, without Typer.
 
-``cli/papers.py`` declares the two commands to Typer and calls these; ``cli/direct.py``
-calls them straight from the command line for the everyday reads, which then never
-import Typer (see its docstring).  Every option arrives as Typer passes it: repeatable
+``cli/papers.py`` and ``cli/recommend.py`` declare the commands to Typer and call these;
+``cli/direct.py`` calls them straight from the command line for the everyday reads, which
+then never import Typer (see its docstring).  Every option arrives as Typer passes it: repeatable
 options as a list or None, flags as bools, numbers as ints already held to their range.
 """
 
@@ -10,7 +11,7 @@ from typing import Optional
 
 from hubcli.api import reading
 from hubcli.cli.context import STATE
-from hubcli.cli.output import positive, resolve_format, show_listing
+from hubcli.cli.output import notify, positive, resolve_format, show_listing
 from hubcli.errors import UsageError
 from hubcli.filters import SORTS, Filters
 
@@ -34,3 +35,24 @@ def shuffle(filters: Filters, *, n: int, seed: Optional[int], include_dismissed:
     positive(n, "-n")
     result = reading.shuffle(STATE, filters, n=n, seed=seed, include_dismissed=include_dismissed)
     show_listing(result, fmt, filters, tldr=tldr, offline=offline)
+
+
+def recommend(filters: Filters, *, like_tag: Optional[list[str]], n: int, min_score: Optional[float], all_: bool,
+              explain: bool, include_dismissed: bool, tldr: bool, offline: bool, format_: Optional[str]) -> None:
+    """``hub recommend``: new papers ranked by the library."""
+    from hubcli.api import recommend as ranking
+
+    fmt = resolve_format(format_)
+    positive(n, "-n")
+    announce_first_build()
+    result = ranking.recommend(STATE, filters, like_tags=tuple(like_tag or ()), n=n, min_score=min_score,
+                               explain=explain, include_dismissed=include_dismissed, all_matches=all_, remember=True)
+    show_listing(result, fmt, filters, tldr=tldr, offline=offline)
+
+
+def announce_first_build() -> None:
+    """The line api gives before the ranking features' first build (minutes on a large cache)."""
+    from hubcli.api.recommend import first_build_notice
+
+    notice = first_build_notice(STATE)
+    notify([notice] if notice else [])

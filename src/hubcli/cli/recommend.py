@@ -1,23 +1,17 @@
-"""``hub recommend`` and ``hub similar``: papers ranked by the library (``hubcli.rank``)."""
+"""``hub recommend`` and ``hub similar``: papers ranked by the library (``hubcli.rank``), as
+Typer commands (``hub recommend`` runs ``cli/read_commands.py``, which ``cli/direct.py``
+also calls without Typer)."""
 
 from typing import Annotated, Optional
 
 import typer
 
+from hubcli.cli import read_commands
 from hubcli.cli.context import STATE
 from hubcli.cli.options import FormatOption, IdArgument, TldrOfflineOption, TldrOption, with_filters
-from hubcli.cli.output import notify, positive, resolve_format, show_listing
+from hubcli.cli.output import positive, resolve_format, show_listing
 from hubcli.cli.papers import IncludeDismissedOption
 from hubcli.filters import Filters
-
-
-def announce_first_build() -> None:
-    """The line api gives before the ranking features' first build (minutes on a large cache)."""
-    from hubcli.api.recommend import first_build_notice
-
-    notice = first_build_notice(STATE)
-    notify([notice] if notice else [])
-
 
 RecommendNumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_recommend_n")]
 MinScoreOption = Annotated[Optional[float], typer.Option("--min-score", help="opt_min_score", metavar="S")]
@@ -31,14 +25,8 @@ def recommend_command(filters: Filters, like_tag: LikeTagOption = None, n: Recom
                       min_score: MinScoreOption = None, all_: AllOption = False, explain: ExplainOption = False,
                       include_dismissed: IncludeDismissedOption = False, tldr: TldrOption = False,
                       offline: TldrOfflineOption = False, format_: FormatOption = None) -> None:
-    from hubcli.api import recommend
-    fmt = resolve_format(format_)
-    positive(n, "-n")
-    announce_first_build()
-    result = recommend.recommend(STATE, filters, like_tags=tuple(like_tag or ()), n=n, min_score=min_score,
-                                 explain=explain, include_dismissed=include_dismissed, all_matches=all_,
-                                 remember=True)
-    show_listing(result, fmt, filters, tldr=tldr, offline=offline)
+    read_commands.recommend(filters, like_tag=like_tag, n=n, min_score=min_score, all_=all_, explain=explain,
+                            include_dismissed=include_dismissed, tldr=tldr, offline=offline, format_=format_)
 
 
 SimilarNumberOption = Annotated[int, typer.Option("-n", "--number", help="opt_similar_n")]
@@ -51,7 +39,7 @@ def similar_command(ident: IdArgument, filters: Filters, n: SimilarNumberOption 
     from hubcli.api import recommend
     fmt = resolve_format(format_)
     positive(n, "-n")
-    announce_first_build()
+    read_commands.announce_first_build()
     result = recommend.similar(STATE, ident, filters, n=n, include_dismissed=include_dismissed)
     show_listing(result, fmt, filters, tldr=tldr, offline=offline)
 
