@@ -105,6 +105,10 @@ def answer(args: list[str]) -> bool:
     values = parse(args[0], args[1:])
     if values is None:
         return False
+    if args[0] == "recommend":  # it may build the ranking features first (minutes, on a large cache)
+        import gc
+
+        gc.enable()
     from hubcli.cli import read_commands
     from hubcli.filters import take_filters
 

@@ -512,11 +512,11 @@ def _database_path() -> str:
 
 
 def run() -> None:
-    """The ``hub`` command.  A read answered by ``cli/direct.py`` runs without the cyclic
+    """The ``hub`` command.  A listing answered by ``cli/direct.py`` runs without the cyclic
     garbage collector (a process that lives for a few milliseconds and makes no cycles
-    worth collecting; every other command turns it back on in ``_dispatch``) and ends
-    without the interpreter's teardown (:func:`_end_at_once`): together a fifth of what
-    such a read costs."""
+    worth collecting; every other command, ``hub recommend`` included, turns it back on)
+    and ends without the interpreter's teardown (:func:`_end_at_once`): together a fifth
+    of what such a read costs."""
     gc.disable()
     # installed as both "hub" and "hubcli": usage lines and completion scripts name the one run
     prog_name = "hubcli" if os.path.basename(sys.argv[0]) == "hubcli" else "hub"
