@@ -3,8 +3,8 @@ read, without Typer.
 
 ``cli/papers.py`` and ``cli/recommend.py`` declare the commands to Typer and call these;
 ``cli/direct.py`` calls them straight from the command line for the everyday reads, which
-then never import Typer (see its docstring).  Every option arrives as Typer passes it: repeatable
-options as a list or None, flags as bools, numbers as ints already held to their range.
+then never import Typer (see its docstring).  Every option arrives as Typer passes it:
+repeatable options as a list or None, flags as bools, numbers already held to their range.
 """
 
 from typing import Optional
