@@ -102,45 +102,22 @@ BOUNDS: dict[str, dict[str, tuple[int, int]]] = {bounds}
 
 def direct_table() -> str:
     """The source of ``cli/direct_table.py``: every option of the commands in
-    ``cli/direct.DIRECT_COMMANDS``, read from the Click tree Typer builds.  An option the
-    direct reader cannot take exactly as Click does (a callback of its own, an environment
-    variable, several values, a type other than text, number or flag) stops it."""
+    ``cli/direct.DIRECT_COMMANDS``, read from the Click tree Typer builds."""
     from hubcli.cli.direct import DIRECT_COMMANDS
     from hubcli.cli.main import build_command
-    from hubcli.cli.options import COUNT_RANGE, NUMBER_RANGES
 
     tree = build_command()
     options: dict[str, dict[str, tuple[str, str]]] = {}
     defaults: dict[str, dict[str, object]] = {}
     bounds: dict[str, dict[str, tuple[int, int]]] = {}
     for name in DIRECT_COMMANDS:
-        command = tree.commands[name]
         options[name], defaults[name], bounds[name] = {}, {}, {}
-        for param in command.params:
-            type_name = getattr(param.type, "name", "")
-            is_flag = bool(getattr(param, "is_flag", False))
-            whole = type_name in ("int", "integer")
-            if (param.param_type_name != "option" or param.envvar or param.nargs != 1 or param.secondary_opts
-                    or getattr(param, "count", False) or (param.callback is not None and not whole)):
-                raise ValueError(f"hub {name} {param.opts}: the direct reader cannot take this option")
-            default: object
-            if is_flag and type_name == "boolean" and param.default is False:
-                kind, default = "flag", False
-            elif type_name in ("text", "str") and param.multiple:
-                kind, default = "texts", None  # Typer passes None for a repeatable option not given
-            elif type_name in ("text", "str"):
-                kind, default = "text", param.default
-            elif whole and not param.multiple:
-                kind, default = "int", param.default
-                _shown, largest, smallest = NUMBER_RANGES.get(param.name or "", COUNT_RANGE)
-                bounds[name][str(param.name)] = (smallest, largest)
-            elif type_name == "float" and not param.multiple:
-                kind, default = "float", param.default
-            else:
-                raise ValueError(f"hub {name} {param.opts}: the direct reader cannot take a {type_name} option")
-            for opt in param.opts:
-                options[name][opt] = (str(param.name), kind)
+        for param in tree.commands[name].params:
+            kind, default, bound = _direct_kind(name, param)
+            options[name].update(dict.fromkeys(param.opts, (str(param.name), kind)))
             defaults[name][str(param.name)] = default
+            if bound is not None:
+                bounds[name][str(param.name)] = bound
     shared = _shared(options)
     shared_defaults = {param: defaults[DIRECT_COMMANDS[0]][param] for param, _kind in shared.values()}
     return _TABLE_HEAD.format(
@@ -150,6 +127,32 @@ def direct_table() -> str:
         defaults=_python({name: {k: v for k, v in table.items() if k not in shared_defaults}
                           for name, table in defaults.items()}, 1),
         bounds=_python(bounds, 1))
+
+
+def _direct_kind(command: str, param: Any) -> tuple[str, object, tuple[int, int] | None]:
+    """(kind, the value Typer passes when the option is not given, the whole-number range)
+    of one option.  An option the direct reader cannot take exactly as Click does (a
+    callback of its own, an environment variable, several values, a type other than text,
+    number or flag) stops the generator."""
+    from hubcli.cli.options import COUNT_RANGE, NUMBER_RANGES
+
+    type_name = getattr(param.type, "name", "")
+    whole = type_name in ("int", "integer")
+    if (param.param_type_name != "option" or param.envvar or param.nargs != 1 or param.secondary_opts
+            or getattr(param, "count", False) or (param.callback is not None and not whole)):
+        raise ValueError(f"hub {command} {param.opts}: the direct reader cannot take this option")
+    if getattr(param, "is_flag", False) and type_name == "boolean" and param.default is False:
+        return "flag", False, None
+    if type_name in ("text", "str"):  # Typer passes None for a repeatable option not given
+        return ("texts", None, None) if param.multiple else ("text", param.default, None)
+    if param.multiple:
+        raise ValueError(f"hub {command} {param.opts}: the direct reader cannot take repeated numbers")
+    if whole:
+        _shown, largest, smallest = NUMBER_RANGES.get(param.name or "", COUNT_RANGE)
+        return "int", param.default, (smallest, largest)
+    if type_name == "float":
+        return "float", param.default, None
+    raise ValueError(f"hub {command} {param.opts}: the direct reader cannot take a {type_name} option")
 
 
 def _shared(options: dict[str, dict[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:
