@@ -76,6 +76,15 @@ def cache(hub: Hub, tmp_path: Path, hub_home: Path) -> Path:
     return feed
 
 
+def import_twenty(hub: Hub, tmp_path: Path, prefix: str, topic: str) -> None:
+    """Twenty papers ``Study N of TOPIC`` (ids ``PREFIX0000``...) in the cache: more than a request holds."""
+    items = [Item(f"{prefix}{i:04d}", f"Study {i} of {topic}", ["Ada Lovelace"],
+                  f"We study {topic} setting {i}. It helps.") for i in range(20)]
+    feed = tmp_path / "many.xml"
+    feed.write_bytes(arxiv_rss("cs.IR", items))
+    assert hub("import", str(feed)).exit_code == 0
+
+
 def configure(home: Path, server: LLMServer | str, **settings: object) -> None:
     base = server.base if isinstance(server, LLMServer) else server
     write_config(home, model="openai/test-model", api_base=base, **settings)
@@ -110,11 +119,7 @@ def test_papers_are_asked_in_batches_and_shown_in_english(hub: Hub, llm: LLMServ
 
 def test_more_papers_than_a_request_holds_are_split(hub: Hub, llm: LLMServer, tmp_path: Path,
                                                     hub_home: Path) -> None:
-    items = [Item(f"2604.2{i:04d}", f"Study {i} of graph retrieval", ["Ada Lovelace"],
-                  f"We study graph retrieval setting {i}. It helps.") for i in range(20)]
-    feed = tmp_path / "many.xml"
-    feed.write_bytes(arxiv_rss("cs.IR", items))
-    assert hub("import", str(feed)).exit_code == 0
+    import_twenty(hub, tmp_path, "2604.2", "graph retrieval")
     configure(hub_home, llm)
     llm.default = answer_each(english)
     shown = as_json(hub("papers", "--tldr", "-n", "20", "-f", "json"))
@@ -127,11 +132,7 @@ def test_more_papers_than_a_request_holds_are_split(hub: Hub, llm: LLMServer, tm
 def test_a_local_server_is_asked_one_request_at_a_time_a_hosted_one_concurrently(
         hub: Hub, llm: LLMServer, tmp_path: Path, hub_home: Path, monkeypatch: pytest.MonkeyPatch,
         hosted: bool) -> None:
-    items = [Item(f"2604.3{i:04d}", f"Study {i} of dense retrieval", ["Ada Lovelace"],
-                 f"We study dense retrieval setting {i}. It helps.") for i in range(20)]
-    feed = tmp_path / "many.xml"
-    feed.write_bytes(arxiv_rss("cs.IR", items))
-    assert hub("import", str(feed)).exit_code == 0
+    import_twenty(hub, tmp_path, "2604.3", "dense retrieval")
     configure(hub_home, llm)
     if hosted:  # the loopback server stands in for a provider on the network
         monkeypatch.setattr(tldr, "is_local", lambda model, api_base: False)

@@ -22,6 +22,9 @@ from collections.abc import Callable
 from typing import Any, Optional
 
 DIRECT_COMMANDS = ("papers", "shuffle", "recommend")
+# the listings that end in milliseconds and run without the cyclic garbage collector
+# (cli/main.run); recommend may first build the ranking features, minutes on a large cache
+QUICK_READS = ("papers", "shuffle")
 
 
 def parse(command: str, args: list[str]) -> Optional[dict[str, Any]]:
@@ -105,10 +108,6 @@ def answer(args: list[str]) -> bool:
     values = parse(args[0], args[1:])
     if values is None:
         return False
-    if args[0] == "recommend":  # it may build the ranking features first (minutes, on a large cache)
-        import gc
-
-        gc.enable()
     from hubcli.cli import read_commands
     from hubcli.filters import take_filters
 

@@ -2,8 +2,8 @@
 where errors become messages and exit codes.
 
 Start-up pays only for the command run: ``hub --version`` answers before Typer is
-imported; ``hub papers`` and ``hub shuffle`` are read and run without Typer when their
-options are plain (``cli/direct.py``); and the command tree is a :class:`LazyGroup`
+imported; ``hub papers``, ``hub shuffle`` and ``hub recommend`` are read and run without
+Typer when their options are plain (``cli/direct.py``); and the command tree is a :class:`LazyGroup`
 (Click's lazy-loading pattern) that imports a command's module only when that command
 is invoked, or when every command is listed (``hub --help``, completion).  Help texts
 stay catalogue keys until a command is loaded, then are translated into the run's
@@ -117,7 +117,7 @@ def _asks_version_only(args: list[str], prog_name: str) -> bool:
         rest, _no_pager = _take_flag(rest, "--no-pager")
     except Exception:  # noqa: BLE001 - reported by the full path
         return False
-    if lang is not None and lang.strip().lower() not in ("en", "zh"):
+    if lang is not None and lang.strip().lower() not in ("en", "zh"):  # i18n.LANGUAGES, not imported here
         return False
     return bool(rest) and rest[0] in VERSION_FLAGS and (len(rest) == 1 or not rest[1].startswith("-"))
 
@@ -346,13 +346,13 @@ def _dispatch(args: list[str], prog_name: str) -> int:
         raise UsageError("bad_lang", value=lang)
     STATE.lang = detect_language(lang, None if lang else _configured_language())
     completing = bool(os.environ.get(f"_{prog_name.upper()}_COMPLETE"))
-    if not completing:
-        from hubcli.cli import direct
+    from hubcli.cli import direct
 
-        if direct.answer(args):  # the everyday reads, without Typer (cli/direct.py)
-            STATE.answered_directly = True
-            return 0
-    gc.enable()  # every other command collects cycles as usual (see run)
+    if completing or not args or args[0] not in direct.QUICK_READS:
+        gc.enable()  # every command but a quick listing collects cycles as usual (see run)
+    if not completing and direct.answer(args):  # the everyday reads, without Typer (cli/direct.py)
+        STATE.answered_directly = True
+        return 0
     command = build_lazy_command()
     # a shell asking for completions (Typer's protocol; completion.complete_var names the variable)
     if completing:
@@ -512,11 +512,11 @@ def _database_path() -> str:
 
 
 def run() -> None:
-    """The ``hub`` command.  A listing answered by ``cli/direct.py`` runs without the cyclic
-    garbage collector (a process that lives for a few milliseconds and makes no cycles
-    worth collecting; every other command, ``hub recommend`` included, turns it back on)
-    and ends without the interpreter's teardown (:func:`_end_at_once`): together a fifth
-    of what such a read costs."""
+    """The ``hub`` command.  A quick listing (``cli/direct.QUICK_READS``) runs without the
+    cyclic garbage collector (a process that lives for a few milliseconds and makes no
+    cycles worth collecting; ``_dispatch`` turns it back on for every other command), and
+    a read answered by ``cli/direct.py`` ends without the interpreter's teardown
+    (:func:`_end_at_once`): together a fifth of what such a read costs."""
     gc.disable()
     # installed as both "hub" and "hubcli": usage lines and completion scripts name the one run
     prog_name = "hubcli" if os.path.basename(sys.argv[0]) == "hubcli" else "hub"
